@@ -1,0 +1,521 @@
+"""Exchange format v1 (shared/EXCHANGE.md): validation and the canonical form.
+
+`parse(doc)` checks a whole document and returns it in canonical form: every
+record as the exporter writes it (keys in a fixed order, optional keys present
+only when set, generated ids for id-less records). Import writes canonical
+records and export reads them back, so comparing the two is how re-import
+detects "nothing changed" and why export → import → export is byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from tongxing.activities.models import ActivityFormat, ActivityKind, FeedbackTopic, Funding, GroupKind
+from tongxing.cases.models import (
+    CaseType,
+    CollaborationKind,
+    Mode,
+    Party,
+    ReferralCategory,
+    ReferralStatus,
+    Stage,
+    Stakeholder,
+)
+from tongxing.organisations.models import PeerType, Role, SchoolKind
+from tongxing.people.models import Channel, Drug, Sex
+from tongxing.standards.codes import STANDARD_CODES
+from tongxing.standards.models import ConversionRoute
+
+FORMAT = "tongxing-exchange"
+VERSION = 1
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Problems(list):
+    def add(self, path, message):
+        self.append(f"{path}: {message}")
+
+
+@dataclass
+class Field:
+    """One key of a record: its type, whether it must be there, and its default."""
+
+    kind: str  # str, text, date, datetime, bool, int, number, enum, ref, refs
+    required: bool = False
+    choices: tuple = ()
+    ref: str = ""
+    nullable: bool = False
+    default: object = None
+    omit_default: bool = True  # leave the key out of the canonical record when it holds the default
+
+
+def f(kind, *, required=False, choices=None, ref="", nullable=False, default=None, omit_default=True):
+    values = tuple(c.value for c in choices) if choices is not None and hasattr(choices, "__members__") else (
+        tuple(choices or ()))
+    return Field(kind, required, values, ref, nullable, default, omit_default)
+
+
+ID = f("str", required=True)
+
+# Record shapes, in the order the canonical record lists their keys.
+SHAPES: dict[str, dict[str, Field]] = {
+    "staff": {
+        "id": ID, "name": f("str", required=True),
+        "roles": f("enums", required=True, choices=Role, default=[] , omit_default=False),
+        "peer_type": f("enum", choices=PeerType),
+    },
+    "establishment": {
+        "role": f("enum", required=True, choices=Role), "as_of": f("date", required=True),
+        "count": f("int", required=True),
+    },
+    "schools": {
+        "id": ID, "name": f("str", required=True), "kind": f("enum", required=True, choices=SchoolKind),
+        "in_service_area": f("bool", default=True, omit_default=False),
+        "school_social_work": f("bool", default=False, omit_default=False),
+        "healthy_school_programme": f("bool", default=False, omit_default=False),
+        "international_or_esf": f("bool", default=False, omit_default=False),
+    },
+    "workplaces": {"id": ID, "name": f("str", required=True), "employees": f("int", required=True)},
+    "people": {
+        "id": ID, "name": f("str"), "name_en": f("str"), "phone": f("str"),
+        "sex": f("enum", required=True, choices=Sex), "birth_date": f("date", nullable=True),
+        "pregnant": f("bool", nullable=True),
+        "children": f("list", default=[], ref="children"),
+        "drug_use": f("list", default=[], ref="drug_use"),
+        "identification": f("object", nullable=True, ref="identification"),
+    },
+    "children": {"birth_date": f("date", required=True), "carer": f("str")},
+    "drug_use": {"drug": f("enum", required=True, choices=Drug), "last_used": f("date", nullable=True)},
+    "identification": {"date": f("date", required=True), "channel": f("enum", required=True, choices=Channel)},
+    "cases": {
+        "id": ID, "type": f("enum", required=True, choices=CaseType),
+        "parent_case": f("bool", default=False, omit_default=False),
+        "client": f("ref", required=True, ref="people"),
+        "members": f("refs", ref="people", default=[], omit_default=False),
+        "worker": f("ref", ref="staff", nullable=True, omit_default=False),
+        "merged_into": f("ref", ref="cases", nullable=True, omit_default=False),
+        "episodes": f("list", default=[], ref="episodes", omit_default=False),
+    },
+    "episodes": {
+        "opened": f("date", required=True), "closed": f("date", nullable=True),
+        "plan": f("object", nullable=True, ref="plan"),
+        "closure": f("object", nullable=True, ref="closure"),
+    },
+    "plan": {
+        "date": f("date", required=True), "direction": f("text", default="", omit_default=False),
+        "timetable": f("text", default="", omit_default=False), "actions": f("text", default="", omit_default=False),
+        "goals": f("text", default="", omit_default=False),
+    },
+    "closure": {
+        "plan_achieved": f("bool", nullable=True, omit_default=False),
+        "last_drug_use": f("date", nullable=True, omit_default=False),
+        "reason": f("str", default="", omit_default=False),
+    },
+    "involvements": {
+        "id": ID, "case": f("ref", required=True, ref="cases"), "date": f("date", required=True),
+        "party": f("enum", required=True, choices=Party), "stakeholder": f("enum", choices=Stakeholder, nullable=True),
+        "stage": f("enum", choices=Stage, nullable=True), "mode": f("enum", choices=Mode, nullable=True),
+    },
+    "collaborations": {
+        "id": ID, "case": f("ref", required=True, ref="cases"), "date": f("date", required=True),
+        "kind": f("enum", required=True, choices=CollaborationKind),
+    },
+    "referrals": {
+        "id": ID, "person": f("ref", required=True, ref="people"), "case": f("ref", ref="cases", nullable=True),
+        "direction": f("enum", required=True, choices=("in", "out")),
+        "category": f("enum", required=True, choices=ReferralCategory), "agency": f("str"),
+        "date": f("date", required=True), "status": f("enum", choices=ReferralStatus, default="sent",
+                                                      omit_default=False),
+        "status_date": f("date", nullable=True),
+    },
+    "groups": {"id": ID, "kind": f("enum", required=True, choices=GroupKind), "title": f("str", default="",
+                                                                                          omit_default=False)},
+    "activities": {
+        "id": ID, "kind": f("enum", required=True, choices=ActivityKind),
+        "format": f("enum", choices=ActivityFormat, nullable=True),
+        "start": f("datetime", required=True), "end": f("datetime", required=True),
+        "full_day": f("bool", default=False, omit_default=False),
+        "staff": f("refs", ref="staff", default=[], omit_default=False),
+        "people": f("refs", ref="people", default=[], omit_default=False),
+        "headcount": f("int", default=0, omit_default=False),
+        "psa_contacted": f("int", nullable=True),
+        "case": f("ref", ref="cases", nullable=True), "group": f("ref", ref="groups", nullable=True),
+        "school": f("ref", ref="schools", nullable=True), "workplace": f("ref", ref="workplaces", nullable=True),
+        "funded_by": f("enum", choices=Funding, nullable=True), "place": f("str"), "note": f("text"),
+    },
+    "medical_assessments": {
+        "id": ID, "person": f("ref", required=True, ref="people"), "date": f("date", required=True),
+        "by": f("ref", required=True, ref="staff"), "plan": f("bool", default=False, omit_default=False),
+    },
+    "feedback": {
+        "id": ID, "activity": f("ref", required=True, ref="activities"),
+        "person": f("ref", ref="people", nullable=True, omit_default=False),
+        "school": f("ref", ref="schools", nullable=True, omit_default=False),
+        "topic": f("enum", required=True, choices=FeedbackTopic), "positive": f("bool", required=True),
+    },
+    "trainings": {
+        "id": ID, "staff": f("ref", required=True, ref="staff"), "date": f("date", required=True),
+        "paid": f("bool", default=False, omit_default=False), "title": f("str", default="", omit_default=False),
+    },
+    "conversions": {
+        "fy": f("int", required=True), "route": f("enum", required=True, choices=ConversionRoute),
+        "schools": f("int", required=True),
+    },
+}
+
+# Top-level collections in the order they are written (references point backwards,
+# except cases.merged_into and feedback → activities, which are resolved in the same pass).
+COLLECTIONS = ["staff", "establishment", "schools", "workplaces", "people", "groups", "cases", "involvements",
+               "collaborations", "referrals", "activities", "medical_assessments", "feedback", "trainings",
+               "conversions", "agreed_levels"]
+# Records the source format gives no id: an id is made from their position so that
+# re-importing the same file finds them again.
+GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_assessments": "ma",
+                       "feedback": "fb", "trainings": "tr"}
+NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure"}
+
+
+def parse_date(value):
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def parse_datetime(value):
+    if not isinstance(value, str) or len(value) != 16 or value[10] != "T":
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {value!r}")
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {value!r}") from None
+
+
+def parse_hhmm(value):
+    try:
+        return dt.datetime.strptime(value, "%H:%M").time()
+    except (TypeError, ValueError):
+        raise ValueError(f"not a time (HH:MM): {value!r}") from None
+
+
+@dataclass
+class Document:
+    """A valid document in canonical form."""
+
+    unit: dict
+    organisation: dict
+    records: dict[str, list[dict]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        out = {"format": FORMAT, "version": VERSION, "organisation": self.organisation, "unit": self.unit}
+        for name in COLLECTIONS:
+            out[name] = self.records.get(name, [])
+        return out
+
+
+class Parser:
+    def __init__(self):
+        self.problems = Problems()
+        self.ids: dict[str, set[str]] = {}
+
+    def value(self, path, spec: Field, value):
+        """Check one value against its spec; return the canonical value (or raise ValueError)."""
+        if value is None:
+            if spec.nullable or not spec.required:
+                return None
+            raise ValueError("must not be null")
+        k = spec.kind
+        if k in ("str", "text"):
+            if not isinstance(value, str):
+                raise ValueError(f"must be a string, not {type(value).__name__}")
+            return value.strip() if k == "str" else value
+        if k == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"must be true or false, not {value!r}")
+            return value
+        if k == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"must be a whole number, not {value!r}")
+            if value < 0:
+                raise ValueError(f"must not be negative: {value}")
+            return value
+        if k == "date":
+            return parse_date(value).isoformat()
+        if k == "datetime":
+            return parse_datetime(value).strftime("%Y-%m-%dT%H:%M")
+        if k == "enum":
+            if value not in spec.choices:
+                raise ValueError(f"unknown value {value!r} (expected one of {', '.join(spec.choices)})")
+            return value
+        if k == "enums":
+            if not isinstance(value, list) or not value:
+                raise ValueError("must be a non-empty list")
+            for i, v in enumerate(value):
+                if v not in spec.choices:
+                    raise ValueError(f"[{i}] unknown value {v!r} (expected one of {', '.join(spec.choices)})")
+            if len(set(value)) != len(value):
+                raise ValueError("lists a value twice")
+            return list(value)
+        if k == "ref":
+            if not isinstance(value, str):
+                raise ValueError(f"must be an id string, not {type(value).__name__}")
+            return value  # resolved after every collection's ids are known
+        if k == "refs":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError("must be a list of id strings")
+            if len(set(value)) != len(value):
+                raise ValueError("names the same id twice")
+            return list(value)
+        if k == "list":
+            if not isinstance(value, list):
+                raise ValueError(f"must be a list, not {type(value).__name__}")
+            return [r for i, item in enumerate(value)
+                    if (r := self.record(f"{path}[{i}]", spec.ref, item)) is not None]
+        if k == "object":
+            return self.record(path, spec.ref, value)
+        raise AssertionError(k)
+
+    def record(self, path, shape_name, raw):
+        if not isinstance(raw, dict):
+            self.problems.add(path, f"must be an object, not {type(raw).__name__}")
+            return None
+        out = {}
+        for key, spec in SHAPES[shape_name].items():
+            if raw.get(key) is None or (raw[key] == "" and not spec.required and spec.kind != "text"):
+                if spec.required:
+                    self.problems.add(f"{path}.{key}", "missing")
+                    continue
+                value = spec.default
+            else:
+                try:
+                    value = self.value(f"{path}.{key}", spec, raw[key])
+                except ValueError as e:
+                    self.problems.add(f"{path}.{key}", str(e))
+                    continue
+            if value is None or value == "" or (spec.omit_default and value == spec.default):
+                if spec.omit_default:
+                    continue
+            out[key] = value
+        return out
+
+    def collection(self, doc, name):
+        raw = doc.get(name, [])
+        if not isinstance(raw, list):
+            self.problems.add(name, "must be a list")
+            return []
+        out = []
+        seen: dict[str, int] = {}
+        prefix = GENERATED_ID_PREFIX.get(name)
+        for i, item in enumerate(raw):
+            if prefix and isinstance(item, dict) and "id" not in item:
+                item = {"id": f"{prefix}{i + 1}", **item}
+            rec = self.record(f"{name}[{i}]", name, item)
+            if rec is None:
+                continue
+            rec["_path"] = f"{name}[{i}]"
+            rid = rec.get("id")
+            if rid is not None:
+                if rid in seen:
+                    self.problems.add(f"{name}[{i}].id", f"duplicate id {rid!r} (first at {name}[{seen[rid]}])")
+                    continue
+                seen[rid] = i
+            out.append(rec)
+        self.ids[name] = set(seen)
+        return out
+
+    def resolve_refs(self, name, rec, shape=None, path=None):
+        for key, spec in SHAPES[shape or name].items():
+            if key not in rec:
+                continue
+            p = f"{path or rec['_path']}.{key}"
+            if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.ids.get(spec.ref, ()):
+                self.problems.add(p, f"unknown {spec.ref} id {rec[key]!r}")
+            elif spec.kind == "refs":
+                for i, v in enumerate(rec[key]):
+                    if v not in self.ids.get(spec.ref, ()):
+                        self.problems.add(f"{p}[{i}]", f"unknown {spec.ref} id {v!r}")
+
+
+def _parse_unit(parser: Parser, raw):
+    if not isinstance(raw, dict):
+        parser.problems.add("unit", "missing or not an object")
+        return None
+    unit = {}
+    for key in ("code", "name"):
+        v = raw.get(key)
+        if not isinstance(v, str) or not v.strip():
+            parser.problems.add(f"unit.{key}", "missing")
+        else:
+            unit[key] = v.strip()
+    tz = raw.get("timezone", "Asia/Hong_Kong")
+    try:
+        zoneinfo.ZoneInfo(tz)
+        unit["timezone"] = tz
+    except (zoneinfo.ZoneInfoNotFoundError, TypeError, ValueError):
+        parser.problems.add("unit.timezone", f"unknown time zone {tz!r}")
+    hours = raw.get("opening_hours", {})
+    canonical_hours = {}
+    if not isinstance(hours, dict):
+        parser.problems.add("unit.opening_hours", "must be an object keyed by weekday")
+        hours = {}
+    for key in hours:
+        if key not in WEEKDAYS:
+            parser.problems.add(f"unit.opening_hours.{key}", f"unknown weekday (expected {', '.join(WEEKDAYS)})")
+    for day in WEEKDAYS:
+        span = hours.get(day)
+        if span is None:
+            canonical_hours[day] = None
+            continue
+        try:
+            if not isinstance(span, list) or len(span) != 2:
+                raise ValueError('must be ["HH:MM", "HH:MM"] or null')
+            opens, closes = parse_hhmm(span[0]), parse_hhmm(span[1])
+            if closes <= opens:
+                raise ValueError("closes before it opens")
+            canonical_hours[day] = [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
+        except ValueError as e:
+            parser.problems.add(f"unit.opening_hours.{day}", str(e))
+    unit["opening_hours"] = canonical_hours
+    return unit
+
+
+def _parse_agreed_levels(parser: Parser, raw):
+    out, seen = [], {}
+    if not isinstance(raw, list):
+        parser.problems.add("agreed_levels", "must be a list")
+        return out
+    for i, item in enumerate(raw):
+        path = f"agreed_levels[{i}]"
+        if not isinstance(item, dict):
+            parser.problems.add(path, "must be an object")
+            continue
+        fy = item.get("fy")
+        if isinstance(fy, bool) or not isinstance(fy, int) or not 1990 <= fy <= 2200:
+            parser.problems.add(f"{path}.fy", f"must be a financial year such as 2024, not {fy!r}")
+            continue
+        if fy in seen:
+            parser.problems.add(f"{path}.fy", f"duplicate year {fy} (first at agreed_levels[{seen[fy]}])")
+            continue
+        seen[fy] = i
+        rec = {"fy": fy}
+        for key, value in item.items():
+            if key == "fy":
+                continue
+            if key not in STANDARD_CODES:
+                parser.problems.add(f"{path}.{key}", "unknown standard")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                parser.problems.add(f"{path}.{key}", f"must be a non-negative number, not {value!r}")
+            else:
+                rec[key] = value
+        out.append({k: rec[k] for k in ["fy", *[c for c in STANDARD_CODES if c in rec]]})
+    return out
+
+
+def _check_rules(parser: Parser, records):
+    """Cross-record rules beyond single-field types."""
+    add = parser.problems.add
+    cases = {c["id"]: c for c in records["cases"]}
+    for c in records["cases"]:
+        p = c["_path"]
+        if c["type"] == "family" and c.get("parent_case"):
+            add(f"{p}.parent_case", "only a PSA case can be a pregnant/parent case")
+        target = c.get("merged_into")
+        if target is not None:
+            if c["type"] != "family":
+                add(f"{p}.merged_into", "only a family case is merged into a PSA case")
+            elif target in cases and cases[target]["type"] != "psa":
+                add(f"{p}.merged_into", f"case {target!r} is not a PSA case")
+        previous_end = None
+        for i, ep in enumerate(c.get("episodes", [])):
+            ep_path = f"{p}.episodes[{i}]"
+            opened, closed = ep.get("opened"), ep.get("closed")
+            if opened is None:
+                continue
+            if closed is not None and closed < opened:
+                add(f"{ep_path}.closed", "before opened")
+            if "closure" in ep and closed is None:
+                add(f"{ep_path}.closure", "given for an episode that is not closed")
+            if previous_end is not None and opened <= previous_end:
+                add(f"{ep_path}.opened", "overlaps or precedes the previous episode")
+            if i < len(c["episodes"]) - 1 and closed is None:
+                add(f"{ep_path}.closed", "only the last episode may be open")
+            previous_end = closed
+    for a in records["activities"]:
+        p = a["_path"]
+        if "start" in a and "end" in a and a["end"] <= a["start"]:
+            add(f"{p}.end", "before start" if a["end"] < a["start"] else "equal to start")
+        if a["kind"] == "group_session" and "group" not in a:
+            add(f"{p}.group", "a group session must name its group")
+        if a["kind"] != "group_session" and "group" in a:
+            add(f"{p}.group", "only a group session belongs to a group")
+        if a["kind"] == "brief_counselling" and not a.get("people"):
+            add(f"{p}.people", "brief counselling serves a person (people[0])")
+    for r in records["referrals"]:
+        if r.get("status_date") and r["status_date"] < r["date"]:
+            add(f"{r['_path']}.status_date", "before the referral date")
+    seen_routes = {}
+    for c in records["conversions"]:
+        key = (c["fy"], c["route"])
+        if key in seen_routes:
+            add(f"{c['_path']}.route", f"duplicate route for {c['fy']} (first at {seen_routes[key]})")
+        seen_routes[key] = c["_path"]
+    seen_est = {}
+    for e in records["establishment"]:
+        key = (e["role"], e["as_of"])
+        if key in seen_est:
+            add(f"{e['_path']}.as_of", f"duplicate establishment row (first at {seen_est[key]})")
+        seen_est[key] = e["_path"]
+
+
+def parse(doc) -> tuple[Document | None, list[str]]:
+    """Validate a whole exchange document. Returns (document, []) or (None, problems)."""
+    parser = Parser()
+    if not isinstance(doc, dict):
+        return None, ["(document): must be a JSON object"]
+    if doc.get("format") != FORMAT:
+        parser.problems.add("format", f"must be {FORMAT!r}")
+    if doc.get("version") != VERSION:
+        parser.problems.add("version", f"must be {VERSION}")
+    unit = _parse_unit(parser, doc.get("unit"))
+    org_raw = doc.get("organisation")
+    organisation = None
+    if org_raw is not None:
+        if not isinstance(org_raw, dict) or not all(isinstance(org_raw.get(k), str) and org_raw[k].strip()
+                                                    for k in ("code", "name")):
+            parser.problems.add("organisation", 'must be {"code": "…", "name": "…"}')
+        else:
+            organisation = {"code": org_raw["code"].strip(), "name": org_raw["name"].strip()}
+    if organisation is None and unit and "code" in unit and "name" in unit:
+        organisation = {"code": unit["code"], "name": unit["name"]}
+    records = {}
+    for name in COLLECTIONS:
+        if name == "agreed_levels":
+            records[name] = _parse_agreed_levels(parser, doc.get(name, []))
+        else:
+            records[name] = parser.collection(doc, name)
+    for name in COLLECTIONS:
+        if name == "agreed_levels":
+            continue
+        for rec in records[name]:
+            parser.resolve_refs(name, rec)
+    _check_rules(parser, records)
+    if parser.problems:
+        return None, list(parser.problems)
+    for recs in records.values():
+        for rec in recs:
+            rec.pop("_path", None)
+    return Document(unit=unit, organisation=organisation, records=records), []
+
+
+def canonical(shape: str, raw: dict) -> dict:
+    """A stored record in canonical form (the exporter's side of the comparison)."""
+    parser = Parser()
+    rec = parser.record(shape, shape, raw)
+    if parser.problems:
+        raise ValueError(f"stored {shape} record is not valid exchange data: {parser.problems}")
+    return rec

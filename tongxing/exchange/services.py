@@ -1,0 +1,270 @@
+"""Writing an exchange document into the database, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from tongxing.activities.models import (
+    Activity,
+    ActivityStaff,
+    Attendance,
+    Feedback,
+    Group,
+    MedicalAssessment,
+    Training,
+)
+from tongxing.cases.models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from tongxing.organisations.models import (
+    Establishment,
+    OpeningHours,
+    Organisation,
+    School,
+    Staff,
+    StaffRole,
+    Unit,
+    Workplace,
+)
+from tongxing.people.models import Child, DrugUse, Person
+from tongxing.standards.models import AgreedLevel, SchoolConversion
+
+from .schema import COLLECTIONS, WEEKDAYS, Document
+from .selectors import export_unit
+
+BATCH = 2000
+
+
+@dataclass
+class ImportSummary:
+    unit: str
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def lines(self):
+        for name in ["unit", *COLLECTIONS]:
+            c, u, n = self.created[name], self.updated[name], self.unchanged[name]
+            if c or u or n:
+                yield f"{name}: {c} created, {u} updated, {n} unchanged"
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+class _Writer:
+    """Creates and updates one unit's records from canonical exchange records."""
+
+    def __init__(self, unit: Unit, progress: Callable[[str, int, int], None] | None):
+        self.unit = unit
+        self.tz = zoneinfo.ZoneInfo(unit.timezone)
+        self.progress = progress or (lambda *_: None)
+        self.pk: dict[str, dict[str, int]] = {}
+
+    def load_ids(self, name, model):
+        self.pk[name] = dict(model.objects.filter(unit=self.unit).values_list("external_id", "pk"))
+
+    def local(self, value: str) -> dt.datetime:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=self.tz)
+
+    def ref(self, name, ext):
+        return self.pk[name][ext] if ext is not None else None
+
+    def write(self, name, model, recs, fields, children=None, child_models=()):
+        """Create new records and rewrite changed ones (with their child rows)."""
+        new = [r for r in recs if r["id"] not in self.pk[name]]
+        changed = [r for r in recs if r["id"] in self.pk[name]]
+        instances = []
+        for i, rec in enumerate(new):
+            instances.append(model(unit=self.unit, external_id=rec["id"], **fields(rec)))
+            if i % BATCH == 0:
+                self.progress(name, i, len(new))
+        model.objects.bulk_create(instances, batch_size=BATCH)
+        self.pk[name].update({obj.external_id: obj.pk for obj in instances})
+        if changed:
+            field_names = list(fields(changed[0]))
+            updated = [model(pk=self.pk[name][r["id"]], unit=self.unit, external_id=r["id"], **fields(r))
+                       for r in changed]
+            model.objects.bulk_update(updated, field_names, batch_size=BATCH)
+            for child_model, fk in child_models:
+                child_model.objects.filter(**{f"{fk}__in": [o.pk for o in updated]}).delete()
+        if children:
+            rows = []
+            for rec in [*new, *changed]:
+                rows.extend(children(rec, self.pk[name][rec["id"]]))
+            for child_model in {type(r) for r in rows}:
+                child_model.objects.bulk_create([r for r in rows if type(r) is child_model], batch_size=BATCH)
+        self.progress(name, len(new), len(new))
+
+
+def _changed_records(document: Document, existing: Document | None, summary: ImportSummary):
+    """The records that differ from what is stored, per collection."""
+    out = {}
+    for name in COLLECTIONS:
+        recs = document.records[name]
+        if existing is None:
+            summary.created[name] += len(recs)
+            out[name] = recs
+            continue
+        key = (lambda r: r["fy"]) if name == "agreed_levels" else (
+            (lambda r: (r["fy"], r["route"])) if name == "conversions" else (
+                (lambda r: (r["role"], r["as_of"])) if name == "establishment" else (lambda r: r["id"])))
+        stored = {key(r): r for r in existing.records[name]}
+        out[name] = []
+        for rec in recs:
+            old = stored.get(key(rec))
+            if old == rec:
+                summary.unchanged[name] += 1
+                continue
+            (summary.created if old is None else summary.updated)[name] += 1
+            out[name].append(rec)
+    return out
+
+
+@transaction.atomic
+def import_document(document: Document, progress=None) -> ImportSummary:
+    """Create or update the document's unit and records; records not in the file are left alone."""
+    u = document.unit
+    summary = ImportSummary(unit=u["code"])
+    org, _ = Organisation.objects.get_or_create(code=document.organisation["code"],
+                                                defaults={"name": document.organisation["name"]})
+    unit = Unit.objects.filter(code=u["code"]).select_related("organisation").first()
+    existing = export_unit(unit) if unit else None
+    if unit is None:
+        unit = Unit.objects.create(organisation=org, code=u["code"], name=u["name"], timezone=u["timezone"])
+        summary.created["unit"] += 1
+    elif existing.unit != u or existing.organisation != document.organisation:
+        org.name = document.organisation["name"]
+        org.save(update_fields=["name"])
+        unit.organisation, unit.name, unit.timezone = org, u["name"], u["timezone"]
+        unit.save()
+        summary.updated["unit"] += 1
+    else:
+        summary.unchanged["unit"] += 1
+    if summary.created["unit"] or summary.updated["unit"]:
+        OpeningHours.objects.filter(unit=unit).delete()
+        OpeningHours.objects.bulk_create([
+            OpeningHours(unit=unit, weekday=i + 1, opens=dt.time.fromisoformat(span[0]),
+                         closes=dt.time.fromisoformat(span[1]))
+            for i, day in enumerate(WEEKDAYS) if (span := u["opening_hours"][day])
+        ])
+    todo = _changed_records(document, existing, summary)
+    w = _Writer(unit, progress)
+    for name, model in [("staff", Staff), ("schools", School), ("workplaces", Workplace), ("people", Person),
+                        ("groups", Group), ("cases", Case), ("activities", Activity)]:
+        w.load_ids(name, model)
+
+    w.write("staff", Staff, todo["staff"],
+            lambda r: {"name": r["name"], "peer_type": r.get("peer_type", "")},
+            lambda r, pk: [StaffRole(staff_id=pk, role=role) for role in r["roles"]],
+            [(StaffRole, "staff")])
+    for rec in todo["establishment"]:
+        Establishment.objects.update_or_create(unit=unit, role=rec["role"], as_of=_date(rec["as_of"]),
+                                               defaults={"count": rec["count"]})
+    w.write("schools", School, todo["schools"],
+            lambda r: {k: r[k] for k in ("name", "kind", "in_service_area", "school_social_work",
+                                         "healthy_school_programme", "international_or_esf")})
+    w.write("workplaces", Workplace, todo["workplaces"], lambda r: {"name": r["name"], "employees": r["employees"]})
+    w.write("people", Person, todo["people"],
+            lambda r: {"name": r.get("name", ""), "name_en": r.get("name_en", ""), "phone": r.get("phone", ""),
+                       "sex": r["sex"], "birth_date": _date(r.get("birth_date")), "pregnant": r.get("pregnant"),
+                       "identified_on": _date(r.get("identification", {}).get("date")),
+                       "identification_channel": r.get("identification", {}).get("channel", "")},
+            lambda r, pk: [Child(person_id=pk, birth_date=_date(c["birth_date"]), carer=c.get("carer", ""))
+                           for c in r.get("children", [])]
+            + [DrugUse(person_id=pk, drug=d["drug"], last_used=_date(d.get("last_used")))
+               for d in r.get("drug_use", [])],
+            [(Child, "person"), (DrugUse, "person")])
+    w.write("groups", Group, todo["groups"], lambda r: {"kind": r["kind"], "title": r["title"]})
+    _write_cases(w, todo["cases"])
+    for name, model, fields in [
+        ("involvements", Involvement,
+         lambda r: {"case_id": w.ref("cases", r["case"]), "date": _date(r["date"]), "party": r["party"],
+                    "stakeholder": r.get("stakeholder", ""), "stage": r.get("stage", ""), "mode": r.get("mode", "")}),
+        ("collaborations", Collaboration,
+         lambda r: {"case_id": w.ref("cases", r["case"]), "date": _date(r["date"]), "kind": r["kind"]}),
+        ("referrals", Referral,
+         lambda r: {"person_id": w.ref("people", r["person"]), "case_id": w.ref("cases", r.get("case")),
+                    "direction": r["direction"], "category": r["category"], "agency": r.get("agency", ""),
+                    "date": _date(r["date"]), "status": r["status"], "status_date": _date(r.get("status_date"))}),
+    ]:
+        w.load_ids(name, model)
+        w.write(name, model, todo[name], fields)
+    w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
+            lambda r, pk: [ActivityStaff(activity_id=pk, staff_id=w.ref("staff", s)) for s in r["staff"]]
+            + [Attendance(activity_id=pk, person_id=w.ref("people", p)) for p in r["people"]],
+            [(ActivityStaff, "activity"), (Attendance, "activity")])
+    for name, model, fields in [
+        ("medical_assessments", MedicalAssessment,
+         lambda r: {"person_id": w.ref("people", r["person"]), "date": _date(r["date"]),
+                    "by_id": w.ref("staff", r["by"]), "plan": r["plan"]}),
+        ("feedback", Feedback,
+         lambda r: {"activity_id": w.ref("activities", r["activity"]), "person_id": w.ref("people", r["person"]),
+                    "school_id": w.ref("schools", r["school"]), "topic": r["topic"], "positive": r["positive"]}),
+        ("trainings", Training,
+         lambda r: {"staff_id": w.ref("staff", r["staff"]), "date": _date(r["date"]), "paid": r["paid"],
+                    "title": r["title"]}),
+    ]:
+        w.load_ids(name, model)
+        w.write(name, model, todo[name], fields)
+    for rec in todo["conversions"]:
+        SchoolConversion.objects.update_or_create(unit=unit, fy=rec["fy"], route=rec["route"],
+                                                  defaults={"schools": rec["schools"]})
+    for rec in todo["agreed_levels"]:
+        for code, value in rec.items():
+            if code != "fy":
+                AgreedLevel.objects.update_or_create(unit=unit, fy=rec["fy"], standard=code,
+                                                     defaults={"value": Decimal(str(value))})
+    return summary
+
+
+def _activity_fields(w: _Writer, r):
+    start, end = w.local(r["start"]), w.local(r["end"])
+    a = Activity(start=start, end=end)
+    a.derive(w.tz)
+    return {
+        "kind": r["kind"], "format": r.get("format", ""), "start": start, "end": end, "date": a.date,
+        "start_time": a.start_time, "minutes": a.minutes, "full_day": r["full_day"], "headcount": r["headcount"],
+        "psa_contacted": r.get("psa_contacted"), "case_id": w.ref("cases", r.get("case")),
+        "group_id": w.ref("groups", r.get("group")), "school_id": w.ref("schools", r.get("school")),
+        "workplace_id": w.ref("workplaces", r.get("workplace")), "funded_by": r.get("funded_by", ""),
+        "place": r.get("place", ""), "note": r.get("note", ""),
+    }
+
+
+def _write_cases(w: _Writer, recs):
+    def fields(r):
+        return {"type": r["type"], "parent_case": r["parent_case"], "client_id": w.ref("people", r["client"]),
+                "worker_id": w.ref("staff", r["worker"])}
+
+    def children(r, pk):
+        return [Case.members.through(case_id=pk, person_id=w.ref("people", p)) for p in r["members"]]
+
+    w.write("cases", Case, recs, fields, children, [(Case.members.through, "case"), (Episode, "case")])
+    merged = [Case(pk=w.pk["cases"][r["id"]], merged_into_id=w.ref("cases", r["merged_into"])) for r in recs]
+    Case.objects.bulk_update(merged, ["merged_into"], batch_size=BATCH)
+    episodes, plans = [], []
+    for r in recs:
+        for e in r["episodes"]:
+            closure = e.get("closure", {})
+            episodes.append(Episode(
+                case_id=w.pk["cases"][r["id"]], opened=_date(e["opened"]), closed=_date(e.get("closed")),
+                plan_achieved=closure.get("plan_achieved"), last_drug_use=_date(closure.get("last_drug_use")),
+                closure_reason=closure.get("reason", "")))
+            plans.append(e.get("plan"))
+    Episode.objects.bulk_create(episodes, batch_size=BATCH)
+    CasePlan.objects.bulk_create([
+        CasePlan(episode_id=ep.pk, date=_date(p["date"]), direction=p["direction"], timetable=p["timetable"],
+                 actions=p["actions"], goals=p["goals"])
+        for ep, p in zip(episodes, plans, strict=True) if p
+    ], batch_size=BATCH)

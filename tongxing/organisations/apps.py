@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationsConfig(AppConfig):
+    name = "tongxing.organisations"
+    verbose_name = _("機構與單位 Organisations and units")

@@ -1,0 +1,125 @@
+"""Django settings for Tongxing.
+
+The database comes from DATABASE_URL (PostgreSQL in production); without it the
+embedded SQLite default under TONGXING_HOME (default: <checkout>/var) is used.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("TONGXING_HOME", BASE_DIR.parent / "var"))
+
+DEBUG = os.environ.get("TONGXING_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("TONGXING_SECRET_KEY") or "dev-only-not-secret-set-TONGXING_SECRET_KEY"
+ALLOWED_HOSTS = [h for h in os.environ.get("TONGXING_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "tongxing.organisations",
+    "tongxing.people",
+    "tongxing.cases",
+    "tongxing.activities",
+    "tongxing.standards",
+    "tongxing.reports",
+    "tongxing.exchange",
+    "tongxing.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "tongxing.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "tongxing.wsgi.application"
+
+
+def _database():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        HOME.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{HOME / 'tongxing.sqlite3'}"
+    db = dj_database_url.parse(url, conn_max_age=60)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web server read while an import writes; IMMEDIATE avoids
+        # "database is locked" upgrades inside write transactions.
+        db["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+        }
+        db["CONN_MAX_AGE"] = 0
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hant"
+LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Hong_Kong"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("TONGXING_SECURE_COOKIES", "") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+# Named readings of the ambiguous rules in DOMAIN.md ("interpretation" rows).
+TONGXING = {
+    # DOMAIN.md "full day ≤3": a full-day activity counts its whole hours, capped at 3.
+    "FULL_DAY_CAP_SESSIONS": 3,
+    # OS1(a): evening starts at the later of this hour and the unit's closing time.
+    "EVENING_FROM": "18:00",
+}
+
