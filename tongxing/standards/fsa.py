@@ -1,0 +1,594 @@
+"""The funder's service agreement (seed 002): output standards OS1–OS17 and outcome standards OC1–OC10.
+
+Each standard is one function named by what it counts, returning a `Tally` or
+a `Proportion` over the unit's records for a period; its docstring cites the
+DOMAIN.md row and states the reading taken where the row is silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, Length, Trim
+from django.utils.translation import gettext_lazy as _
+
+from tongxing.activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityStaff,
+    Attendance,
+    Feedback,
+    FeedbackTopic,
+    GroupKind,
+    MedicalAssessment,
+    Training,
+)
+from tongxing.cases.models import Case as CaseFile
+from tongxing.cases.models import CaseType, Collaboration, Episode, Involvement, Party
+from tongxing.organisations.models import (
+    Establishment,
+    OpeningHours,
+    PeerType,
+    Role,
+    School,
+    SchoolKind,
+    Staff,
+)
+from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
+
+from .engine import Check, Period, Proportion, SubqueryCount, Tally, age_on
+
+# Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
+ONE_HOUR = 60
+FULL_DAY_CAP = 3
+EVENING_FROM = dt.time(18, 0)
+PSA_WINDOW = dt.timedelta(days=183)
+PARENT_PSA_WINDOW = dt.timedelta(days=365)
+CHILD_AGE = 12
+YOUNG_AGE = 21
+ABSTINENT = dt.timedelta(days=90)
+BRIEF_SESSIONS_PER_PERSON = 4
+GROUP_MIN_SESSIONS = 4
+GROUP_SMALL = 6
+FAMILY_GROUP_MIN_FAMILIES = 2
+FAMILY_CASE_SHARE_LIMIT = 0.15
+SW_OR_NURSE = (Role.SOCIAL_WORKER, Role.NURSE)
+FAR_FUTURE = dt.date(9999, 12, 31)  # the end of an episode that is still open
+
+
+@dataclass
+class Scope:
+    """One unit's records for one period."""
+
+    unit: object
+    period: Period
+    warnings: list[str] = field(default_factory=list)
+
+    def activities(self, *kinds):
+        qs = Activity.objects.filter(self.period.dates("date"), unit=self.unit)
+        return qs.filter(kind__in=kinds) if kinds else qs
+
+    def episodes(self):
+        return Episode.objects.filter(case__unit=self.unit)
+
+
+# --- shared conditions -----------------------------------------------------------------------
+
+def staffed_by(*roles) -> Q:
+    """The activity has a staff member holding one of `roles`."""
+    return Q(Exists(ActivityStaff.objects.filter(activity=OuterRef("pk"), staff__roles__role__in=roles)))
+
+
+AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))
+BY_SW_OR_NURSE = Check(_("沒有社工或護士 no social worker or nurse"), staffed_by(*SW_OR_NURSE))
+
+
+def full_day_units():
+    """DOMAIN.md "full day ≤3": a full-day activity counts its whole hours, capped at 3; others 1."""
+    return Case(
+        When(full_day=True, then=Least(F("minutes") / 60, Value(FULL_DAY_CAP))),
+        default=Value(1), output_field=IntegerField(),
+    )
+
+
+def plan_complete_annotations(prefix=""):
+    return {f"_plan_{part}": Length(Trim(f"{prefix}plan__{part}"))
+            for part in ("direction", "timetable", "actions", "goals")}
+
+
+PLAN_COMPLETE = Check(
+    _("個案計劃未包括四部分 case plan lacks one of its four parts"),
+    Q(_plan_direction__gt=0, _plan_timetable__gt=0, _plan_actions__gt=0, _plan_goals__gt=0),
+)
+NOT_MERGED = Check(_("已合併至吸毒者個案 family case merged into a PSA case"), Q(case__merged_into__isnull=True))
+
+
+# --- output standards ------------------------------------------------------------------------
+
+def outreach_sessions(s: Scope) -> Tally:
+    """OS1 — outreach ≥1 h with direct contact with ≥1 suspected/confirmed PSA (psa_contacted ≥ 1)."""
+    return Tally(s.activities(ActivityKind.OUTREACH), [
+        AT_LEAST_ONE_HOUR,
+        Check(_("沒有直接接觸吸毒者 no direct contact with a PSA"), Q(psa_contacted__gte=1)),
+    ])
+
+
+def evening_outreach_sessions(s: Scope) -> Tally:
+    """OS1(a) — of OS1, starting at or after the later of 18:00 and the unit's closing time that day.
+
+    A day the unit is closed uses 18:00.
+    """
+    closing = Subquery(OpeningHours.objects.filter(unit=OuterRef("unit"), weekday=OuterRef("_weekday"))
+                       .values("closes")[:1])
+    tally = outreach_sessions(s)
+    tally.annotations = {
+        "_weekday": ExtractIsoWeekDay("date"),
+        "_evening_from": Greatest(Case(When(Q(Exists(OpeningHours.objects.filter(unit=OuterRef("unit"),
+                                                                                 weekday=OuterRef("_weekday")))),
+                                            then=closing), default=Value(EVENING_FROM)), Value(EVENING_FROM)),
+    }
+    tally.checks.append(Check(_("於開放時間內或18:00前開始 starts before the evening"),
+                              Q(start_time__gte=F("_evening_from"))))
+    return tally
+
+
+def _latest_drug_use():
+    return Subquery(DrugUse.objects.filter(person=OuterRef("pk"), last_used__isnull=False)
+                    .order_by("-last_used").values("last_used")[:1])
+
+
+def _is_parent_on(date_ref) -> Q:
+    """Pregnant, or a parent of a child under 12 on the date (DOMAIN.md "Service users")."""
+    young_child = Child.objects.annotate(_age=age_on(F("birth_date"), date_ref)).filter(
+        person=OuterRef("pk"), _age__lt=CHILD_AGE)
+    return Q(pregnant=True) | Q(Exists(young_child))
+
+
+def proactively_identified_psa(s: Scope) -> Tally:
+    """OS2 — PSA first identified in the year through a proactive channel.
+
+    Proactive: outreach, friends/family, publicity, social media; professional and community referrals
+    and self-referral are not. The person must be a PSA on that date: use within 183 days
+    (365 for a pregnant woman or a parent of a child under 12).
+    """
+    people = Person.objects.filter(s.period.dates("identified_on"), unit=s.unit).annotate(
+        _last_use=_latest_drug_use()).annotate(
+        _gap=ExpressionWrapper(F("identified_on") - F("_last_use"), output_field=DurationField()))
+    return Tally(people, [
+        Check(_("非主動接觸途徑（轉介或自行求助） not a proactive channel"),
+              Q(identification_channel__in=PROACTIVE_CHANNELS)),
+        Check(_("識別時並非吸毒者（最近吸毒超過6個月／懷孕或家長12個月） not a PSA on that date"),
+              Q(_gap__lte=PSA_WINDOW) | _is_parent_on(OuterRef("identified_on")) & Q(_gap__lte=PARENT_PSA_WINDOW)),
+    ])
+
+
+def young_proactively_identified_psa(s: Scope) -> Tally:
+    """OS3 — of OS2, aged under 21 on the identification date."""
+    tally = proactively_identified_psa(s)
+    tally.annotations = {"_age": age_on(F("birth_date"), F("identified_on"))}
+    tally.checks.append(Check(_("識別時已滿21歲 aged 21 or over"), Q(_age__lt=YOUNG_AGE)))
+    return tally
+
+
+def _episodes_in_hand(s: Scope):
+    """Episodes in hand on 1 April (opened before it, not closed before it) or opened in the period."""
+    start = s.period.start
+    in_hand = Q(opened__lt=start) & (Q(closed__isnull=True) | Q(closed__gte=start))
+    return s.episodes().filter(in_hand | s.period.dates("opened"))
+
+
+def cases_with_plan(s: Scope) -> Tally:
+    """OS4 — episodes in hand on 1 April or opened/reopened in the year, with a complete case plan.
+
+    A family case merged into a PSA case is counted through that case, not again on its own.
+    """
+    return Tally(_episodes_in_hand(s), [NOT_MERGED, PLAN_COMPLETE], annotations=plan_complete_annotations())
+
+
+def psa_cases_with_plan(s: Scope) -> Tally:
+    """OS4(a) — of OS4, PSA cases (pregnant/parent cases included); the rest are family cases."""
+    tally = cases_with_plan(s)
+    tally.checks.append(Check(_("家人個案 family case"), Q(case__type=CaseType.PSA)))
+    return tally
+
+
+def parent_cases_with_plan(s: Scope) -> Tally:
+    """OS4(b) — of OS4(a), pregnant/parent PSA cases."""
+    tally = psa_cases_with_plan(s)
+    tally.checks.append(Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"), Q(case__parent_case=True)))
+    return tally
+
+
+def new_cases(s: Scope) -> Tally:
+    """OS5 — episodes opened or reopened in the year.
+
+    Reading (seed 002: "計入服務量標準第4項的個案數目"): only cases counted in OS4, so with a complete plan.
+    """
+    return Tally(s.episodes().filter(s.period.dates("opened")), [NOT_MERGED, PLAN_COMPLETE],
+                 annotations=plan_complete_annotations())
+
+
+def _involved(party, period=None, **extra):
+    qs = Involvement.objects.filter(
+        Q(case=OuterRef("case")) | Q(case__merged_into=OuterRef("case")),
+        party=party, date__gte=OuterRef("opened"), **extra,
+    ).filter(date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
+    if period is not None:
+        qs = qs.filter(period.dates("date"))
+    return qs
+
+
+def cases_with_stakeholders(s: Scope) -> Tally:
+    """OS6 — OS4 episodes with ≥1 stakeholder involvement dated in the year and within the episode."""
+    tally = cases_with_plan(s)
+    tally.checks.append(Check(_("年內沒有持份者參與 no stakeholder involvement in the year"),
+                              Q(Exists(_involved(Party.STAKEHOLDER, s.period)))))
+    return tally
+
+
+def parent_case_collaborations(s: Scope) -> Tally:
+    """OS7 — professional collaboration events in the year on pregnant/parent cases (any date vs episode)."""
+    qs = Collaboration.objects.filter(s.period.dates("date"), unit=s.unit)
+    return Tally(qs, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"),
+                            Q(case__parent_case=True) | Q(case__merged_into__parent_case=True))])
+
+
+def _long_sessions_of_group():
+    return SubqueryCount(Activity.objects.filter(group=OuterRef("group"), kind=ActivityKind.GROUP_SESSION,
+                                                 minutes__gte=ONE_HOUR).values("pk"))
+
+
+def counselling_group_sessions(s: Scope) -> Tally:
+    """OS8 — sessions ≥1 h with a SW and/or nurse, of counselling groups with ≥4 sessions of ≥1 h in all.
+
+    "In all" is over the group's whole life (a group may run across years). Full day ≤3.
+    """
+    return Tally(
+        s.activities(ActivityKind.GROUP_SESSION).filter(group__kind=GroupKind.COUNSELLING),
+        [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
+         Check(_("小組少於4節1小時以上 group has fewer than 4 sessions of 1 hour"), Q(_group_sessions__gte=GROUP_MIN_SESSIONS))],
+        weight=full_day_units(), annotations={"_group_sessions": _long_sessions_of_group()},
+    )
+
+
+def _case_in_hand_on(person_ref, date_ref) -> Q:
+    open_on = Q(opened__lte=date_ref) & (Q(closed__isnull=True) | Q(closed__gte=date_ref))
+    as_client = Episode.objects.filter(open_on, case__client=person_ref)
+    as_member = Episode.objects.filter(open_on, case__members=person_ref)
+    return Q(Exists(as_client)) | Q(Exists(as_member))
+
+
+def _brief_person():
+    return Subquery(Attendance.objects.filter(activity=OuterRef("pk")).order_by("pk").values("person")[:1])
+
+
+def _qualifying_brief_counselling(unit):
+    """Brief counselling that would count, in any year: ≥1 h, SW/nurse, no case in hand that day."""
+    return Activity.objects.filter(unit=unit, kind=ActivityKind.BRIEF_COUNSELLING, minutes__gte=ONE_HOUR).annotate(
+        _person=_brief_person()).filter(staffed_by(*SW_OR_NURSE)).exclude(
+        _case_in_hand_on(OuterRef("_person"), OuterRef("date")))
+
+
+def brief_counselling_sessions(s: Scope) -> Tally:
+    """OS9 — brief counselling ≥1 h by a SW and/or nurse for a person (people[0]) with no case in hand that day.
+
+    Only a person's first 4 such sessions ever count. Nursing and consultation sessions are never counted here.
+    """
+    earlier = _qualifying_brief_counselling(s.unit).filter(_person=OuterRef("_person")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")))
+    no_case = ~Q(Exists(Episode.objects.filter(
+        Q(case__client=OuterRef("_person")) | Q(case__members=OuterRef("_person")),
+        opened__lte=OuterRef("date")).filter(Q(closed__isnull=True) | Q(closed__gte=OuterRef("date")))))
+    return Tally(
+        s.activities(ActivityKind.BRIEF_COUNSELLING),
+        [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
+         Check(_("當日已有個案跟進 person had a case in hand that day"), no_case),
+         Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
+               Q(_earlier__lt=BRIEF_SESSIONS_PER_PERSON))],
+        annotations={"_person": _brief_person(), "_earlier": SubqueryCount(earlier.values("pk"))},
+    )
+
+
+SESSION_FORMATS = ("talk", "workshop", "group")
+
+
+def education_sessions(s: Scope) -> Tally:
+    """OS10 — education/publicity and professional training by a SW and/or nurse.
+
+    Talks, workshops and groups count when ≥1 h (full day ≤3); other formats (exhibition, publication,
+    media, web, souvenir, large event) count 1 each whatever their length.
+    """
+    return Tally(
+        s.activities(ActivityKind.EDUCATION, ActivityKind.PROFESSIONAL_TRAINING),
+        [BY_SW_OR_NURSE,
+         Check(_("講座／工作坊／小組少於1小時 talk, workshop or group under 1 hour"),
+               ~Q(format__in=SESSION_FORMATS) | Q(minutes__gte=ONE_HOUR))],
+        weight=Case(When(format__in=SESSION_FORMATS, then=full_day_units()), default=Value(1),
+                    output_field=IntegerField()),
+    )
+
+
+def _qualifying_assessments(unit):
+    return MedicalAssessment.objects.filter(unit=unit, plan=True, by__roles__role__in=(Role.DOCTOR, Role.NURSE))
+
+
+def medical_support_psa(s: Scope) -> Tally:
+    """OS12 — PSA whose first health and drug-related needs assessment with a plan, by a doctor or nurse,
+    is in the year (an earlier assessment without a plan does not count as the first)."""
+    earlier = _qualifying_assessments(s.unit).filter(person=OuterRef("person")).filter(
+        Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk")))
+    qs = MedicalAssessment.objects.filter(s.period.dates("date"), unit=s.unit)
+    return Tally(qs, [
+        Check(_("沒有介入／治療計劃 no intervention/treatment plan"), Q(plan=True)),
+        Check(_("非由醫生或護士評估 not by a doctor or nurse"),
+              Q(Exists(Staff.objects.filter(pk=OuterRef("by"), roles__role__in=(Role.DOCTOR, Role.NURSE))))),
+        Check(_("此人之前已接受評估 person was assessed before"), ~Q(Exists(earlier))),
+    ])
+
+
+def consultation_sessions(s: Scope) -> Tally:
+    """OS13 — consultation/treatment sessions funded by the on-site medical support, with a nurse and/or SW."""
+    return Tally(s.activities(ActivityKind.CONSULTATION), [
+        Check(_("非駐場醫療支援資助 not funded by the on-site medical support"), Q(funded_by="medical_support")),
+        BY_SW_OR_NURSE,
+    ])
+
+
+def nursing_sessions(s: Scope) -> Tally:
+    """OS14 — nursing sessions by nurses for PSA (someone served; no length limit)."""
+    return Tally(s.activities(ActivityKind.NURSING), [
+        Check(_("沒有護士 no nurse"), staffed_by(Role.NURSE)),
+        Check(_("沒有服務對象 nobody served"),
+              Q(headcount__gt=0) | Q(Exists(Attendance.objects.filter(activity=OuterRef("pk"))))),
+    ])
+
+
+def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
+    """OS15 — activities ≥1 h delivered or co-delivered by peer support workers: each peer present counts one.
+
+    OS15(a) with `ex_user_only`: only ex-user peer workers. The activity still counts under its own standard.
+    """
+    qs = ActivityStaff.objects.filter(activity__unit=s.unit, staff__roles__role=Role.PEER_SUPPORT_WORKER).filter(
+        s.period.dates("activity__date"))
+    checks = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR))]
+    if ex_user_only:
+        checks.append(Check(_("家人朋輩（非康復者） family peer worker, not an ex-user"),
+                            Q(staff__peer_type=PeerType.EX_USER)))
+    return Tally(qs, checks)
+
+
+def _families_taking_part():
+    """Distinct cases among the participants, plus participants who belong to no case (a family each)."""
+    cases = CaseFile.objects.filter(
+        Q(client__attendance__activity=OuterRef("pk")) | Q(members__attendance__activity=OuterRef("pk"))
+    ).values("pk").distinct()
+    caseless = Attendance.objects.filter(activity=OuterRef("pk")).exclude(
+        Q(Exists(CaseFile.objects.filter(client=OuterRef("person")))) |
+        Q(Exists(CaseFile.objects.filter(members=OuterRef("person"))))).values("pk")
+    return SubqueryCount(cases) + SubqueryCount(caseless)
+
+
+def family_group_sessions(s: Scope) -> Tally:
+    """OS16 — family-relationship-building group sessions led by a SW, ≥2 families, ≥1 h, full day ≤3."""
+    return Tally(
+        s.activities(ActivityKind.GROUP_SESSION).filter(group__kind=GroupKind.FAMILY_RELATIONSHIP),
+        [AT_LEAST_ONE_HOUR, Check(_("沒有社工 no social worker"), staffed_by(Role.SOCIAL_WORKER)),
+         Check(_("少於兩個家庭參與 fewer than 2 families"), Q(_families__gte=FAMILY_GROUP_MIN_FAMILIES))],
+        weight=full_day_units(), annotations={"_families": _families_taking_part()},
+    )
+
+
+def homemaker_service_minutes(s: Scope) -> Tally:
+    """OS17 — face-to-face minutes by home-makers for pregnant/parent PSA and their significant others,
+    summed per home-maker present (two home-makers for an hour give two hours)."""
+    served_parent = Attendance.objects.filter(activity=OuterRef("activity")).filter(
+        Q(Exists(CaseFile.objects.filter(Q(client=OuterRef("person")) | Q(members=OuterRef("person")),
+                                         parent_case=True)))
+        | Q(person__pregnant=True)
+        | Q(Exists(Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef(OuterRef("activity__date"))))
+                   .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
+    qs = ActivityStaff.objects.filter(activity__unit=s.unit, staff__roles__role=Role.HOMEMAKER).filter(
+        s.period.dates("activity__date"))
+    return Tally(qs, [Check(
+        _("非為吸毒孕婦／家長提供 not for a pregnant/parent PSA or their family"),
+        Q(activity__case__parent_case=True) | Q(activity__case__merged_into__parent_case=True)
+        | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
+        weight=F("activity__minutes"))
+
+
+# --- OS11 schools --------------------------------------------------------------------------------
+
+@dataclass
+class SchoolFigures:
+    base: int
+    served: set
+    converted: dict
+    workplaces: int
+    achieved: float | None
+    deductions: dict
+
+
+CONVERSION_ORDER = ("post_secondary", "family_brief", "family_group")
+CASES_PER_SCHOOL = 0.54
+NEW_CASE_SHARE = 0.23
+BRIEF_PER_SCHOOL = 2.02
+GROUP_PER_SCHOOL = 1.62
+WORKPLACE_THRESHOLD = 0.70
+WORKPLACE_SHARE = 0.10
+WORKPLACE_MIN_EMPLOYEES = 5
+SCHOOL_SERVICE_KINDS = (ActivityKind.EDUCATION, ActivityKind.GROUP_SESSION)
+
+
+def base_schools(s: Scope):
+    """OS11 base: secondary schools in the service area with school social work, not international/ESF."""
+    return School.objects.filter(unit=s.unit, kind=SchoolKind.SECONDARY, in_service_area=True,
+                                 school_social_work=True, international_or_esf=False)
+
+
+def served_schools(s: Scope) -> set:
+    """OS11 served: base schools, not in the Healthy School Programme, that had an anti-drug service
+    (education or a group session) in the year; professional training for staff does not serve a school."""
+    return set(base_schools(s).filter(healthy_school_programme=False).filter(
+        Exists(s.activities(*SCHOOL_SERVICE_KINDS).filter(school=OuterRef("pk")))).values_list("pk", flat=True))
+
+
+def post_secondary_sessions(s: Scope) -> int:
+    """Sessions (≥1 h, full day ≤3) at post-secondary or vocational institutions: the post-secondary cap."""
+    return Tally(s.activities(*SCHOOL_SERVICE_KINDS).filter(
+        school__kind__in=(SchoolKind.POST_SECONDARY, SchoolKind.VOCATIONAL)), [AT_LEAST_ONE_HOUR],
+        weight=full_day_units()).value()
+
+
+def served_workplaces(s: Scope) -> int:
+    return s.activities(ActivityKind.EDUCATION).filter(
+        workplace__employees__gte=WORKPLACE_MIN_EMPLOYEES).values("workplace").distinct().count()
+
+
+def schools_served(s: Scope) -> SchoolFigures:
+    """OS11 — DOMAIN.md "Schools (OS11)": served + converted (+ workplaces once 70% is reached) over the base.
+
+    Conversions never exceed the unserved base schools, post-secondary ones never exceed the sessions held
+    there; routes apply in the order post-secondary, family+brief, family+group; the excess is ignored
+    with a warning. Converted family routes are deducted from OS4, OS5 (23% of the cases), OS8 and OS9.
+    """
+    from tongxing.standards.models import SchoolConversion
+
+    base = base_schools(s).count()
+    served = served_schools(s)
+    requested = {r: 0 for r in CONVERSION_ORDER}
+    for route, schools in SchoolConversion.objects.filter(unit=s.unit, fy=s.period.fy).values_list(
+            "route", "schools"):
+        requested[route] += schools
+    capacity = base - len(served)
+    converted = {}
+    for route in CONVERSION_ORDER:
+        limit = capacity if route != "post_secondary" else min(capacity, post_secondary_sessions(s))
+        converted[route] = max(0, min(requested[route], limit))
+        if requested[route] > converted[route]:
+            s.warnings.append(f"OS11: {route} conversion of {requested[route]} schools exceeds the limit; "
+                              f"{converted[route]} applied")
+        capacity -= converted[route]
+    total = len(served) + sum(converted.values())
+    workplaces = 0
+    if base and total >= WORKPLACE_THRESHOLD * base - 1e-9:
+        workplaces = max(0, min(served_workplaces(s), math.floor(WORKPLACE_SHARE * base + 1e-9), base - total))
+    family = converted["family_brief"] + converted["family_group"]
+    return SchoolFigures(
+        base=base, served=served, converted=converted, workplaces=workplaces,
+        achieved=(total + workplaces) / base if base else None,
+        deductions={"OS4": CASES_PER_SCHOOL * family, "OS5": CASES_PER_SCHOOL * NEW_CASE_SHARE * family,
+                    "OS8": GROUP_PER_SCHOOL * converted["family_group"],
+                    "OS9": BRIEF_PER_SCHOOL * converted["family_brief"]},
+    )
+
+
+# --- outcome standards ---------------------------------------------------------------------------
+
+def closed_cases_plan_achieved(s: Scope) -> Proportion:
+    """OC1 — episodes closed in the year with a (complete) case plan → plan achieved."""
+    base = Tally(s.episodes().filter(s.period.dates("closed")), [NOT_MERGED, PLAN_COMPLETE],
+                 annotations=plan_complete_annotations())
+    return Proportion(base, Check(_("未達成個案計劃 plan not achieved"), Q(plan_achieved=True)))
+
+
+def abstinent_at_closure(s: Scope) -> Proportion:
+    """OC2 — PSA episodes closed in the year → last drug use ≥90 days before closure (89 is not)."""
+    base = Tally(s.episodes().filter(s.period.dates("closed")),
+                 [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
+                 annotations={"_abstinent": ExpressionWrapper(F("closed") - F("last_drug_use"),
+                                                              output_field=DurationField())})
+    return Proportion(base, Check(_("結案前90日內仍有吸毒 used within 90 days of closure"),
+                                  Q(_abstinent__gte=ABSTINENT)))
+
+
+def psa_cases_with_family(s: Scope) -> Proportion:
+    """OC3 — OS4(a) episodes → ≥1 family involvement within the episode (any date in it)."""
+    base = psa_cases_with_plan(s)
+    return Proportion(base, Check(_("沒有家人參與 no family involvement"), Q(Exists(_involved(Party.FAMILY)))))
+
+
+def _feedback(s: Scope, *topics):
+    return Feedback.objects.filter(unit=s.unit, topic__in=topics).filter(s.period.dates("activity__date"))
+
+
+POSITIVE = Check(_("沒有表示改善 not positive"), Q(positive=True))
+
+
+def school_feedback(s: Scope, served: set) -> Proportion:
+    """OC4 — forms on drug harm collected at activities in served schools (OS11) → better understanding."""
+    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM).annotate(_school=Coalesce("school", "activity__school")),
+                 [Check(_("非已服務學校 not a served school"), Q(_school__in=served))])
+    return Proportion(base, POSITIVE)
+
+
+def medical_support_feedback(s: Scope) -> Proportion:
+    """OC5 — forms from OS12 persons → better understanding of drug harm."""
+    os12_people = medical_support_psa(s).counted().values("person")
+    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM),
+                 [Check(_("非醫療支援服務使用者 not an OS12 person"), Q(person__in=os12_people))])
+    return Proportion(base, POSITIVE)
+
+
+def peer_support_feedback(s: Scope) -> Proportion:
+    """OC6 — forms on drug harm / recovery at activities a peer worker took part in (any length) → positive."""
+    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM, FeedbackTopic.RECOVERY), [
+        Check(_("活動沒有朋輩支援工作員 no peer worker at the activity"),
+              Q(Exists(ActivityStaff.objects.filter(activity=OuterRef("activity"),
+                                                    staff__roles__role=Role.PEER_SUPPORT_WORKER))))])
+    return Proportion(base, POSITIVE)
+
+
+def _parent_case_feedback(s: Scope, topic) -> Proportion:
+    parents = parent_cases_with_plan(s).counted().values("case__client")
+    base = Tally(_feedback(s, topic), [Check(_("非吸毒孕婦／家長個案服務對象 not an OS4(b) client"),
+                                            Q(person__in=parents))])
+    return Proportion(base, POSITIVE)
+
+
+def parenting_feedback(s: Scope) -> Proportion:
+    """OC7 — responses from OS4(b) clients → better parenting efficacy, self-esteem, family relations."""
+    return _parent_case_feedback(s, FeedbackTopic.PARENTING)
+
+
+def drug_use_feedback(s: Scope) -> Proportion:
+    """OC8 — responses from OS4(b) clients → drug use reduced or stopped."""
+    return _parent_case_feedback(s, FeedbackTopic.DRUG_USE)
+
+
+def parent_cases_with_stakeholders(s: Scope) -> Proportion:
+    """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
+    base = parent_cases_with_plan(s)
+    base.annotations["_stakeholders"] = SubqueryCount(
+        _involved(Party.STAKEHOLDER).values("stakeholder").distinct())
+    return Proportion(base, Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"), Q(_stakeholders__gte=2)))
+
+
+def peer_establishment(s: Scope) -> int:
+    """Peer-worker establishment as at 1 October of the year (latest row on or before it, else the first after)."""
+    as_of = dt.date(s.period.fy, 10, 1)
+    rows = Establishment.objects.filter(unit=s.unit, role=Role.PEER_SUPPORT_WORKER)
+    row = rows.filter(as_of__lte=as_of).order_by("-as_of").first() or rows.order_by("as_of").first()
+    if row is not None:
+        return row.count
+    return Staff.objects.filter(unit=s.unit, roles__role=Role.PEER_SUPPORT_WORKER).count()
+
+
+def paid_peer_trainings(s: Scope) -> Tally:
+    """OC10 numerator — paid work-related training sessions attended by peer workers in the year."""
+    qs = Training.objects.filter(s.period.dates("date"), unit=s.unit, staff__roles__role=Role.PEER_SUPPORT_WORKER)
+    return Tally(qs, [Check(_("非受薪培訓 unpaid training"), Q(paid=True))])

@@ -1,0 +1,161 @@
+"""The annual return (report fsa): every standard for a unit and financial year, per EXCHANGE.md."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from tongxing.activities.models import Activity, ActivityStaff
+
+from . import fsa
+from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
+from .engine import Period, round_half_up
+from .fsa import Scope
+from .models import AgreedLevel
+
+# Which rule counts each output standard (OS11 and OS17 are assembled below).
+OUTPUT_RULES = {
+    "OS1": fsa.outreach_sessions, "OS1a": fsa.evening_outreach_sessions,
+    "OS2": fsa.proactively_identified_psa, "OS3": fsa.young_proactively_identified_psa,
+    "OS4": fsa.cases_with_plan, "OS4a": fsa.psa_cases_with_plan, "OS4b": fsa.parent_cases_with_plan,
+    "OS5": fsa.new_cases, "OS6": fsa.cases_with_stakeholders, "OS7": fsa.parent_case_collaborations,
+    "OS8": fsa.counselling_group_sessions, "OS9": fsa.brief_counselling_sessions,
+    "OS10": fsa.education_sessions, "OS12": fsa.medical_support_psa, "OS13": fsa.consultation_sessions,
+    "OS14": fsa.nursing_sessions, "OS15": fsa.peer_support_sessions,
+    "OS15a": lambda s: fsa.peer_support_sessions(s, ex_user_only=True),
+    "OS16": fsa.family_group_sessions, "OS17": fsa.homemaker_service_minutes,
+}
+OUTCOME_RULES = {
+    "OC1": fsa.closed_cases_plan_achieved, "OC2": fsa.abstinent_at_closure, "OC3": fsa.psa_cases_with_family,
+    "OC5": fsa.medical_support_feedback, "OC6": fsa.peer_support_feedback, "OC7": fsa.parenting_feedback,
+    "OC8": fsa.drug_use_feedback, "OC9": fsa.parent_cases_with_stakeholders,
+}
+DEDUCTED = ("OS4", "OS5", "OS8", "OS9")
+
+
+def agreed_levels(unit, fy) -> dict:
+    return {code: _number(value) for code, value in
+            AgreedLevel.objects.filter(unit=unit, fy=fy).values_list("standard", "value")}
+
+
+def _number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _met(achieved, agreed):
+    if achieved is None or agreed is None:
+        return None
+    return achieved >= agreed - 1e-9
+
+
+def _output(achieved, agreed, **extra):
+    return {"achieved": achieved, "agreed": agreed, "met": _met(achieved, agreed), **extra}
+
+
+def _outcome(numerator, denominator, agreed):
+    achieved = round_half_up(numerator / denominator, 4) if denominator else None
+    return {"numerator": numerator, "denominator": denominator, "achieved": achieved, "agreed": agreed,
+            "met": _met(achieved, agreed)}
+
+
+def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
+    """All standards for the scope's period; returns (standards, extras such as served schools)."""
+    values = {code: rule(scope).value() for code, rule in OUTPUT_RULES.items()}
+    values["OS17"] = round_half_up(values["OS17"] / 60, 2)
+    schools = fsa.schools_served(scope)
+    standards = {}
+    for code in OUTPUT_STANDARDS:
+        if code == "OS11":
+            standards[code] = _output(
+                None if schools.achieved is None else round_half_up(schools.achieved, 4), agreed.get(code),
+                served=len(schools.served), converted=sum(schools.converted.values()),
+                workplaces=schools.workplaces, base=schools.base)
+        elif code in DEDUCTED:
+            before = values[code]
+            standards[code] = _output(round_half_up(before - schools.deductions[code], 2), agreed.get(code),
+                                      before_conversion=before)
+        else:
+            standards[code] = _output(values[code], agreed.get(code))
+    outcomes = {code: rule(scope).values() for code, rule in OUTCOME_RULES.items()}
+    outcomes["OC4"] = fsa.school_feedback(scope, schools.served).values()
+    establishment = fsa.peer_establishment(scope)
+    outcomes["OC10"] = (fsa.paid_peer_trainings(scope).value(), establishment)
+    for code in OUTCOME_STANDARDS:
+        standards[code] = _outcome(*outcomes[code], agreed.get(code))
+    return standards, {"schools": schools}
+
+
+def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[str]:
+    """What a supervisor must see before signing (issue: annual return, "warnings")."""
+    warnings = []
+    small = fsa.counselling_group_sessions(scope).counted().values("group", "group__external_id").annotate(
+        n=Count("attendance__person", distinct=True))
+    small_groups = {g["group__external_id"] for g in small}
+    for group_id in sorted(small_groups):
+        participants = Activity.objects.filter(group__unit=scope.unit, group__external_id=group_id).aggregate(
+            n=Count("attendance__person", distinct=True))["n"]
+        if participants < fsa.GROUP_SMALL:
+            warnings.append(_("OS8: group %(group)s has %(n)d participants (fewer than 6)")
+                            % {"group": group_id, "n": participants})
+    share = family_case_share(standards, agreed)
+    if share is not None and share > fsa.FAMILY_CASE_SHARE_LIMIT:
+        warnings.append(_("OS4: family cases are %(share).1f%% of the agreed level (more than 15%%)")
+                        % {"share": share * 100})
+    closed_without_outcome = scope.episodes().filter(scope.period.dates("closed")).filter(
+        plan_achieved__isnull=True).values_list("case__external_id", flat=True)
+    for case_id in closed_without_outcome:
+        warnings.append(_("Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
+    unstaffed = scope.activities().exclude(pk__in=ActivityStaff.objects.values("activity")).values_list(
+        "external_id", flat=True)
+    for activity_id in unstaffed:
+        warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
+    return warnings
+
+
+def pro_rata_warnings(period: Period, standards: dict) -> list[str]:
+    share = period.share_of_year()
+    out = []
+    for code, figure in standards.items():
+        agreed, achieved = figure.get("agreed"), figure.get("achieved")
+        if code in OUTPUT_STANDARDS and code != "OS11" and agreed and achieved is not None:
+            expected = float(Decimal(str(agreed)) * share)
+            if achieved < expected - 1e-9:
+                out.append(_("%(code)s: %(achieved)s is behind the pro-rata expectation %(expected).1f")
+                           % {"code": code, "achieved": achieved, "expected": expected})
+    return out
+
+
+def family_case_share(standards: dict, agreed: dict):
+    """Family cases (OS4 − OS4a, before conversion) over the agreed OS4 level; must stay ≤15%."""
+    if not agreed.get("OS4"):
+        return None
+    family = standards["OS4"]["before_conversion"] - standards["OS4a"]["achieved"]
+    return round_half_up(family / agreed["OS4"], 4)
+
+
+def fsa_report(unit, fy: int, end=None) -> dict:
+    """The `report fsa --format json` object (EXCHANGE.md), cumulative to `end` (default: the year's end)."""
+    period = Period(fy, end) if end else Period.financial_year(fy)
+    scope = Scope(unit, period)
+    agreed = agreed_levels(unit, fy)
+    standards, _extras = compute_standards(scope, agreed)
+    warnings = data_quality_warnings(scope, standards, agreed) + scope.warnings
+    if period.end < period.last_day:
+        warnings += pro_rata_warnings(period, standards)
+    return {
+        "unit": unit.code, "fy": fy, "period": [period.start.isoformat(), period.end.isoformat()],
+        "standards": standards, "family_case_share": family_case_share(standards, agreed), "warnings": warnings,
+    }
+
+
+def quarterly_progress(unit, fy: int) -> list[dict]:
+    """Cumulative figures at the end of each quarter with the pro-rata expectation."""
+    agreed = agreed_levels(unit, fy)
+    rows = []
+    for quarter in Period.financial_year(fy).quarters():
+        standards, _extras = compute_standards(Scope(unit, quarter), agreed)
+        rows.append({"end": quarter.end.isoformat(), "share": float(quarter.share_of_year()),
+                     "standards": standards})
+    return rows
