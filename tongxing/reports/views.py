@@ -1,0 +1,117 @@
+import datetime as dt
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tongxing.organisations.selectors import units_for
+from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
+from tongxing.standards.drilldown import drilldown
+from tongxing.standards.engine import Period
+from tongxing.standards.fsa import Scope
+from tongxing.standards.report import fsa_report, quarterly_progress
+
+# The standards whose quarterly progress is charted: the ones a supervisor watches month by month.
+QUARTER_CODES = ("OS1", "OS4", "OS5", "OS8", "OS9", "OS10", "OS13", "OS14", "OS15", "OS17")
+
+
+def current_fy(today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _unit(request, code):
+    return get_object_or_404(units_for(request.user), code=code)
+
+
+@login_required
+@require_GET
+def fsa_index(request):
+    unit = units_for(request.user).order_by("code").first()
+    if unit is None:
+        raise Http404("no unit")
+    return redirect("fsa-page", unit=unit.code, fy=current_fy())
+
+
+def _rows(report):
+    for group, names in (("output", OUTPUT_STANDARDS), ("outcome", OUTCOME_STANDARDS)):
+        for code, (zh, en) in names.items():
+            figure = report["standards"][code]
+            agreed, achieved = figure.get("agreed"), figure.get("achieved")
+            ratio = group == "outcome" or code == "OS11"
+            percent = (achieved / agreed * 100) if (agreed and achieved is not None and not ratio) else None
+            yield {"code": code, "zh": zh, "en": en, "group": group, "ratio": ratio, "percent": percent, **figure}
+
+
+@login_required
+@require_GET
+def fsa_page(request, unit, fy):
+    unit = _unit(request, unit)
+    report = fsa_report(unit, fy)
+    quarters = quarterly_progress(unit, fy)
+    progress = [
+        {"code": code, "cells": [
+            {"achieved": q["standards"][code]["achieved"],
+             "expected": None if not q["standards"][code]["agreed"] else q["standards"][code]["agreed"] * q["share"]}
+            for q in quarters]}
+        for code in QUARTER_CODES
+    ]
+    chart = {
+        "labels": [q["end"] for q in quarters],
+        "series": {row["code"]: [c["achieved"] for c in row["cells"]] for row in progress},
+        "agreed": {code: report["standards"][code]["agreed"] for code in QUARTER_CODES},
+        "share": [q["share"] for q in quarters],
+    }
+    return render(request, "reports/fsa.html", {
+        "unit": unit, "fy": fy, "report": report, "rows": list(_rows(report)), "quarters": quarters,
+        "units": units_for(request.user).order_by("code"), "years": range(fy - 3, fy + 2),
+        "chart_json": chart, "progress": progress,
+    })
+
+
+@login_required
+@require_GET
+def fsa_drilldown(request, unit, fy, code):
+    unit = _unit(request, unit)
+    if code not in OUTPUT_STANDARDS and code not in OUTCOME_STANDARDS:
+        raise Http404(code)
+    data = drilldown(code, Scope(unit, Period.financial_year(fy)))
+    names = {**OUTPUT_STANDARDS, **OUTCOME_STANDARDS}[code]
+    counted = [r for r in data["rows"] if r["counted"]]
+    return render(request, "reports/drilldown.html", {
+        "unit": unit, "fy": fy, "code": code, "names": names, "data": data, "counted": len(counted),
+        "excluded": len(data["rows"]) - len(counted),
+        "rows": [{**r, "cells": [_cell(r.get(c)) for c, _label in data["columns"]]} for r in data["rows"]],
+    })
+
+
+def _cell(value):
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@login_required
+@require_GET
+def fsa_export(request, unit, fy, fmt):
+    from . import render as renderers  # WeasyPrint and matplotlib load slowly; only exports need them
+
+    unit = _unit(request, unit)
+    report = fsa_report(unit, fy)
+    if fmt == "json":
+        body, ctype = json.dumps(report, ensure_ascii=False, indent=1).encode(), "application/json"
+    elif fmt == "xlsx":
+        body = renderers.fsa_xlsx(unit, report)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body, ctype = renderers.fsa_pdf(unit, report), "application/pdf"
+    else:
+        raise Http404(fmt)
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="fsa-{unit.code}-{fy}.{fmt}"'
+    return response
