@@ -73,8 +73,10 @@ def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
                 served=len(schools.served), converted=sum(schools.converted.values()),
                 workplaces=schools.workplaces, base=schools.base)
         elif code in DEDUCTED:
+            # The conversion is annual; a quarter's cumulative figure carries its pro-rata part.
             before = values[code]
-            standards[code] = _output(round_half_up(before - schools.deductions[code], 2), agreed.get(code),
+            deduction = schools.deductions[code] * float(scope.period.share_of_year())
+            standards[code] = _output(round_half_up(before - deduction, 2), agreed.get(code),
                                       before_conversion=before)
         else:
             standards[code] = _output(values[code], agreed.get(code))
