@@ -89,9 +89,9 @@ class Scope:
 
 # --- shared conditions -----------------------------------------------------------------------
 
-def staffed_by(*roles) -> Q:
-    """The activity has a staff member holding one of `roles`."""
-    return Q(Exists(ActivityStaff.objects.filter(activity=OuterRef("pk"), staff__roles__role__in=roles)))
+def staffed_by(*roles, activity="pk") -> Q:
+    """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`."""
+    return Q(Exists(ActivityStaff.objects.filter(activity=OuterRef(activity), staff__roles__role__in=roles)))
 
 
 AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))
@@ -223,21 +223,23 @@ def new_cases(s: Scope) -> Tally:
                  annotations=plan_complete_annotations())
 
 
-def _involved(party, period=None, **extra):
-    qs = Involvement.objects.filter(
-        Q(case=OuterRef("case")) | Q(case__merged_into=OuterRef("case")),
-        party=party, date__gte=OuterRef("opened"), **extra,
-    ).filter(date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
-    if period is not None:
-        qs = qs.filter(period.dates("date"))
-    return qs
+def _involvements(party, period=None, **extra):
+    """Involvements of `party` dated within the outer episode, on its case or a family case merged into it."""
+    episode_cases = CaseFile.objects.filter(Q(pk=OuterRef(OuterRef("case"))) | Q(merged_into=OuterRef(OuterRef("case"))))
+    qs = Involvement.objects.filter(case__in=episode_cases, party=party, date__gte=OuterRef("opened"), **extra).filter(
+        date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
+    return qs.filter(period.dates("date")) if period is not None else qs
+
+
+def _involved(party, period=None) -> Q:
+    return Q(Exists(_involvements(party, period)))
 
 
 def cases_with_stakeholders(s: Scope) -> Tally:
     """OS6 — OS4 episodes with ≥1 stakeholder involvement dated in the year and within the episode."""
     tally = cases_with_plan(s)
     tally.checks.append(Check(_("年內沒有持份者參與 no stakeholder involvement in the year"),
-                              Q(Exists(_involved(Party.STAKEHOLDER, s.period)))))
+                              _involved(Party.STAKEHOLDER, s.period)))
     return tally
 
 
@@ -266,41 +268,42 @@ def counselling_group_sessions(s: Scope) -> Tally:
     )
 
 
-def _case_in_hand_on(person_ref, date_ref) -> Q:
-    open_on = Q(opened__lte=date_ref) & (Q(closed__isnull=True) | Q(closed__gte=date_ref))
-    as_client = Episode.objects.filter(open_on, case__client=person_ref)
-    as_member = Episode.objects.filter(open_on, case__members=person_ref)
-    return Q(Exists(as_client)) | Q(Exists(as_member))
+def _case_in_hand(person="person", date="activity__date") -> Q:
+    """The person is client or member of a case with an episode open on the date."""
+    open_on = Q(opened__lte=OuterRef(date)) & (Q(closed__isnull=True) | Q(closed__gte=OuterRef(date)))
+    return (Q(Exists(Episode.objects.filter(open_on, case__client=OuterRef(person))))
+            | Q(Exists(Episode.objects.filter(open_on, case__members=OuterRef(person)))))
 
 
-def _brief_person():
-    return Subquery(Attendance.objects.filter(activity=OuterRef("pk")).order_by("pk").values("person")[:1])
+def _first_person_served() -> Q:
+    """Brief counselling serves people[0]: the attendance row entered first."""
+    return ~Q(Exists(Attendance.objects.filter(activity=OuterRef("activity"), pk__lt=OuterRef("pk"))))
 
 
-def _qualifying_brief_counselling(unit):
-    """Brief counselling that would count, in any year: ≥1 h, SW/nurse, no case in hand that day."""
-    return Activity.objects.filter(unit=unit, kind=ActivityKind.BRIEF_COUNSELLING, minutes__gte=ONE_HOUR).annotate(
-        _person=_brief_person()).filter(staffed_by(*SW_OR_NURSE)).exclude(
-        _case_in_hand_on(OuterRef("_person"), OuterRef("date")))
+def _brief_counselling_served(unit):
+    return Attendance.objects.filter(activity__unit=unit, activity__kind=ActivityKind.BRIEF_COUNSELLING).filter(
+        _first_person_served())
 
 
 def brief_counselling_sessions(s: Scope) -> Tally:
     """OS9 — brief counselling ≥1 h by a SW and/or nurse for a person (people[0]) with no case in hand that day.
 
     Only a person's first 4 such sessions ever count. Nursing and consultation sessions are never counted here.
+    Counted over attendance rows (one per session: its first person) so the person is a plain column.
     """
-    earlier = _qualifying_brief_counselling(s.unit).filter(_person=OuterRef("_person")).filter(
-        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk")))
-    no_case = ~Q(Exists(Episode.objects.filter(
-        Q(case__client=OuterRef("_person")) | Q(case__members=OuterRef("_person")),
-        opened__lte=OuterRef("date")).filter(Q(closed__isnull=True) | Q(closed__gte=OuterRef("date")))))
+    earlier = _brief_counselling_served(s.unit).filter(
+        person=OuterRef("person"), activity__minutes__gte=ONE_HOUR).filter(
+        Q(activity__start__lt=OuterRef("activity__start"))
+        | Q(activity__start=OuterRef("activity__start"), activity__pk__lt=OuterRef("activity__pk"))).filter(
+        staffed_by(*SW_OR_NURSE, activity="activity")).exclude(_case_in_hand())
     return Tally(
-        s.activities(ActivityKind.BRIEF_COUNSELLING),
-        [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
-         Check(_("當日已有個案跟進 person had a case in hand that day"), no_case),
+        _brief_counselling_served(s.unit).filter(s.period.dates("activity__date")),
+        [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
+         Check(BY_SW_OR_NURSE.reason, staffed_by(*SW_OR_NURSE, activity="activity")),
+         Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand()),
          Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
                Q(_earlier__lt=BRIEF_SESSIONS_PER_PERSON))],
-        annotations={"_person": _brief_person(), "_earlier": SubqueryCount(earlier.values("pk"))},
+        annotations={"_earlier": SubqueryCount(earlier.values("pk"))},
     )
 
 
@@ -373,14 +376,19 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
 
 
 def _families_taking_part():
-    """Distinct cases among the participants, plus participants who belong to no case (a family each)."""
-    cases = CaseFile.objects.filter(
-        Q(client__attendance__activity=OuterRef("pk")) | Q(members__attendance__activity=OuterRef("pk"))
-    ).values("pk").distinct()
-    caseless = Attendance.objects.filter(activity=OuterRef("pk")).exclude(
-        Q(Exists(CaseFile.objects.filter(client=OuterRef("person")))) |
-        Q(Exists(CaseFile.objects.filter(members=OuterRef("person"))))).values("pk")
-    return SubqueryCount(cases) + SubqueryCount(caseless)
+    """Distinct families among the participants.
+
+    A participant's family is the case they belong to (as client, else as member; the first such case), a
+    family case merged into a PSA case being that PSA case; a participant in no case is a family of their own.
+    """
+    def first_case(**membership):
+        return Subquery(CaseFile.objects.filter(**membership).order_by("pk").annotate(
+            _family=Coalesce("merged_into", "pk")).values("_family")[:1])
+
+    family = Coalesce(first_case(client=OuterRef("person")), first_case(members=OuterRef("person")),
+                      -F("person"), output_field=IntegerField())
+    per_participant = Attendance.objects.filter(activity=OuterRef("pk")).annotate(_family=family)
+    return SubqueryCount(per_participant.values("_family").distinct())
 
 
 def family_group_sessions(s: Scope) -> Tally:
@@ -519,7 +527,7 @@ def abstinent_at_closure(s: Scope) -> Proportion:
 def psa_cases_with_family(s: Scope) -> Proportion:
     """OC3 — OS4(a) episodes → ≥1 family involvement within the episode (any date in it)."""
     base = psa_cases_with_plan(s)
-    return Proportion(base, Check(_("沒有家人參與 no family involvement"), Q(Exists(_involved(Party.FAMILY)))))
+    return Proportion(base, Check(_("沒有家人參與 no family involvement"), _involved(Party.FAMILY)))
 
 
 def _feedback(s: Scope, *topics):
@@ -574,7 +582,7 @@ def parent_cases_with_stakeholders(s: Scope) -> Proportion:
     """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
     base = parent_cases_with_plan(s)
     base.annotations["_stakeholders"] = SubqueryCount(
-        _involved(Party.STAKEHOLDER).values("stakeholder").distinct())
+        _involvements(Party.STAKEHOLDER).values("stakeholder").distinct())
     return Proportion(base, Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"), Q(_stakeholders__gte=2)))
 
 
