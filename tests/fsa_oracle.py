@@ -22,7 +22,8 @@ General conventions (DOMAIN.md "Counting conventions"):
 * "SW and/or nurse": at least one staff member in ``staff`` whose roles
   include ``social_worker`` or ``nurse``.
 * Counts are integers; OS4/OS5/OS8/OS9 after conversion and OS17 hours are
-  rounded to 2 decimals; ratios (OS11, OC*, family_case_share) to 4 decimals.
+  rounded to 2 decimals; ratios (OS11, OC*, family_case_share) to 4 decimals,
+  half up (0.90625 -> 0.9063), as the product's round_half_up does.
 * ``met`` = achieved >= agreed (None when agreed is None or achieved is None).
 * Ages are whole years on the reference date (birthday reached = older).
 """
@@ -33,6 +34,7 @@ import json
 import math
 import sys
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 # ---------------------------------------------------------------------------
 # settings (named constants for every interpretation that is a number)
@@ -93,12 +95,19 @@ def minutes(a):
     return int((T(a["end"]) - T(a["start"])).total_seconds() // 60)
 
 
+def _half_up(x, places):
+    """Round half away from zero on the decimal value as printed (0.90625 -> 0.9063, 0.125 -> 0.13),
+    as a funder rounds by hand; Python's round() would give 0.9062 (half-even on the binary value)."""
+    q = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(x + 0.0)).quantize(q, rounding=ROUND_HALF_UP))
+
+
 def r2(x):
-    return round(x + 0.0, 2)
+    return _half_up(x, 2)
 
 
 def r4(x):
-    return round(x + 0.0, 4)
+    return _half_up(x, 4)
 
 
 class Ctx:
@@ -127,7 +136,7 @@ class Ctx:
                 self.person_cases[c["client"]].add(c["id"])
             for m in c.get("members") or []:
                 self.person_cases[m].add(c["id"])
-        levels = [l for l in doc.get("agreed_levels", []) if int(l.get("fy", -1)) == self.fy]
+        levels = [lv for lv in doc.get("agreed_levels", []) if int(lv.get("fy", -1)) == self.fy]
         self.agreed = levels[0] if levels else {}
 
     # -- periods ----------------------------------------------------------
@@ -169,10 +178,27 @@ class Ctx:
 
     # -- cases / episodes --------------------------------------------------
     def episodes(self):
-        """Yield (case, index, episode) for every episode of every case."""
+        """Yield (case, index, episode) for every episode of every case that
+        has not been merged into another case.  DOMAIN.md "Cases": a family
+        case becomes part of the PSA's case when the PSA engages, "closed as
+        merged, its history moves to the PSA case" (seed: the family case "不再
+        保留" - is not kept - to avoid double counting); so a case with
+        ``merged_into`` set is not a case of its own in any case count, and its
+        involvements/collaborations are attributed to the target case
+        (``target_case``)."""
         for c in self.cases.values():
+            if c.get("merged_into"):
+                continue
             for i, e in enumerate(c.get("episodes") or []):
                 yield c, i, e
+
+    def target_case(self, cid):
+        """Follow merged_into links to the case that now holds the history."""
+        seen = set()
+        while cid in self.cases and self.cases[cid].get("merged_into") and cid not in seen:
+            seen.add(cid)
+            cid = self.cases[cid]["merged_into"]
+        return cid
 
     @staticmethod
     def plan_complete(e):
@@ -250,7 +276,7 @@ def os1_outreach(ctx):
     (a): start time-of-day >= max(18:00, unit closing time on that weekday);
     when the unit is closed that weekday (opening_hours null/missing) the
     threshold is 18:00.  "At or after" → a start of exactly 18:00 counts.
-    Returns (total, evening, ids).
+    Returns (total, evening).
     """
     hours = ctx.unit.get("opening_hours") or {}
     total, evening = 0, 0
@@ -305,8 +331,8 @@ def os4_case_plans(ctx):
     on 1 April (opened < 1 April and (not closed or closed >= 1 April)) or
     opened/reopened in the FY, and whose ``plan`` has all four parts
     (direction, timetable, actions, goals) non-empty.  The plan date is not
-    checked.  Cases merged into another (``merged_into``) are still counted by
-    their own episodes (no special rule in DOMAIN.md).
+    checked.  Cases merged into another (``merged_into`` set) are skipped:
+    their history belongs to the target case (see Ctx.episodes).
     (a) = those of case type "psa" (includes parent cases);
     (b) = type "psa" with parent_case true.  Family cases = total - (a).
     Returns the list of (case, episode) for each of OS4, OS4a, OS4b.
@@ -346,7 +372,7 @@ def os6_stakeholder(ctx, os4):
     by_case = defaultdict(list)
     for inv in ctx.doc.get("involvements", []):
         if inv.get("party") == "stakeholder":
-            by_case[inv.get("case")].append(D(inv.get("date")))
+            by_case[ctx.target_case(inv.get("case"))].append(D(inv.get("date")))
     n = 0
     for c, e in os4:
         if any(ctx.in_fy(d) and ctx.within_episode(d, e) for d in by_case.get(c["id"], [])):
@@ -358,13 +384,14 @@ def os7_collaborations(ctx):
     """OS7 (DOMAIN.md row OS7): professional collaborations on parent cases.
 
     Counted: every collaboration record (any kind: mdcc, case_review,
-    consultation) dated in the FY whose case has parent_case true.  The date
+    consultation) dated in the FY whose case (after following merged_into)
+    has parent_case true.  The date
     need NOT fall inside an episode of the case (the expected figures count
     collaborations dated before the case opened / after it closed).
     """
     n = 0
     for col in ctx.doc.get("collaborations", []):
-        c = ctx.cases.get(col.get("case"))
+        c = ctx.cases.get(ctx.target_case(col.get("case")))
         if c and c.get("parent_case") and ctx.in_fy(D(col.get("date"))):
             n += 1
     return n
@@ -431,7 +458,7 @@ def os9_brief_counselling(ctx):
             continue
         per_person[pid].append(a)
     n = 0
-    for pid, acts in per_person.items():
+    for acts in per_person.values():
         acts.sort(key=lambda a: (a["start"], _natkey(a["id"])))
         n += sum(1 for a in acts[:OS9_MAX_PER_PERSON] if ctx.act_in_fy(a))
     return n
@@ -478,8 +505,10 @@ def os11_schools(ctx):
              post_secondary, family_brief, family_group):
              capacity = base - served (unserved base schools);
              post_secondary is further capped by the sessions held at schools
-             of kind post_secondary/vocational in the FY (kind education, each
-             >= 60 min counting 1 / full day floor(h) capped 3);
+             of kind post_secondary/vocational in the FY (kind education or
+             group_session, any format, each >= 60 min counting 1 / full day
+             floor(h) capped 3; in_service_area, SSW and international flags
+             are not checked for these institutions);
              each route takes min(requested, remaining capacity); any excess
              is ignored with a warning.
     workplaces: only when served + converted >= 70% of base; distinct
@@ -506,7 +535,7 @@ def os11_schools(ctx):
         sch = a.get("school")
         if sch and a.get("kind") in ("education", "group_session") and sch in servable:
             served.add(sch)
-        if sch and a.get("kind") == "education" and \
+        if sch and a.get("kind") in ("education", "group_session") and \
                 (ctx.schools.get(sch) or {}).get("kind") in ("post_secondary", "vocational"):
             ps_sessions += ctx.session_units(a)
         w = a.get("workplace")
@@ -616,9 +645,9 @@ def os16_family_groups(ctx):
     Counted: group_session activities whose group kind ==
     "family_relationship", start in the FY, a social worker among staff,
     >= 60 min (full day: floor(hours) capped 3), and >= 2 different
-    cases/families among the participants.  A participant's family is each
-    case where they are client or member; a participant with no case is a
-    family of their own.  Distinct family keys >= 2.
+    cases/families among the participants (see `family_of`: one family per
+    participant, so one person in two cases is still one family taking part).
+    Distinct family keys >= 2.
     """
     n = 0
     for a in ctx.activities:
@@ -628,17 +657,24 @@ def os16_family_groups(ctx):
             continue
         if not ctx.has_role(a, {"social_worker"}):
             continue
-        fams = set()
-        for p in a.get("people") or []:
-            cs = ctx.person_cases.get(p)
-            if cs:
-                fams |= {("case", c) for c in cs}
-            else:
-                fams.add(("person", p))
+        fams = {family_of(ctx, p) for p in a.get("people") or []}
         if len(fams) < OS16_MIN_FAMILIES:
             continue
         n += ctx.session_units(a)
     return n
+
+
+def family_of(ctx, pid):
+    """A participant's family: the first case they are client of, else member of (file order), a merged
+    family case standing for its PSA case; someone in no case is a family of their own."""
+    order = {cid: i for i, cid in enumerate(ctx.cases)}
+    for role in ("client", "member"):
+        mine = [c for c in ctx.cases.values()
+                if (c.get("client") == pid if role == "client" else pid in (c.get("members") or []))]
+        if mine:
+            first = min(mine, key=lambda c: order[c["id"]])
+            return ("case", ctx.target_case(first["id"]))
+    return ("person", pid)
 
 
 def os17_homemaker_hours(ctx):
@@ -646,8 +682,10 @@ def os17_homemaker_hours(ctx):
 
     Counted: activities with start in the FY having >= 1 homemaker-role staff
     member, serving a pregnant/parent PSA or their significant others:
-    the activity's ``case`` is a parent case (parent_case true), or, without a
-    case, one of its people is a client/member of a parent case.  Hours =
+    the activity's ``case`` is a parent case (parent_case true; the kind is
+    not checked, normally homemaker_service), or, without a case, one of its
+    people is a client/member of a parent case or is pregnant / has a child
+    under 12 on the activity date.  Hours =
     duration in hours × number of homemakers present ("summed per
     home-maker"); no minimum duration, no full-day cap.  Rounded to 2 dp.
     """
@@ -659,10 +697,13 @@ def os17_homemaker_hours(ctx):
         if not hm:
             continue
         if a.get("case"):
-            ok = bool((ctx.cases.get(a["case"]) or {}).get("parent_case"))
+            ok = bool((ctx.cases.get(ctx.target_case(a["case"])) or {}).get("parent_case"))
         else:
+            d = D(a["start"])
             ok = any((ctx.cases.get(c) or {}).get("parent_case")
                      for p in a.get("people") or [] for c in ctx.person_cases.get(p, ()))
+            ok = ok or any(ctx.is_parent(ctx.people[p], d)
+                           for p in a.get("people") or [] if p in ctx.people)
         if ok:
             total_min += minutes(a) * len(hm)
     return r2(total_min / 60)
@@ -705,7 +746,7 @@ def oc3_family_involvement(ctx, os4a):
     fam = defaultdict(list)
     for inv in ctx.doc.get("involvements", []):
         if inv.get("party") == "family":
-            fam[inv.get("case")].append(D(inv.get("date")))
+            fam[ctx.target_case(inv.get("case"))].append(D(inv.get("date")))
     num = sum(1 for c, e in os4a if any(ctx.within_episode(d, e) for d in fam.get(c["id"], [])))
     return num, len(os4a)
 
@@ -796,7 +837,7 @@ def oc9_stakeholders(ctx, os4b):
     inv = defaultdict(list)
     for i in ctx.doc.get("involvements", []):
         if i.get("party") == "stakeholder":
-            inv[i.get("case")].append(i)
+            inv[ctx.target_case(i.get("case"))].append(i)
     num = 0
     for c, e in os4b:
         cats = {i.get("stakeholder") for i in inv.get(c["id"], [])
@@ -838,9 +879,15 @@ def _natkey(s):
 
 
 def compute(doc, unit_code, fy):
+    """Return the ``report fsa --format json`` dict for ``unit_code`` and
+    financial year ``fy`` (fy-04-01 .. fy+1-03-31).  Agreed levels come from
+    ``agreed_levels`` rows with that fy (missing → agreed/met null).
+    family_case_share = (OS4 before conversion - OS4a) / agreed OS4 (4 dp;
+    null without an agreed OS4); the expected file gives 7/280 = 0.025, i.e.
+    the share is of the *agreed level*, not of the achieved total."""
     ctx = Ctx(doc, unit_code, fy)
     if (doc.get("unit") or {}).get("code") not in (None, unit_code):
-        raise ValueError("document holds unit %r, not %r" % (doc["unit"].get("code"), unit_code))
+        raise ValueError("document holds unit {!r}, not {!r}".format(doc["unit"].get("code"), unit_code))
     ag = ctx.agreed.get
     S = {}
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from tongxing.activities.models import Activity, ActivityStaff, Feedback, MedicalAssessment, Training
+from tongxing.activities.models import (
+    Activity,
+    ActivityStaff,
+    Attendance,
+    Feedback,
+    MedicalAssessment,
+    Training,
+)
 from tongxing.cases.models import Collaboration, Episode
 from tongxing.people.models import Person
 
@@ -19,6 +26,9 @@ COLUMNS = {
     Activity: [("external_id", _("編號 id")), ("kind", _("類別 kind")), ("date", _("日期 date")),
                ("start_time", _("開始 start")), ("minutes", _("分鐘 minutes")), ("group__title", _("小組 group")),
                ("school__name", _("學校 school"))],
+    Attendance: [("activity__external_id", _("活動 activity")), ("activity__kind", _("類別 kind")),
+                 ("activity__date", _("日期 date")), ("activity__minutes", _("分鐘 minutes")),
+                 ("person__external_id", _("人士 person")), ("person__name", _("姓名 name"))],
     ActivityStaff: [("activity__external_id", _("活動 activity")), ("activity__kind", _("類別 kind")),
                     ("activity__date", _("日期 date")), ("activity__minutes", _("分鐘 minutes")),
                     ("staff__name", _("職員 staff"))],
