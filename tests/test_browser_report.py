@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tongxing.organisations.models import Staff
+from tongxing.accounts.models import Access, Level
 
 from .conftest import SCREENSHOTS, login
 
@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_report_drilldown_shows_counted_and_excluded_records(live_server, page, scenario_unit):
     user = get_user_model().objects.create_user("bob", password="correct-horse-battery")
-    Staff.objects.filter(unit=scenario_unit, external_id="s0").update(user=user)
+    Access.objects.create(user=user, level=Level.SUPERVISOR, unit=scenario_unit,
+                          organisation=scenario_unit.organisation)
     login(page, live_server, "bob", "correct-horse-battery")
 
     page.goto(f"{live_server.url}/reports/fsa/U1/2024/")

@@ -31,6 +31,11 @@ INSTALLED_APPS = [
     "tongxing.standards",
     "tongxing.reports",
     "tongxing.exchange",
+    "tongxing.accounts",
+    "tongxing.audit",
+    "tongxing.outcomes",
+    "tongxing.projects",
+    "tongxing.prevention",
     "tongxing.web",
 ]
 
@@ -82,6 +87,9 @@ def _database():
             "transaction_mode": "IMMEDIATE",
         }
         db["CONN_MAX_AGE"] = 0
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation costs more than the short counting queries it would speed up.
+        db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return db
 
 

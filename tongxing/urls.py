@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tongxing.reports.urls")),
+    path("", include("tongxing.outcomes.urls")),
+    path("", include("tongxing.projects.urls")),
+    path("", include("tongxing.prevention.urls")),
     path("", include("tongxing.web.urls")),
 ]

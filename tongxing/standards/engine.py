@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     ExpressionWrapper,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -138,6 +139,24 @@ class SubqueryCount(Subquery):
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
     output_field = IntegerField()
+
+
+class UnionCount(Func):
+    """COUNT(*) of the UNION (distinct rows) of correlated querysets: one indexed lookup per source,
+    where a single query with an OR across a join would scan."""
+
+    output_field = IntegerField()
+
+    def __init__(self, *querysets):
+        super().__init__(*[Subquery(qs) for qs in querysets])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for source in self.source_expressions:
+            sql, source_params = compiler.compile(source)
+            parts.append(sql[1:-1])  # SQLite takes no parentheses around the members of a UNION
+            params.extend(source_params)
+        return f"(SELECT COUNT(*) FROM ({' UNION '.join(parts)}) _union)", params
 
 
 def age_on(birth, on):

@@ -51,7 +51,7 @@ from tongxing.organisations.models import (
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
-from .engine import Check, Period, Proportion, SubqueryCount, Tally, age_on
+from .engine import Check, Period, Proportion, SubqueryCount, Tally, UnionCount, age_on
 
 # Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
 ONE_HOUR = 60
@@ -224,15 +224,20 @@ def new_cases(s: Scope) -> Tally:
 
 
 def _involvements(party, period=None, **extra):
-    """Involvements of `party` dated within the outer episode, on its case or a family case merged into it."""
-    episode_cases = CaseFile.objects.filter(Q(pk=OuterRef(OuterRef("case"))) | Q(merged_into=OuterRef(OuterRef("case"))))
-    qs = Involvement.objects.filter(case__in=episode_cases, party=party, date__gte=OuterRef("opened"), **extra).filter(
+    """Involvements of `party` dated within the outer episode: (on its own case, on a family case merged into it).
+
+    Kept as two querysets so each is one indexed lookup; one OR across the merge join makes both databases scan.
+    """
+    qs = Involvement.objects.filter(party=party, date__gte=OuterRef("opened"), **extra).filter(
         date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
-    return qs.filter(period.dates("date")) if period is not None else qs
+    if period is not None:
+        qs = qs.filter(period.dates("date"))
+    return qs.filter(case=OuterRef("case")), qs.filter(case__merged_into=OuterRef("case"))
 
 
 def _involved(party, period=None) -> Q:
-    return Q(Exists(_involvements(party, period)))
+    own, merged = _involvements(party, period)
+    return Q(Exists(own)) | Q(Exists(merged))
 
 
 def cases_with_stakeholders(s: Scope) -> Tally:
@@ -581,8 +586,8 @@ def drug_use_feedback(s: Scope) -> Proportion:
 def parent_cases_with_stakeholders(s: Scope) -> Proportion:
     """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
     base = parent_cases_with_plan(s)
-    base.annotations["_stakeholders"] = SubqueryCount(
-        _involvements(Party.STAKEHOLDER).values("stakeholder").distinct())
+    base.annotations["_stakeholders"] = UnionCount(
+        *(qs.values("stakeholder") for qs in _involvements(Party.STAKEHOLDER)))
     return Proportion(base, Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"), Q(_stakeholders__gte=2)))
 
 

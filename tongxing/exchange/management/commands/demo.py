@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tongxing.accounts.models import Access, Level
 from tongxing.exchange.generate import generate
 from tongxing.exchange.schema import parse
 from tongxing.exchange.services import import_document
@@ -63,5 +64,8 @@ class Command(BaseCommand):
             staff.save(update_fields=["user"])
             user.first_name = staff.name
             user.save(update_fields=["first_name"])
+            level = Level.SUPERVISOR if role == Role.SUPERVISOR else Level.WORKER
+            Access.objects.update_or_create(user=user, defaults={"level": level, "unit": unit,
+                                                                 "organisation": unit.organisation})
             made.append((username, label))
         return made

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tongxing.organisations.models import Organisation, Unit
+
+
+class Level(models.TextChoices):
+    """What a login may see (least privilege); professional roles (SW, nurse…) are on Staff."""
+
+    WORKER = "worker", _("前線同工 worker")
+    SUPERVISOR = "supervisor", _("中心主任 supervisor")
+    COORDINATOR = "coordinator", _("計劃統籌 project coordinator")
+    ORG_ADMIN = "org_admin", _("機構管理員 organisation administrator")
+    AUDITOR = "auditor", _("審計 auditor")
+
+
+class Access(models.Model):
+    """A login's access level and scope: a unit, or (administrators, auditors) a whole organisation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access")
+    level = models.CharField(_("權限 level"), max_length=16, choices=Level.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("機構 organisation"))
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("單位 unit"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("權限 access")
+        verbose_name_plural = _("權限 access")
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__isnull=False) | Q(level__in=["org_admin", "auditor"]),
+                                   name="access_unit_unless_organisation_wide"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_level_display()}"

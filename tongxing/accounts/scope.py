@@ -1,0 +1,91 @@
+"""Who may see what: the one place every view, export, API and admin page asks.
+
+Scope by access level (issue 6): a worker sees their own caseload and the unit's
+non-case activities; a supervisor their unit; a project coordinator their unit's
+records (funded-project units); an organisation administrator users and settings,
+not case records; an auditor the organisation, read-only. A login without an
+Access row and without being a superuser sees nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tongxing.activities.models import Activity
+from tongxing.cases.models import Case
+from tongxing.organisations.models import Unit
+from tongxing.people.models import Person
+
+from .models import Access, Level
+
+CASE_READERS = {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR, Level.AUDITOR}
+
+
+def access_of(user) -> Access | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.access
+    except Access.DoesNotExist:
+        return None
+
+
+def level_of(user) -> str | None:
+    if user.is_authenticated and user.is_superuser:
+        return Level.SUPERVISOR
+    access = access_of(user)
+    return access.level if access else None
+
+
+def units_for(user) -> QuerySet[Unit]:
+    """Units whose reports and settings the user may see."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    access = access_of(user)
+    if access is None:
+        return Unit.objects.none()
+    if access.unit_id is None:
+        return Unit.objects.filter(organisation=access.organisation)
+    return Unit.objects.filter(pk=access.unit_id)
+
+
+def _case_units(user):
+    access = access_of(user)
+    if user.is_superuser:
+        return Unit.objects.all()
+    if access is None or access.level not in CASE_READERS:
+        return Unit.objects.none()
+    return units_for(user)
+
+
+def cases_for(user) -> QuerySet[Case]:
+    """Case files the user may open: a worker's own caseload; a supervisor's, coordinator's or auditor's scope."""
+    qs = Case.objects.filter(unit__in=_case_units(user))
+    if level_of(user) == Level.WORKER:
+        qs = qs.filter(worker__user=user)
+    return qs
+
+
+def people_for(user) -> QuerySet[Person]:
+    """People the user may look up: in a worker's caseload (clients and members), or in the scope's units."""
+    qs = Person.objects.filter(unit__in=_case_units(user))
+    if level_of(user) == Level.WORKER:
+        mine = cases_for(user)
+        qs = qs.filter(Q(cases_as_client__in=mine) | Q(cases_as_member__in=mine) | Q(
+            cases_as_client__isnull=True, cases_as_member__isnull=True)).distinct()
+    return qs
+
+
+def activities_for(user) -> QuerySet[Activity]:
+    """Activities: a worker's own cases' and the unit's non-case activities; otherwise the scope's units."""
+    qs = Activity.objects.filter(unit__in=_case_units(user))
+    if level_of(user) == Level.WORKER:
+        qs = qs.filter(Q(case__isnull=True) | Q(case__in=cases_for(user)))
+    return qs
+
+
+def can_write(user) -> bool:
+    """Auditors read; organisation administrators manage users, not records."""
+    return user.is_superuser or level_of(user) in {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR}

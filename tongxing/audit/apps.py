@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "tongxing.audit"
+    verbose_name = _("稽核紀錄 Audit trail")
