@@ -1,0 +1,57 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("查閱 view")
+    CREATE = "create", _("新增 create")
+    CHANGE = "change", _("修改 change")
+    DELETE = "delete", _("刪除 delete")
+    EXPORT = "export", _("匯出 export")
+    IMPORT = "import", _("匯入 import")
+    LOGIN = "login", _("登入 login")
+    LOGIN_FAILED = "login_failed", _("登入失敗 failed login")
+    DISCLOSE = "disclose", _("披露 disclosure")
+
+
+class Event(models.Model):
+    """One audited event. `digest` chains each event to the one before it, so changing, deleting or
+    reordering a stored event breaks the chain from that event on (`tongxing audit verify`)."""
+
+    at = models.DateTimeField(_("時間 when"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("用戶 who"))
+    username = models.CharField(_("用戶名稱 username"), max_length=150, blank=True)
+    action = models.CharField(_("動作 action"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("類別 object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("編號 object id"), max_length=64, blank=True)
+    unit_code = models.CharField(_("單位 unit"), max_length=32, blank=True)
+    summary = models.CharField(_("摘要 summary"), max_length=300, blank=True)
+    changes = models.JSONField(_("變更 changes (old → new)"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("來源 from"), null=True, blank=True)
+    previous_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("稽核事件 audit event")
+        verbose_name_plural = _("稽核事件 audit events")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def payload(self) -> str:
+        """The event's content in a fixed form: what the digest covers."""
+        return json.dumps({
+            "at": self.at.isoformat(), "user": self.user_id, "username": self.username, "action": self.action,
+            "object_type": self.object_type, "object_id": self.object_id, "unit": self.unit_code,
+            "summary": self.summary, "changes": self.changes, "ip": self.ip,
+        }, sort_keys=True, ensure_ascii=False, default=str)
+
+    def compute_digest(self) -> str:
+        return hashlib.sha256(f"{self.previous_digest}|{self.payload()}".encode()).hexdigest()
