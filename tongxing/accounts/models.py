@@ -26,6 +26,7 @@ class Access(models.Model):
                                      verbose_name=_("機構 organisation"))
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("單位 unit"))
+    language = models.CharField(_("介面語言 language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -25,6 +25,8 @@ class Case(models.Model):
                                      verbose_name=_("個案成員 members"))
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_family_cases", verbose_name=_("已合併至 merged into"))
+    next_action_due = models.DateField(_("下次跟進日期 next action due"), null=True, blank=True)
+    next_action = models.CharField(_("下次跟進事項 next action"), max_length=200, blank=True)
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -81,6 +83,8 @@ class CasePlan(models.Model):
     timetable = models.TextField(_("(ii) 時間表 timetable"), blank=True)
     actions = models.TextField(_("(iii) 行動 actions"), blank=True)
     goals = models.TextField(_("(iv) 可量度目標 measurable goals"), blank=True)
+    # Bumped on every save: an editor posting an older revision was overtaken by someone else's save.
+    revision = models.PositiveIntegerField(_("修訂版本 revision"), default=0)
     history = HistoricalRecords()
 
     COMPLETE = ~Q(direction="") & ~Q(timetable="") & ~Q(actions="") & ~Q(goals="")

@@ -41,6 +41,8 @@ class Person(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="people")
     external_id = models.CharField(_("外部編號 external id"), max_length=64)
+    reference = models.CharField(_("檔案編號 reference number"), max_length=32, blank=True, db_index=True,
+                                 help_text=_("中心的檔案編號 the centre's file number"))
     name = models.CharField(_("姓名 name"), max_length=200, blank=True)
     name_en = models.CharField(_("英文姓名 English name"), max_length=200, blank=True)
     phone = models.CharField(_("電話 phone"), max_length=32, blank=True)
