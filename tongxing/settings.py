@@ -14,6 +14,8 @@ HOME = Path(os.environ.get("TONGXING_HOME", BASE_DIR.parent / "var"))
 
 DEBUG = os.environ.get("TONGXING_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("TONGXING_SECRET_KEY") or "dev-only-not-secret-set-TONGXING_SECRET_KEY"
+# Encrypts identity numbers and keys their look-up hash; set it (and keep it) in production.
+TONGXING_FIELD_KEY = os.environ.get("TONGXING_FIELD_KEY", "")
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGXING_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "tongxing.outcomes",
     "tongxing.projects",
     "tongxing.prevention",
+    "tongxing.privacy",
     "tongxing.web",
 ]
 

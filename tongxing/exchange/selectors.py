@@ -221,6 +221,12 @@ def export_unit(unit: Unit) -> Document:
     return Document(unit=unit_rec, organisation={"code": org.code, "name": org.name}, records=records)
 
 
-def dumps(document: Document) -> str:
-    """The exchange file's text: stable key order, Chinese kept readable, one trailing newline."""
-    return json.dumps(document.as_json(), ensure_ascii=False, indent=1) + "\n"
+def dumps(document: Document, notice: str | None = None) -> str:
+    """The exchange file's text: stable key order, Chinese kept readable, one trailing newline.
+
+    `notice` (the re-disclosure notice for files with personal data) goes first; import ignores it.
+    """
+    body = document.as_json()
+    if notice:
+        body = {"notice": notice, **body}
+    return json.dumps(body, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,53 @@
+"""Keys for sensitive fields: encryption for identity numbers and a keyed hash for exact look-up.
+
+Both are derived from TONGXING_FIELD_KEY (configuration, never code); without it, from SECRET_KEY,
+which production also takes from the environment. Rotating the key needs a re-encryption run.
+"""
+
+import base64
+import hashlib
+import hmac
+import unicodedata
+from functools import cache
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+def _master() -> bytes:
+    return (getattr(settings, "TONGXING_FIELD_KEY", "") or settings.SECRET_KEY).encode()
+
+
+@cache
+def _subkey(purpose: bytes, master: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"tongxing", info=purpose).derive(master)
+
+
+def fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_subkey(b"field-encryption", _master())))
+
+
+def normalise(value: str) -> str:
+    """ID numbers as people type them: 'a123456(7)' and 'A 123456 7' are the same number."""
+    text = unicodedata.normalize("NFKC", value).upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def lookup_hash(value: str) -> str:
+    return hmac.new(_subkey(b"lookup-hash", _master()), normalise(value).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return fernet().decrypt(token.encode()).decode()
+
+
+def pseudonym(*parts: str, length=10) -> str:
+    """A stable pseudonym for de-identified exports: the same record always gets the same one."""
+    digest = hmac.new(_subkey(b"pseudonym", _master()), "|".join(parts).encode(), hashlib.sha256).hexdigest()
+    return digest[:length]

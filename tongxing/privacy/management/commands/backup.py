@@ -1,0 +1,50 @@
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
+
+
+def pg_env(db):
+    env = {"PGHOST": db.get("HOST") or "", "PGPORT": str(db.get("PORT") or ""), "PGUSER": db.get("USER") or "",
+           "PGDATABASE": db["NAME"]}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return {k: v for k, v in env.items() if v}
+
+
+class Command(BaseCommand):
+    help = "Back up the whole database to a file (SQLite: online copy; PostgreSQL: pg_dump custom format)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="default: var/backups/tongxing-YYYYmmdd-HHMMSS.(sqlite3|dump)")
+
+    def handle(self, *args, file, **options):
+        db = settings.DATABASES["default"]
+        sqlite = db["ENGINE"].endswith("sqlite3")
+        if file is None:
+            folder = settings.HOME / "backups"
+            folder.mkdir(parents=True, exist_ok=True)
+            file = folder / f"tongxing-{time.strftime('%Y%m%d-%H%M%S')}.{'sqlite3' if sqlite else 'dump'}"
+        target = Path(file)
+        # The backup event goes in before the copy so the copy carries its own record.
+        record(Action.EXPORT, object_type="database", object_id=db["NAME"] if sqlite else db["NAME"],
+               summary=f"backup to {target.name}")
+        if sqlite:
+            connection.ensure_connection()
+            with sqlite3.connect(target) as dest:
+                connection.connection.backup(dest)
+        else:
+            import os
+
+            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)],
+                                    env={**os.environ, **pg_env(db)}, capture_output=True, text=True, check=False)
+            if result.returncode:
+                raise CommandError(result.stderr.strip())
+        self.stdout.write(f"backup written to {target}")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
+
+from .models import Consent, Disclosure, IdentityNumber
+
+# Carried by every export that contains personal data (42 CFR Part 2 style prohibition on re-disclosure).
+REDISCLOSURE_NOTICE = (
+    "本資料受私隱保護，內容涉及藥物濫用治療紀錄。除非獲得當事人書面同意或法律許可，收件人不得再向他人披露。"
+    " This information has been disclosed from records protected by confidentiality rules for substance use "
+    "treatment. Further disclosure is prohibited unless the person concerned has consented in writing or the "
+    "law permits it."
+)
+
+
+class NoConsent(Exception):
+    pass
+
+
+def consent_for(person, recipient: str, day=None) -> Consent | None:
+    day = day or timezone.localdate()
+    for consent in Consent.objects.filter(person=person, recipient=recipient).order_by("-given_on"):
+        if consent.valid_on(day):
+            return consent
+    return None
+
+
+@transaction.atomic
+def disclose(person, *, recipient, information, purpose, channel, user=None, legal_basis="", request=None):
+    """Log a disclosure with the consent it relies on; without a valid consent a legal basis must be named."""
+    consent = consent_for(person, recipient)
+    if consent is None and not legal_basis:
+        raise NoConsent(_("沒有有效的同意書，亦未註明法律依據 no valid consent and no other legal basis"))
+    disclosure = Disclosure.objects.create(
+        person=person, at=timezone.now(), recipient=recipient, information=information, purpose=purpose,
+        channel=channel, consent=consent, legal_basis=legal_basis, by=user)
+    record(Action.DISCLOSE, user=user, obj=person, request=request,
+           summary=f"{channel} → {recipient}: {information}",
+           changes={"consent": consent.pk if consent else None, "legal_basis": legal_basis})
+    return disclosure
+
+
+@transaction.atomic
+def set_identity_number(person, kind, number, *, user=None, request=None) -> IdentityNumber:
+    identity = IdentityNumber.objects.filter(person=person, kind=kind).first() or IdentityNumber(person=person,
+                                                                                                   kind=kind)
+    identity.set_number(number)
+    identity.save()
+    record(Action.CHANGE, user=user, obj=person, request=request, summary=f"identity number {kind} set",
+           changes={"identity_number": [None, f"…{identity.hint}"]})
+    return identity
+
+
+def find_by_identity_number(number: str, people=None):
+    """People with exactly this number (any document kind), found through the keyed hash."""
+    from tongxing.people.models import Person
+
+    from . import crypto
+
+    qs = people if people is not None else Person.objects.all()
+    return qs.filter(identity_numbers__lookup=crypto.lookup_hash(number)).distinct()
