@@ -1,0 +1,199 @@
+"""Questionnaires as data (DOMAIN.md "Funded projects": PHQ-9, the numbered BDF questionnaires…).
+
+An instrument is items on answer scales, with reverse-scored items, subscales, severity bands and the
+direction in which a change is an improvement; a supervisor adds a Likert instrument through a form,
+so nothing here is hard-coded per questionnaire. An administration is one filled-in form.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tongxing.activities.models import Group
+from tongxing.cases.models import Case
+from tongxing.organisations.models import Organisation, Unit
+from tongxing.people.models import Person
+
+
+class Better(models.TextChoices):
+    HIGHER = "higher", _("分數越高越好 higher is better")
+    LOWER = "lower", _("分數越低越好 lower is better")
+
+
+class Use(models.TextChoices):
+    PRE_POST = "pre_post", _("前測及後測 pre and post")
+    POST_ONLY = "post_only", _("只有後測 post only")
+
+
+class Instrument(models.Model):
+    """A questionnaire; `organisation` is empty for the shipped library, set for a supervisor's own."""
+
+    code = models.SlugField(_("代號 code"), max_length=40, unique=True)
+    name = models.CharField(_("名稱 name"), max_length=200)
+    name_en = models.CharField(_("英文名稱 English name"), max_length=200, blank=True)
+    description = models.TextField(_("說明 description"), blank=True)
+    better = models.CharField(_("改善方向 better direction"), max_length=8, choices=Better.choices)
+    use = models.CharField(_("用法 use"), max_length=16, choices=Use.choices, default=Use.PRE_POST)
+    agree_at = models.IntegerField(
+        _("同意分數 agreeing total"), null=True, blank=True,
+        help_text=_("總分達此分數（按改善方向）即算同意 a total at least this good counts as agreeing"))
+    min_change = models.PositiveIntegerField(
+        _("最少變化 minimum important change"), null=True, blank=True,
+        help_text=_("「最少變化」準則的預設分數 default points for the minimum-change rule"))
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("機構 organisation"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("建立者 created by"))
+
+    class Meta:
+        verbose_name = _("問卷 instrument")
+        verbose_name_plural = _("問卷 instruments")
+        ordering = ["organisation_id", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Scale(models.Model):
+    """An answer scale shared by some items of one instrument (PHQ-9's 0–3, a ladder's 0–10)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="scales")
+    code = models.SlugField(_("代號 code"), max_length=40)
+
+    class Meta:
+        verbose_name = _("答案量表 answer scale")
+        verbose_name_plural = _("答案量表 answer scales")
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="scale_code_unique")]
+
+    def __str__(self):
+        return f"{self.instrument.code}/{self.code}"
+
+
+class Option(models.Model):
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="options")
+    value = models.IntegerField(_("分數 value"))
+    label = models.CharField(_("標籤 label"), max_length=200, blank=True)
+    label_en = models.CharField(_("英文標籤 English label"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("選項 option")
+        verbose_name_plural = _("選項 options")
+        ordering = ["scale", "value"]
+        constraints = [models.UniqueConstraint(fields=["scale", "value"], name="option_value_unique")]
+
+    def __str__(self):
+        return f"{self.value} {self.label}"
+
+
+class Subscale(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="subscales")
+    code = models.SlugField(_("代號 code"), max_length=40)
+    name = models.CharField(_("名稱 name"), max_length=200)
+    name_en = models.CharField(_("英文名稱 English name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分量表 subscale")
+        verbose_name_plural = _("分量表 subscales")
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="subscale_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Item(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveSmallIntegerField(_("題號 number"))
+    text = models.CharField(_("題目 text"), max_length=500)
+    text_en = models.CharField(_("英文題目 English text"), max_length=500, blank=True)
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", verbose_name=_("量表 scale"))
+    reverse = models.BooleanField(_("反向計分 reverse-scored"), default=False)
+    subscale = models.ForeignKey(Subscale, null=True, blank=True, on_delete=models.SET_NULL, related_name="items",
+                                 verbose_name=_("分量表 subscale"))
+    flag_above = models.IntegerField(
+        _("警示分數 flag above"), null=True, blank=True,
+        help_text=_("答案高於此分數時提示跟進 an answer above this is flagged for follow-up"))
+
+    class Meta:
+        verbose_name = _("題目 item")
+        verbose_name_plural = _("題目 items")
+        ordering = ["instrument", "number"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="item_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class Band(models.Model):
+    """A severity band: totals from `lower` up to the next band's lower bound."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
+    lower = models.IntegerField(_("下限 lower bound"))
+    label = models.CharField(_("標籤 label"), max_length=100)
+    label_en = models.CharField(_("英文標籤 English label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("嚴重程度 band")
+        verbose_name_plural = _("嚴重程度 bands")
+        ordering = ["instrument", "lower"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "lower"], name="band_lower_unique")]
+
+    def __str__(self):
+        return f"≥{self.lower} {self.label}"
+
+
+class TimePoint(models.TextChoices):
+    PRE = "pre", _("前測 pre")
+    MID = "mid", _("中期 mid")
+    POST = "post", _("後測 post")
+    FOLLOW_UP = "follow_up", _("跟進 follow-up")
+
+
+class Administration(models.Model):
+    """One completed form; the scores are stored so that analysis is a query, not a loop over answers."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="administrations",
+                                   verbose_name=_("問卷 instrument"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="administrations",
+                               verbose_name=_("人士 person"))
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("個案 case"))
+    programme = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("活動／小組 programme"))
+    date = models.DateField(_("日期 date"))
+    time_point = models.CharField(_("測試時間 time point"), max_length=16, choices=TimePoint.choices)
+    total = models.IntegerField(_("總分 total"))
+    subscales = models.JSONField(_("分量表分數 subscale scores"), default=dict, blank=True)
+    band = models.CharField(_("嚴重程度 band"), max_length=100, blank=True)
+    flagged = models.BooleanField(_("需跟進 flagged"), default=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("輸入者 entered by"))
+    entered_at = models.DateTimeField(_("輸入時間 entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("問卷紀錄 administration")
+        verbose_name_plural = _("問卷紀錄 administrations")
+        indexes = [models.Index(fields=["unit", "instrument", "date"], name="administration_unit_instr_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "person", "time_point", "date"],
+                                    name="administration_once_a_day"),
+            models.CheckConstraint(condition=~Q(time_point=""), name="administration_time_point_set"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.code} {self.person} {self.get_time_point_display()} {self.date}"
+
+
+class Answer(models.Model):
+    administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    value = models.IntegerField(_("答案 value"))
+
+    class Meta:
+        verbose_name = _("答案 answer")
+        verbose_name_plural = _("答案 answers")
+        constraints = [models.UniqueConstraint(fields=["administration", "item"], name="answer_once")]
+
+    def __str__(self):
+        return f"{self.item.number}={self.value}"
