@@ -51,9 +51,36 @@ def page(browser):
     context.close()
 
 
+def current_code(username, confirmed=True):
+    """The authenticator's current code for a user's TOTP device, as the person would read it off their phone."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=confirmed).latest("pk")
+    return f"{totp(device.bin_key):06d}"
+
+
 def login(page, live_server, username, password):
+    """Sign in through the login page, answering the second-factor step when the account has one."""
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/login/verify/" in page.url or "/account/two-factor/" in page.url:
+        page.fill("#id_token", current_code(username, confirmed="/login/verify/" in page.url))
+        page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def verified_login(client, user):
+    """client.force_login, plus a confirmed and verified TOTP device: a supervisor's session after both steps."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

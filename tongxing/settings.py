@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tongxing.organisations",
     "tongxing.people",
     "tongxing.cases",
@@ -50,9 +53,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tongxing.accounts.middleware.IdleTimeoutMiddleware",
+    "tongxing.accounts.middleware.SecondFactorMiddleware",
+    "tongxing.accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "tongxing.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tongxing.urls"
@@ -124,12 +137,47 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+def _env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+# Login throttling (django-axes): the Nth wrong password in a row locks the account for the cool-off time.
+AXES_FAILURE_LIMIT = _env_int("TONGXING_LOGIN_FAILURES", 6)
+AXES_COOLOFF_TIME = _env_int("TONGXING_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp TOTP) is required for these access levels; others may turn it on.
+TONGXING_REQUIRE_2FA_LEVELS = {
+    level for level in os.environ.get("TONGXING_REQUIRE_2FA", "").split(",") if level
+}
+OTP_TOTP_ISSUER = "Tongxing 同行"
+TONGXING_IDLE_TIMEOUT = _env_int("TONGXING_IDLE_MINUTES", 30) * 60
+
+TONGXING_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("TONGXING_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
 
 # Named readings of the ambiguous rules in DOMAIN.md ("interpretation" rows).
 TONGXING = {

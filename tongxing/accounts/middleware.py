@@ -1,0 +1,79 @@
+"""Session and transport security that applies to every page."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .scope import level_of
+
+# Pages a signed-in user may reach before the second factor: finishing the login, leaving, switching language.
+OPEN_BEFORE_SECOND_FACTOR = ("login", "logout", "otp-verify", "otp-setup", "set_language")
+
+
+def second_factor_required(user) -> bool:
+    return user.is_superuser or level_of(user) in settings.TONGXING_REQUIRE_2FA_LEVELS
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a session left idle longer than TONGXING_IDLE_TIMEOUT seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen", now)
+            if now - last > settings.TONGXING_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("閒置時間過長，已自動登出。 You were signed out after a period of inactivity."))
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Supervisors and administrators reach nothing but the two-factor pages until verified (django-otp)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.exempt_prefixes = (settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",)
+
+    def __call__(self, request):
+        user = request.user
+        if (user.is_authenticated and not user.is_verified() and second_factor_required(user)
+                and not request.path.startswith(self.exempt_prefixes)):
+            match = getattr(request, "resolver_match", None)
+            from django.urls import Resolver404, resolve
+
+            try:
+                name = (match or resolve(request.path_info)).url_name
+            except Resolver404:
+                name = None
+            if name not in OPEN_BEFORE_SECOND_FACTOR:
+                from django_otp import devices_for_user
+
+                target = "otp-verify" if any(devices_for_user(user, confirmed=True)) else "otp-setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts only from our own static files: a stored payload cannot run even if escaping ever failed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(f"{k} {v}" for k, v in settings.TONGXING_CSP.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/admin/"):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
