@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("prevention/", views.index, name="prevention"),
+    path("prevention/<str:unit>/", views.statistics, name="prevention-statistics"),
+    path("prevention/<str:unit>/export.<str:fmt>", views.export, name="prevention-export"),
+    path("prevention/<str:unit>/hotline/", views.hotline, name="prevention-hotline"),
+    path("prevention/<str:unit>/lectures/", views.lectures, name="prevention-lectures"),
+]

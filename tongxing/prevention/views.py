@@ -1,0 +1,156 @@
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tongxing.accounts.scope import can_write, units_for
+from tongxing.lib.percentages import LAST_ABSORBS, METHODS
+from tongxing.lib.roc import CALENDARS, GREGORIAN, ROC, format_span
+
+from . import services
+from .forms import HotlineCallForm, LectureForm, PeriodForm
+from .models import HotlineCall, Lecture
+from .statistics import Span, report
+
+PER_PAGE = 25
+TAIWAN_ZONES = {"Asia/Taipei"}
+
+
+def _unit(request, code):
+    return get_object_or_404(units_for(request.user), code=code)
+
+
+def _setting(request, name: str, choices, default: str) -> str:
+    """A display setting from the query string, remembered in the session for the next page."""
+    key = f"prevention_{name}"
+    value = request.GET.get(name)
+    if value in choices:
+        request.session[key] = value
+        return value
+    stored = request.session.get(key)
+    return stored if stored in choices else default
+
+
+def _calendar(request, unit) -> str:
+    # Taiwanese reports write ROC years (seed 004: 民國 106 年); elsewhere Gregorian.
+    return _setting(request, "calendar", CALENDARS, ROC if unit.timezone in TAIWAN_ZONES else GREGORIAN)
+
+
+def _period(request, unit) -> tuple[Span, PeriodForm]:
+    """The requested period, or the current calendar year when none (or an invalid one) is given."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(unit.timezone))
+    default = Span.year(today.year)
+    form = PeriodForm(request.GET if "start" in request.GET or "end" in request.GET else None,
+                      initial={"start": default.start, "end": default.end})
+    if form.is_bound and form.is_valid():
+        return Span(form.cleaned_data["start"], form.cleaned_data["end"]), form
+    return default, form
+
+
+@login_required
+@require_GET
+def index(request):
+    unit = units_for(request.user).order_by("code").first()
+    if unit is None:
+        raise Http404("no unit")
+    return redirect("prevention-statistics", unit=unit.code)
+
+
+@login_required
+@require_GET
+def statistics(request, unit):
+    unit = _unit(request, unit)
+    span, form = _period(request, unit)
+    calendar = _calendar(request, unit)
+    method = _setting(request, "rounding", METHODS, LAST_ABSORBS)
+    data = report(unit, span, method=method)
+    query = {"start": span.start.isoformat(), "end": span.end.isoformat()}
+    tables = data["tables"]
+    chart = {key: {"labels": [str(row.label) for row in tables[key].rows],
+                   "counts": [row.count for row in tables[key].rows]} for key in ("sex", "age")}
+    return render(request, "prevention/statistics.html", {
+        "unit": unit, "units": units_for(request.user).order_by("code"), "form": form, "data": data,
+        "tables": tables, "span": span, "period_label": format_span(span.start, span.end, calendar),
+        "calendar": calendar, "method": method, "query": urlencode(query), "chart": chart,
+        "share_tables": [tables[k] for k in ("contacts", "referrals", "referral_status", "consultations",
+                                             "hotline_callers", "hotline_items")],
+        "can_write": can_write(request.user),
+    })
+
+
+@login_required
+@require_GET
+def export(request, unit, fmt):
+    from . import render as renderers  # WeasyPrint and matplotlib load slowly; only exports need them
+
+    unit = _unit(request, unit)
+    span, _form = _period(request, unit)
+    calendar = _calendar(request, unit)
+    method = _setting(request, "rounding", METHODS, LAST_ABSORBS)
+    if fmt == "xlsx":
+        body = renderers.statistics_xlsx(unit, report(unit, span, method=method), calendar)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body, ctype = renderers.statistics_pdf(unit, report(unit, span, method=method), calendar), "application/pdf"
+    else:
+        raise Http404(fmt)
+    services.record_export(unit=unit, user=request.user, fmt=fmt, span=span, request=request)
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="prevention-{unit.code}-{span.start}-{span.end}.{fmt}"'
+    return response
+
+
+def _require_writer(request):
+    if request.method == "POST" and not can_write(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hotline(request, unit):
+    unit = _unit(request, unit)
+    _require_writer(request)
+    tz = zoneinfo.ZoneInfo(unit.timezone)
+    with timezone.override(tz):  # the form's local time is the unit's
+        form = HotlineCallForm(request.POST or None, now=timezone.localtime(timezone=tz))
+        if request.method == "POST" and form.is_valid():
+            services.log_hotline_call(unit=unit, user=request.user, request=request, **form.cleaned_data)
+            messages.success(request, _("已記錄來電 Call logged"))
+            return redirect("prevention-hotline", unit=unit.code)
+        calls = HotlineCall.objects.filter(unit=unit).prefetch_related("items").order_by("-received", "-pk")
+        page = Paginator(calls, PER_PAGE).get_page(request.GET.get("page"))
+        return render(request, "prevention/hotline.html", {
+            "unit": unit, "form": form, "page": page, "can_write": can_write(request.user),
+            "calendar": _calendar(request, unit), "tz": tz,
+        }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lectures(request, unit):
+    unit = _unit(request, unit)
+    _require_writer(request)
+    form = LectureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_lecture(unit=unit, user=request.user, request=request, date=data["date"],
+                                title=data["title"], required=data["required"], attended=data["attended"],
+                                consultations=form.consultations())
+        messages.success(request, _("已記錄講習 Lecture recorded"))
+        return redirect("prevention-lectures", unit=unit.code)
+    rows = Lecture.objects.filter(unit=unit).annotate(consulted=Count("consultations")).order_by("-date", "-pk")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "prevention/lectures.html", {
+        "unit": unit, "form": form, "page": page, "can_write": can_write(request.user),
+        "calendar": _calendar(request, unit),
+    }, status=400 if form.is_bound else 200)
+
