@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tongxing.accounts.urls")),
+    path("", include("tongxing.privacy.urls")),
     path("", include("tongxing.reports.urls")),
     path("", include("tongxing.outcomes.urls")),
     path("", include("tongxing.projects.urls")),

@@ -2,11 +2,14 @@ import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.organisations.selectors import units_for
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from tongxing.standards.drilldown import drilldown
@@ -103,6 +106,8 @@ def fsa_export(request, unit, fy, fmt):
 
     unit = _unit(request, unit)
     report = fsa_report(unit, fy)
+    with transaction.atomic():
+        record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary=f"annual return {fy} as {fmt}")
     if fmt == "json":
         body, ctype = json.dumps(report, ensure_ascii=False, indent=1).encode(), "application/json"
     elif fmt == "xlsx":

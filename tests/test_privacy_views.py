@@ -1,0 +1,78 @@
+"""The privacy page: consents, printable disclosure history, and who looked at a client (supervisors)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tongxing.accounts.models import Access, Level
+from tongxing.audit.models import Action, Event
+from tongxing.exchange.schema import parse
+from tongxing.exchange.services import import_document
+from tongxing.organisations.models import Staff, Unit
+from tongxing.people.models import Person
+from tongxing.privacy.models import Consent
+
+from .conftest import verified_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users(scenario_unit, scenario_doc):
+    other = dict(scenario_doc, unit={**scenario_doc["unit"], "code": "U2"})
+    import_document(parse(other)[0])
+    unit_b = Unit.objects.get(code="U2")
+    made = {}
+    for name, level, unit in [("alice", Level.WORKER, scenario_unit), ("bob", Level.SUPERVISOR, scenario_unit),
+                              ("charlie", Level.WORKER, unit_b)]:
+        user = get_user_model().objects.create_user(name)
+        Access.objects.create(user=user, level=level, unit=unit, organisation=unit.organisation)
+        made[name] = user
+    Staff.objects.filter(unit=scenario_unit, external_id="s0").update(user=made["alice"])
+    return made
+
+
+@pytest.fixture
+def client_of(client):
+    def sign_in(user):
+        verified_login(client, user)
+        return client
+    return sign_in
+
+
+@pytest.fixture
+def alices_client_person(scenario_unit, users):
+    return Person.objects.get(unit=scenario_unit, external_id="p0")  # client of c0, worked by s0 (alice)
+
+
+def test_worker_records_a_consent_and_the_read_is_audited(client_of, users, alices_client_person):
+    client = client_of(users["alice"])
+    url = f"/privacy/people/{alices_client_person.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "查閱紀錄" not in page.content.decode()  # workers don't see the access log
+    assert Event.objects.filter(action=Action.VIEW, object_id=str(alices_client_person.pk)).count() == 1
+    response = client.post(url, {"recipient": "感化辦事處", "information": "出席紀錄", "purpose": "報告",
+                                 "given_on": "2024-05-01"})
+    assert response.status_code == 302
+    assert Consent.objects.get(person=alices_client_person).recorded_by == users["alice"]
+
+
+def test_supervisor_sees_who_looked_at_the_client(client_of, users, alices_client_person):
+    client_of(users["alice"]).get(f"/privacy/people/{alices_client_person.pk}/")
+    page = client_of(users["bob"]).get(f"/privacy/people/{alices_client_person.pk}/").content.decode()
+    assert "查閱紀錄" in page and "alice" in page
+
+
+def test_invalid_consent_shows_errors_and_saves_nothing(client_of, users, alices_client_person):
+    page = client_of(users["alice"]).post(f"/privacy/people/{alices_client_person.pk}/", {"recipient": ""})
+    assert page.status_code == 200 and 'role="alert"' in page.content.decode()
+    assert not Consent.objects.exists()
+
+
+def test_disclosure_history_prints(client_of, users, alices_client_person):
+    assert client_of(users["bob"]).get(f"/privacy/people/{alices_client_person.pk}/disclosures/").status_code == 200
+
+
+def test_another_unit_is_refused(client_of, users, alices_client_person):
+    client = client_of(users["charlie"])
+    assert client.get(f"/privacy/people/{alices_client_person.pk}/").status_code == 404
+    assert client.get(f"/privacy/people/{alices_client_person.pk}/disclosures/").status_code == 404
