@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 
+from tongxing.audit.models import Action
 from tongxing.audit.services import record
 
 from .models import Administration, Answer, Band, Instrument, Item, Option, Scale
@@ -23,7 +24,7 @@ def record_administration(user, *, instrument: Instrument, person, date, time_po
     items = dict(instrument.items.values_list("number", "pk"))
     Answer.objects.bulk_create(Answer(administration=administration, item_id=items[number], value=value)
                                for number, value in answers.items())
-    record("outcomes.administration.create", user=user, obj=administration, request=request,
+    record(Action.CREATE, user=user, obj=administration, request=request,
            summary=f"{instrument.code} {time_point} {date} total {result.total}",
            changes={"person": person.pk, "total": result.total, "flags": result.flags})
     return administration
@@ -53,7 +54,7 @@ def create_likert(user, *, organisation, name: str, name_en: str, better: str, u
     Item.objects.bulk_create(Item(instrument=instrument, number=number, text=text, scale=scale, reverse=reverse)
                              for number, (text, reverse) in enumerate(items, start=1))
     Band.objects.bulk_create(Band(instrument=instrument, lower=lower, label=label) for lower, label in bands)
-    record("outcomes.instrument.create", user=user, obj=instrument, request=request,
+    record(Action.CREATE, user=user, obj=instrument, request=request,
            summary=f"{code} {name} ({len(items)} items, {low}–{high})",
            changes={"items": len(items), "low": low, "high": high, "better": better})
     return instrument
