@@ -1,0 +1,332 @@
+"""Forms for logging work: one activity form shaped by a profile per kind of work, and the referral loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongxing.accounts.scope import cases_for, people_for
+from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
+from tongxing.organisations.models import Role, School, Staff, Workplace
+from tongxing.people.models import Person
+
+from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
+from .selectors import unit_staff
+from .services import allowed_next
+
+DURATIONS = (15, 30, 45, 60, 90, 120, 180)
+# An end time before the start means the session ran past midnight, but only for a plausible night.
+LONGEST_OVERNIGHT = dt.timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one kind of work asks for: its kinds, whether people are named, and its own fields."""
+
+    slug: str
+    title: str
+    kinds: tuple
+    fields: tuple = ("note",)
+    people_required: bool = True
+    staff_role: str = ""
+    future_allowed: bool = False
+
+
+PROFILES = {p.slug: p for p in (
+    Profile("contact", _("個案接觸 contact"),
+            (ActivityKind.INTERVIEW, ActivityKind.PHONE, ActivityKind.HOME_VISIT, ActivityKind.ESCORT,
+             ActivityKind.BRIEF_COUNSELLING, ActivityKind.HOTLINE_CALL, ActivityKind.OTHER)),
+    Profile("outreach", _("外展紀錄 outreach log"), (ActivityKind.OUTREACH,),
+            ("place", "psa_contacted", "headcount", "note"), people_required=False),
+    Profile("education", _("禁毒教育及宣傳 education and publicity"),
+            (ActivityKind.EDUCATION, ActivityKind.PROFESSIONAL_TRAINING),
+            ("format", "school", "workplace", "headcount", "place", "full_day", "note"), people_required=False),
+    Profile("consultation", _("診症／治療 consultation"), (ActivityKind.CONSULTATION,), ("funded_by", "note")),
+    Profile("nursing", _("護理 nursing session"), (ActivityKind.NURSING,), ("note",), staff_role=Role.NURSE),
+    Profile("homemaker", _("家務指導服務 home-maker service"), (ActivityKind.HOMEMAKER_SERVICE,), ("place", "note"),
+            staff_role=Role.HOMEMAKER),
+    Profile("session", _("小組節數 group session"), (ActivityKind.GROUP_SESSION,), ("place", "full_day", "note"),
+            people_required=False, future_allowed=True),
+)}
+KIND_PROFILE = {kind: p.slug for p in PROFILES.values() for kind in p.kinds}
+OPTIONAL_FIELDS = ("format", "school", "workplace", "headcount", "psa_contacted", "place", "full_day", "funded_by",
+                   "note")
+
+
+class StaffChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, staff):
+        roles = "、".join(str(r) for r in staff.roles.all())
+        return f"{staff.name}（{roles}）" if roles else staff.name
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ActivityForm(forms.ModelForm):
+    """Date, start, and an end time or a duration button; staff defaults to the user; people and case
+    come from where the user started (?case=, ?person=) or the person search."""
+
+    date = forms.DateField(label=_("日期 date"), widget=_date_input())
+    start_time = forms.TimeField(label=_("開始時間 start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("結束時間 end time"), required=False,
+                               widget=forms.TimeInput(attrs={"type": "time"}))
+    duration = forms.TypedChoiceField(label=_("時長 duration"), required=False, coerce=int, empty_value=None,
+                                      choices=[(m, m) for m in DURATIONS], widget=forms.RadioSelect)
+    staff = StaffChoices(label=_("職員 staff"), queryset=Staff.objects.none(), widget=forms.CheckboxSelectMultiple,
+                         error_messages={"required": _("請選擇至少一位職員 choose at least one staff member")})
+    people = forms.ModelMultipleChoiceField(label=_("服務使用者 people served"), queryset=Person.objects.none(),
+                                            required=False, widget=forms.MultipleHiddenInput)
+    case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
+                                  widget=forms.HiddenInput)
+
+    class Meta:
+        model = Activity
+        fields = ("kind", "case", *OPTIONAL_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, profile: Profile, unit, me: Staff | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.profile, self.unit = user, profile, unit
+        self.tz = zoneinfo.ZoneInfo(unit.timezone)
+        for name in OPTIONAL_FIELDS:
+            if name not in profile.fields:
+                del self.fields[name]
+        kind = self.fields["kind"]
+        kind.choices = [(k.value, k.label) for k in profile.kinds]
+        if len(profile.kinds) == 1:
+            kind.widget = forms.HiddenInput()
+            kind.initial = profile.kinds[0]
+        self.fields["staff"].queryset = unit_staff(unit)
+        self.fields["people"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
+        self.fields["case"].queryset = cases_for(user).filter(unit=unit)
+        if "school" in self.fields:
+            self.fields["school"].queryset = School.objects.filter(unit=unit).order_by("name")
+            self.fields["workplace"].queryset = Workplace.objects.filter(unit=unit).order_by("name")
+            self.fields["format"].required = True
+        if "funded_by" in self.fields:
+            self.fields["funded_by"].initial = Funding.MEDICAL_SUPPORT
+        if "place" in self.fields and profile.slug == "outreach":
+            self.fields["place"].required = True
+        if "headcount" in self.fields:
+            self.fields["headcount"].required = False
+        if "psa_contacted" in self.fields:
+            self.fields["psa_contacted"].required = True
+            self.fields["psa_contacted"].help_text = _("直接接觸的懷疑／確認吸毒者人數 suspected or confirmed PSA "
+                                                       "contacted directly")
+        self.fields["end_time"].help_text = _("早於開始時間即跨越午夜 earlier than the start means past midnight")
+        if self.instance.pk:
+            start, end = self.instance.start.astimezone(self.tz), self.instance.end.astimezone(self.tz)
+            self.initial.update(date=start.date(), start_time=start.time().replace(second=0, microsecond=0),
+                                end_time=end.time().replace(second=0, microsecond=0),
+                                staff=list(self.instance.staff.all()), people=list(self.instance.people.all()),
+                                case=self.instance.case)
+        else:
+            self.initial.setdefault("date", timezone.localdate())
+            if me is not None and me.unit_id == unit.pk:
+                self.initial.setdefault("staff", [me])
+
+    def extra_fields(self):
+        """The profile's own fields, in its order, after the common ones."""
+        return [self[name] for name in self.profile.fields]
+
+    def selected_people(self) -> list[Person]:
+        """The people to show as chosen: what was posted (if valid ids) or the initial ones."""
+        if self.is_bound:
+            ids = [v for v in self.data.getlist(self.add_prefix("people")) if str(v).isdigit()]
+            return list(self.fields["people"].queryset.filter(pk__in=ids).order_by("name"))
+        return list(self.initial.get("people") or [])
+
+    def selected_case(self) -> Case | None:
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("case"))
+            return self.fields["case"].queryset.filter(pk=value).first() if str(value).isdigit() else None
+        return self.initial.get("case")
+
+    def clean_headcount(self):
+        return self.cleaned_data.get("headcount") or 0
+
+    def _times(self, cd):
+        day, start_time = cd.get("date"), cd.get("start_time")
+        if day is None or start_time is None:
+            return None, None
+        if day > timezone.localdate() and not self.profile.future_allowed:
+            self.add_error("date", _("日期不可遲於今天 the date cannot be in the future"))
+        start = dt.datetime.combine(day, start_time, tzinfo=self.tz)
+        end_time, minutes = cd.get("end_time"), cd.get("duration")
+        if end_time is not None:
+            end = dt.datetime.combine(day, end_time, tzinfo=self.tz)
+            if end_time == start_time:
+                self.add_error("end_time", _("結束時間須遲於開始時間 the end must be after the start"))
+                return None, None
+            if end < start:
+                end += dt.timedelta(days=1)
+                if end - start > LONGEST_OVERNIGHT:
+                    self.add_error("end_time", _("結束時間早於開始時間 the end is before the start"))
+                    return None, None
+            return start, end
+        if minutes:
+            return start, start + dt.timedelta(minutes=minutes)
+        self.add_error("duration", _("請選擇時長或填寫結束時間 choose a duration or enter the end time"))
+        return None, None
+
+    def clean(self):
+        cd = super().clean()
+        start, end = self._times(cd)
+        if start is not None:
+            self.instance.start, self.instance.end = start, end
+        people, case = cd.get("people"), cd.get("case")
+        if people:
+            # Keep the order people were added: brief counselling serves the first one (OS9).
+            order = {v: i for i, v in enumerate(self.data.getlist(self.add_prefix("people")))}
+            cd["people"] = sorted(people, key=lambda p: order.get(str(p.pk), len(order)))
+        elif self.profile.people_required:
+            if case is not None:
+                cd["people"] = [case.client]
+            else:
+                self.add_error("people", _("請加入至少一位服務使用者 add at least one person served"))
+        staff = cd.get("staff")
+        if staff and self.profile.staff_role and not any(
+                r.role == self.profile.staff_role for s in staff for r in s.roles.all()):
+            self.add_error("staff", _("須包括一位%(role)s the staff must include a %(role)s")
+                           % {"role": Role(self.profile.staff_role).label})
+        if cd.get("school") and cd.get("workplace"):
+            self.add_error("workplace", _("請選擇學校或工作間其中之一 choose a school or a workplace, not both"))
+        return cd
+
+
+class ActivityFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("類別 kind"), required=False,
+                             choices=[("", _("全部 all"))] + list(ActivityKind.choices))
+    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
+    staff = forms.ModelChoiceField(label=_("職員 staff"), required=False, queryset=Staff.objects.none())
+    q = forms.CharField(label=_("搜尋 search"), required=False, max_length=100)
+    mine = forms.BooleanField(label=_("只顯示我的 mine only"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(unit__in=units).order_by("name")
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("date_from") and cd.get("date_to") and cd["date_from"] > cd["date_to"]:
+            self.add_error("date_to", _("結束日期須在開始日期之後 the end date must follow the start date"))
+        return cd
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ("kind", "title")
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = visible
+        self.fields["present"].error_messages["invalid_choice"] = _(
+            "%(value)s 不是可選的人士 %(value)s is not a person you can mark")
+
+
+class ChosenPersonMixin:
+    """Forms naming one person through the search: the person to show as chosen."""
+
+    def chosen(self) -> list[Person]:
+        value = self["person"].value()
+        if isinstance(value, Person):
+            return [value]
+        return list(self.fields["person"].queryset.filter(pk=value)) if str(value or "").isdigit() else []
+
+
+class MedicalAssessmentForm(ChosenPersonMixin, forms.ModelForm):
+    person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"required": _("請選擇受評估的人士 choose the person assessed")})
+
+    class Meta:
+        model = MedicalAssessment
+        fields = ("person", "date", "by", "plan")
+        widgets = {"date": _date_input()}
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
+        self.fields["by"].queryset = Staff.objects.filter(
+            unit=unit, roles__role__in=(Role.DOCTOR, Role.NURSE)).distinct().order_by("name")
+        self.fields["by"].help_text = _("醫生或護士 a doctor or nurse")
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+        return day
+
+
+class ReferralForm(ChosenPersonMixin, forms.ModelForm):
+    person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"required": _("請選擇被轉介的人士 choose the person referred")})
+    case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
+                                  widget=forms.HiddenInput)
+
+    class Meta:
+        model = Referral
+        fields = ("person", "case", "direction", "category", "agency", "date")
+        widgets = {"date": _date_input()}
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
+        self.fields["case"].queryset = cases_for(user).filter(unit=unit)
+        self.fields["direction"].initial = "out"
+        self.fields["agency"].required = True
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+        return day
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新狀態 new status"), choices=ReferralStatus.choices,
+                               widget=forms.RadioSelect)
+    date = forms.DateField(label=_("日期 date"), widget=_date_input())
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields["status"].choices = [(s.value, s.label) for s in map(ReferralStatus, allowed_next(referral))]
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        since = self.referral.status_date or self.referral.date
+        if day < since:
+            raise forms.ValidationError(_("日期不可早於 %(since)s the date cannot be before %(since)s")
+                                        % {"since": since.isoformat()})
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+        return day
+
+
+class ReferralFilterForm(forms.Form):
+    outstanding = forms.BooleanField(label=_("只顯示未完結 outstanding only"), required=False)
+    direction = forms.ChoiceField(label=_("方向 direction"), required=False,
+                                  choices=[("", _("全部 all")), ("in", _("轉入 in")), ("out", _("轉出 out"))])
+    status = forms.ChoiceField(label=_("狀態 status"), required=False,
+                               choices=[("", _("全部 all"))] + list(ReferralStatus.choices))
+    category = forms.ChoiceField(label=_("類別 category"), required=False,
+                                 choices=[("", _("全部 all"))] + list(ReferralCategory.choices))
+    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
+

@@ -1,0 +1,92 @@
+"""Referrals with their closed loop: sent → accepted → attended / not attended (or declined), with dates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tongxing.accounts.scope import can_write
+from tongxing.cases.models import ReferralStatus
+
+from .forms import ReferralFilterForm, ReferralForm, ReferralStatusForm
+from .selectors import OPEN_REFERRAL, filtered_referrals, referrals_for
+from .services import advance_referral, allowed_next, create_referral
+from .views import _starting_point, export, paginate, require_write, safe_next
+
+REFERRAL_HEADERS = ("日期 date", "方向 direction", "人士 person", "個案 case", "類別 category", "機構 agency",
+                    "狀態 status", "狀態日期 status date", "等候日數 days waiting")
+
+
+def _waiting(referral, today):
+    """Days an outstanding referral has waited since its last step; None once the loop is closed."""
+    if referral.status not in OPEN_REFERRAL:
+        return None
+    return (today - (referral.status_date or referral.date)).days
+
+
+@login_required
+@require_GET
+def referral_list(request):
+    form = ReferralFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = filtered_referrals(request.user, data)
+    today = timezone.localdate()
+    if request.GET.get("export") == "xlsx":
+        rows = ((r.date, r.get_direction_display(), str(r.person), r.case.external_id if r.case else "",
+                 r.get_category_display(), r.agency, r.get_status_display(), r.status_date, _waiting(r, today))
+                for r in qs.iterator())
+        return export(request, filename="referrals", headers=[_(h) for h in REFERRAL_HEADERS], rows=rows,
+                      count=qs.count(), what="referrals")
+    page, rest = paginate(request, qs)
+    for r in page.object_list:
+        r.waiting = _waiting(r, today)
+    outstanding = referrals_for(request.user).filter(status__in=OPEN_REFERRAL).count()
+    return render(request, "activities/referrals.html", {
+        "form": form, "page": page, "rest": rest, "outstanding": outstanding, "can_write": can_write(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    require_write(request.user)
+    unit, case, people, _group = _starting_point(request)
+    form = ReferralForm(request.POST or None, user=request.user, unit=unit,
+                        initial={"person": people[0] if people else None, "case": case})
+    if request.method == "POST" and form.is_valid():
+        referral = form.save(commit=False)
+        referral.unit = unit
+        create_referral(user=request.user, referral=referral, request=request)
+        messages.success(request, _("已儲存轉介"))
+        return redirect(safe_next(request, reverse("activities:referral", args=[referral.pk])))
+    return render(request, "activities/referral_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request, pk):
+    referral = get_object_or_404(referrals_for(request.user).select_related("person", "case", "unit"), pk=pk)
+    form = ReferralStatusForm(request.POST or None, referral=referral) if allowed_next(referral) else None
+    if request.method == "POST":
+        require_write(request.user)
+        if form is not None and form.is_valid():
+            advance_referral(user=request.user, referral=referral, status=form.cleaned_data["status"],
+                             on=form.cleaned_data["date"], request=request)
+            messages.success(request, _("已更新轉介狀態"))
+            return redirect("activities:referral", pk=referral.pk)
+    steps = (referral.history.order_by("history_date", "history_id")
+             .values("status", "status_date", "date", "history_date", username=F("history_user__username")))
+    loop = []
+    for step in steps:
+        if not loop or loop[-1]["status"] != step["status"]:
+            loop.append({**step, "label": ReferralStatus(step["status"]).label})
+    return render(request, "activities/referral.html", {
+        "r": referral, "form": form, "loop": loop, "waiting": _waiting(referral, timezone.localdate()),
+        "can_write": can_write(request.user),
+    })

@@ -1,0 +1,129 @@
+"""Reads for the activity pages: every queryset starts from the user's scope (tongxing.accounts.scope)."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from tongxing.accounts.scope import CASE_READERS, activities_for, level_of, people_for, units_for
+from tongxing.cases.models import Referral, ReferralStatus
+from tongxing.organisations.models import Staff, Unit
+from tongxing.people.models import Person
+from tongxing.standards.engine import Period
+from tongxing.standards.fsa import Scope, evening_outreach_sessions
+
+from .models import Activity, ActivityKind, Attendance, Group, MedicalAssessment
+
+OPEN_REFERRAL = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+def record_units(user) -> QuerySet[Unit]:
+    """Units whose service records (groups, sessions) the user may see: not organisation administrators'."""
+    if user.is_superuser or level_of(user) in CASE_READERS:
+        return units_for(user)
+    return Unit.objects.none()
+
+
+def groups_for(user) -> QuerySet[Group]:
+    return Group.objects.filter(unit__in=record_units(user))
+
+
+def assessments_for(user) -> QuerySet[MedicalAssessment]:
+    return MedicalAssessment.objects.filter(person__in=people_for(user))
+
+
+def referrals_for(user) -> QuerySet[Referral]:
+    return Referral.objects.filter(person__in=people_for(user))
+
+
+def default_unit(user, code: str | None = None) -> Unit | None:
+    """The unit a new record goes to: the one asked for, else the user's own staff unit, else the first in scope."""
+    units = record_units(user).order_by("code")
+    if code:
+        return units.filter(code=code).first()
+    staff = Staff.objects.filter(user=user, unit__in=units).select_related("unit").first()
+    return staff.unit if staff else units.first()
+
+
+def unit_staff(unit) -> QuerySet[Staff]:
+    return Staff.objects.filter(unit=unit).prefetch_related("roles").order_by("name")
+
+
+def with_evening(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Annotate `evening`: an outreach session starting in the evening by OS1(a)'s own rule in fsa.py."""
+    rule = evening_outreach_sessions(Scope(unit=None, period=Period.financial_year(2000)))
+    starts_in_evening = rule.checks[-1].passes
+    return qs.annotate(**rule.annotations).annotate(
+        evening=ExpressionWrapper(Q(kind=ActivityKind.OUTREACH) & starts_in_evening, output_field=BooleanField()))
+
+
+def activity_rows(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What a list row shows, in a fixed number of queries however many rows."""
+    return qs.select_related("unit", "case", "group", "school", "workplace").prefetch_related(
+        Prefetch("staff", queryset=Staff.objects.order_by("name")),
+        Prefetch("people", queryset=Person.objects.order_by("name")),
+    ).order_by("-start", "-pk")
+
+
+def filtered_activities(user, data: dict) -> QuerySet[Activity]:
+    """The user's activities narrowed by the list filter's cleaned data."""
+    qs = activities_for(user)
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    if data.get("date_from"):
+        qs = qs.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(date__lte=data["date_to"])
+    if data.get("staff"):
+        qs = qs.filter(staffing__staff=data["staff"])
+    if data.get("q"):
+        q = data["q"]
+        qs = qs.filter(Q(place__icontains=q) | Q(note__icontains=q) | Q(case__external_id=q)
+                       | Q(group__title__icontains=q))
+    if data.get("mine"):
+        qs = qs.filter(staffing__staff__user=user)
+    return qs
+
+
+def per_month(qs: QuerySet[Activity]) -> list[dict]:
+    """Activities per calendar month (one grouped query), oldest first."""
+    rows = (qs.order_by().annotate(month=TruncMonth("date")).values("month").annotate(n=Count("pk"))
+            .order_by("month"))
+    return [{"month": r["month"].strftime("%Y-%m"), "n": r["n"]} for r in rows]
+
+
+def group_members(session: Activity, visible: QuerySet[Person]) -> QuerySet[Person]:
+    """The sheet's rows: who came to an earlier session of the group, their cases' members, and who is
+    already marked at this session; limited to the people the user may see."""
+    earlier = Attendance.objects.filter(activity__group=session.group, activity__start__lt=session.start)
+    pks = (Q(pk__in=earlier.values("person"))
+           | Q(pk__in=Person.objects.filter(cases_as_member__client__in=earlier.values("person")).values("pk"))
+           | Q(pk__in=Attendance.objects.filter(activity=session).values("person")))
+    return visible.filter(pks, unit=session.unit_id, merged_into__isnull=True).order_by("name", "pk")
+
+
+def search_people(user, unit, text: str, limit: int = 10) -> list[Person]:
+    """Find a person to add by name, English name, phone or id (walk-ins, people served)."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(people_for(user).filter(
+        Q(name__icontains=text) | Q(name_en__icontains=text) | Q(phone__icontains=text) | Q(external_id=text),
+        unit=unit, merged_into__isnull=True).order_by("name", "pk")[:limit])
+
+
+def filtered_referrals(user, data: dict) -> QuerySet[Referral]:
+    qs = referrals_for(user)
+    if data.get("direction"):
+        qs = qs.filter(direction=data["direction"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    if data.get("outstanding"):
+        qs = qs.filter(status__in=OPEN_REFERRAL)
+    if data.get("date_from"):
+        qs = qs.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(date__lte=data["date_to"])
+    return qs.select_related("person", "case", "unit").order_by("date" if data.get("outstanding") else "-date", "pk")

@@ -1,0 +1,139 @@
+"""Writes for activities, attendance, assessments and referrals: each change and its audit event commit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+
+from tongxing.audit.models import Action
+from tongxing.audit.services import diff, record
+from tongxing.cases.models import Referral, ReferralStatus
+
+from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment
+
+# Closed-loop referral steps (DOMAIN.md): sent → accepted → attended / not attended; sent → declined.
+NEXT_STATUS = {
+    ReferralStatus.SENT: (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED),
+    ReferralStatus.ACCEPTED: (ReferralStatus.ATTENDED, ReferralStatus.NOT_ATTENDED),
+}
+
+
+def new_external_id() -> str:
+    """Records made on screen get an id of their own, distinct from any imported file's ids."""
+    return f"web-{uuid.uuid4().hex[:16]}"
+
+
+def _snapshot(activity: Activity) -> dict:
+    return {
+        "kind": activity.kind, "start": activity.start.isoformat(), "end": activity.end.isoformat(),
+        "format": activity.format, "headcount": activity.headcount, "psa_contacted": activity.psa_contacted,
+        "case": activity.case_id, "group": activity.group_id, "school": activity.school_id,
+        "workplace": activity.workplace_id, "funded_by": activity.funded_by, "place": activity.place,
+        "full_day": activity.full_day,
+    }
+
+
+def _summary(activity: Activity) -> str:
+    # No names: the audit trail is read more widely than the case file.
+    return f"{activity.kind} {activity.start:%Y-%m-%d} {activity.minutes} min"
+
+
+@transaction.atomic
+def save_activity(*, user, activity: Activity, staff, people, request=None) -> Activity:
+    """Create or update an activity with exactly `staff` and `people`; one transaction, one audit event."""
+    creating = activity.pk is None
+    before = {} if creating else _snapshot(Activity.objects.get(pk=activity.pk))
+    before_staff = set() if creating else set(activity.staffing.values_list("staff_id", flat=True))
+    before_people = set() if creating else set(activity.attendance.values_list("person_id", flat=True))
+    if creating:
+        activity.external_id = activity.external_id or new_external_id()
+    activity.save()
+    staff_ids = {s.pk for s in staff}
+    people_ids = [p.pk for p in people]
+    ActivityStaff.objects.filter(activity=activity).exclude(staff_id__in=staff_ids).delete()
+    ActivityStaff.objects.bulk_create([ActivityStaff(activity=activity, staff_id=pk)
+                                       for pk in sorted(staff_ids - before_staff)])
+    Attendance.objects.filter(activity=activity).exclude(person_id__in=people_ids).delete()
+    # In the order given: the first person of a brief counselling session is the one it serves (OS9).
+    Attendance.objects.bulk_create([Attendance(activity=activity, person_id=pk)
+                                    for pk in people_ids if pk not in before_people])
+    changes = diff(before, _snapshot(activity))
+    if before_staff != staff_ids:
+        changes["staff"] = [sorted(before_staff), sorted(staff_ids)]
+    if before_people != set(people_ids):
+        changes["people"] = [sorted(before_people), sorted(people_ids)]
+    record(Action.CREATE if creating else Action.CHANGE, user=user, obj=activity, request=request,
+           summary=_summary(activity), changes=changes)
+    return activity
+
+
+@transaction.atomic
+def mark_attendance(*, user, session: Activity, shown, present, request=None) -> tuple[int, int]:
+    """Tick the sheet: of the people `shown`, those in `present` attended and the rest did not.
+
+    People not on the sheet (outside the user's view) keep whatever attendance they have.
+    Returns (added, removed).
+    """
+    shown_ids = {p.pk for p in shown}
+    present_ids = {p.pk for p in present}
+    had = set(Attendance.objects.filter(activity=session, person_id__in=shown_ids | present_ids)
+              .values_list("person_id", flat=True))
+    add = present_ids - had
+    remove = (had & shown_ids) - present_ids
+    Attendance.objects.filter(activity=session, person_id__in=remove).delete()
+    Attendance.objects.bulk_create([Attendance(activity=session, person_id=pk) for pk in sorted(add)])
+    if add or remove:
+        record(Action.CHANGE, user=user, obj=session, request=request,
+               summary=f"attendance {session.start:%Y-%m-%d}: +{len(add)} -{len(remove)}",
+               changes={"attendance": {"added": sorted(add), "removed": sorted(remove)}})
+    return len(add), len(remove)
+
+
+@transaction.atomic
+def create_group(*, user, unit, kind, title, request=None) -> Group:
+    group = Group.objects.create(unit=unit, kind=kind, title=title, external_id=new_external_id())
+    record(Action.CREATE, user=user, obj=group, request=request, summary=f"group {kind}",
+           changes={"kind": [None, kind], "title": [None, title]})
+    return group
+
+
+@transaction.atomic
+def create_assessment(*, user, assessment: MedicalAssessment, request=None) -> MedicalAssessment:
+    assessment.external_id = new_external_id()
+    assessment.save()
+    record(Action.CREATE, user=user, obj=assessment, request=request, summary=f"medical assessment {assessment.date}",
+           changes={"date": [None, str(assessment.date)], "by": [None, assessment.by_id],
+                    "plan": [None, assessment.plan]})
+    return assessment
+
+
+@transaction.atomic
+def create_referral(*, user, referral: Referral, request=None) -> Referral:
+    referral.external_id = new_external_id()
+    referral.status = ReferralStatus.SENT
+    referral.status_date = None  # the sent date is the referral's own date
+    referral.save()
+    record(Action.CREATE, user=user, obj=referral, request=request,
+           summary=f"referral {referral.direction} {referral.category} {referral.date}",
+           changes={"status": [None, referral.status], "date": [None, str(referral.date)]})
+    return referral
+
+
+def allowed_next(referral: Referral) -> tuple:
+    return NEXT_STATUS.get(referral.status, ())
+
+
+@transaction.atomic
+def advance_referral(*, user, referral: Referral, status: str, on: dt.date, request=None) -> Referral:
+    """Move a referral one step along its loop; the form has checked the step and the date."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status not in allowed_next(referral):
+        raise ValueError(f"{referral.status} → {status}")
+    before = [referral.status, str(referral.status_date)]
+    referral.status, referral.status_date = status, on
+    referral.save(update_fields=["status", "status_date"])
+    record(Action.CHANGE, user=user, obj=referral, request=request, summary=f"referral {before[0]} → {status}",
+           changes={"status": [before[0], status], "status_date": [before[1], str(on)]})
+    return referral
