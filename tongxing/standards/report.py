@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from tongxing.activities.models import Activity, ActivityStaff
+from tongxing.activities.models import ActivityStaff, Group
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -92,15 +92,13 @@ def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
 def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[str]:
     """What a supervisor must see before signing (issue: annual return, "warnings")."""
     warnings = []
-    small = fsa.counselling_group_sessions(scope).counted().values("group", "group__external_id").annotate(
-        n=Count("attendance__person", distinct=True))
-    small_groups = {g["group__external_id"] for g in small}
-    for group_id in sorted(small_groups):
-        participants = Activity.objects.filter(group__unit=scope.unit, group__external_id=group_id).aggregate(
-            n=Count("attendance__person", distinct=True))["n"]
-        if participants < fsa.GROUP_SMALL:
-            warnings.append(_("OS8: group %(group)s has %(n)d participants (fewer than 6)")
-                            % {"group": group_id, "n": participants})
+    counted_groups = fsa.counselling_group_sessions(scope).counted().values("group")
+    small_groups = Group.objects.filter(pk__in=counted_groups).annotate(
+        participants=Count("sessions__attendance__person", distinct=True)).filter(
+        participants__lt=fsa.GROUP_SMALL).order_by("external_id").values_list("external_id", "participants")
+    for group_id, participants in small_groups:
+        warnings.append(_("OS8: group %(group)s has %(n)d participants (fewer than 6)")
+                        % {"group": group_id, "n": participants})
     share = family_case_share(standards, agreed)
     if share is not None and share > fsa.FAMILY_CASE_SHARE_LIMIT:
         warnings.append(_("OS4: family cases are %(share).1f%% of the agreed level (more than 15%%)")
@@ -109,7 +107,7 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
         plan_achieved__isnull=True).values_list("case__external_id", flat=True)
     for case_id in closed_without_outcome:
         warnings.append(_("Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
-    unstaffed = scope.activities().exclude(pk__in=ActivityStaff.objects.values("activity")).values_list(
+    unstaffed = scope.activities().exclude(Exists(ActivityStaff.objects.filter(activity=OuterRef("pk")))).values_list(
         "external_id", flat=True)
     for activity_id in unstaffed:
         warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
