@@ -153,6 +153,7 @@ def _xlsx_block(ws, row: int, title: str, header: list[str], rows: list[list], w
 
 EXTRA_CSS = """
 .grid.shares { width: 60%; }
+.charts { break-before: auto; }  /* the annual return starts its charts on a new page; here they lead */
 .charts img { width: 48%; }
 h2 { break-after: avoid; }
 """

@@ -80,7 +80,8 @@ def statistics(request, unit):
     return render(request, "prevention/statistics.html", {
         "unit": unit, "units": units_for(request.user).order_by("code"), "form": form, "data": data,
         "tables": tables, "span": span, "period_label": format_span(span.start, span.end, calendar),
-        "calendar": calendar, "method": method, "query": urlencode(query), "chart": chart,
+        "whole_year": span == Span.year(span.start.year), "calendar": calendar, "method": method,
+        "query": urlencode(query), "chart": chart,
         "share_tables": [tables[k] for k in ("contacts", "referrals", "referral_status", "consultations",
                                              "hotline_callers", "hotline_items")],
         "can_write": can_write(request.user),

@@ -11,13 +11,14 @@
     new Chart(sex, {
       type: "pie",
       data: { labels: data.sex.labels, datasets: [{ data: data.sex.counts, backgroundColor: ["#1F4E5F", "#C0392B", "#9E9E9E"] }] },
+      options: { maintainAspectRatio: false, animation: false },
     });
   }
   if (age) {
     new Chart(age, {
       type: "bar",
       data: { labels: data.age.labels, datasets: [{ label: age.getAttribute("aria-label"), data: data.age.counts, backgroundColor: "#2E7D4F" }] },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+      options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
     });
   }
 })();
