@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tongxing.api import api
 from tongxing.web.views import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     # Same address and name as Django's switch, which it wraps to remember the choice per user.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

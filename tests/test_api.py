@@ -1,0 +1,70 @@
+"""The read API: scoped like the pages, same figures as the report command, OpenAPI schema published."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tongxing.accounts.models import Access, Level
+from tongxing.audit.models import Action, Event
+from tongxing.standards.report import fsa_report
+
+from .conftest import verified_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bob(scenario_unit):
+    user = get_user_model().objects.create_user("bob")
+    Access.objects.create(user=user, level=Level.SUPERVISOR, unit=scenario_unit,
+                          organisation=scenario_unit.organisation)
+    return user
+
+
+@pytest.fixture
+def charlie(scenario_unit):
+    from tongxing.organisations.models import Organisation
+
+    other = Organisation.objects.create(code="OTHER", name="另一機構")
+    user = get_user_model().objects.create_user("charlie")
+    Access.objects.create(user=user, level=Level.ORG_ADMIN, organisation=other)
+    return user
+
+
+def test_annual_return_matches_the_report(client, bob, scenario_unit):
+    verified_login(client, bob)
+    response = client.get("/api/units/U1/fsa/2024")
+    assert response.status_code == 200
+    assert response.json() == json.loads(json.dumps(fsa_report(scenario_unit, 2024)))
+    assert Event.objects.filter(action=Action.EXPORT, unit_code="U1").exists()
+
+
+def test_drilldown_names_the_excluded_records_and_why(client, bob):
+    verified_login(client, bob)
+    rows = client.get("/api/units/U1/fsa/2024/OS1").json()
+    assert sum(r["counted"] for r in rows) == 11
+    assert any("少於1小時" in reason for r in rows for reason in r["reasons"])
+
+
+def test_people_search_is_scoped_and_audited(client, bob, charlie):
+    verified_login(client, bob)
+    found = client.get("/api/people", {"q": "p1"}).json()
+    assert [p["external_id"] for p in found] == ["p1"]
+    assert Event.objects.filter(action=Action.VIEW, object_type="people.person").count() == 1
+    client.logout()
+    verified_login(client, charlie)
+    assert client.get("/api/people", {"q": "p1"}).json() == []
+    assert client.get("/api/units").json() == []
+    assert client.get("/api/units/U1/fsa/2024").status_code == 404
+
+
+def test_anonymous_callers_are_refused(client):
+    assert client.get("/api/units").status_code == 401
+
+
+def test_openapi_schema_lists_every_operation(client, bob):
+    verified_login(client, bob)
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/units", "/api/units/{code}/fsa/{fy}", "/api/units/{code}/fsa/{fy}/{standard}",
+            "/api/people"} <= set(schema["paths"])

@@ -1,0 +1,106 @@
+"""The read API (django-ninja, OpenAPI at /api/docs): the same scope rules and counting engine as the pages.
+
+Session authentication (CSRF-checked for writes), so a signed-in browser or a script holding a session may call it;
+every operation answers only within the caller's scope (tongxing.accounts.scope).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+from tongxing.accounts.scope import people_for, units_for
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
+from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
+from tongxing.standards.drilldown import drilldown
+from tongxing.standards.engine import Period
+from tongxing.standards.fsa import Scope
+from tongxing.standards.report import fsa_report
+
+api = NinjaAPI(title="Tongxing 同行", version="1", auth=django_auth, urls_namespace="api")
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    organisation: str
+
+
+class PersonOut(Schema):
+    id: int
+    external_id: str
+    name: str
+    name_en: str
+    sex: str
+    birth_date: dt.date | None
+
+
+class DrilldownRow(Schema):
+    record: dict
+    counted: bool
+    weight: float
+    reasons: list[str]
+
+
+def _unit(request, code):
+    return get_object_or_404(units_for(request.user).select_related("organisation"), code=code)
+
+
+@api.get("/units", response=list[UnitOut], summary="Units the caller may see")
+def units(request):
+    return [UnitOut(code=u.code, name=u.name, organisation=u.organisation.name)
+            for u in units_for(request.user).select_related("organisation").order_by("code")]
+
+
+@api.get("/units/{code}/fsa/{fy}", summary="The annual return as in EXCHANGE.md (report fsa --format json)")
+def annual_return(request, code: str, fy: int):
+    if not 1990 <= fy <= 2200:
+        raise Http404("financial year out of range")
+    unit = _unit(request, code)
+    with transaction.atomic():
+        record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary=f"API annual return {fy}")
+    return fsa_report(unit, fy)
+
+
+@api.get("/units/{code}/fsa/{fy}/{standard}", response=list[DrilldownRow],
+         summary="The records near one standard: counted or left out, with the reasons")
+def standard_records(request, code: str, fy: int, standard: str):
+    if standard not in OUTPUT_STANDARDS and standard not in OUTCOME_STANDARDS or not 1990 <= fy <= 2200:
+        raise Http404("unknown standard or year")
+    unit = _unit(request, code)
+    data = drilldown(standard, Scope(unit, Period.financial_year(fy)))
+    fields = [c for c, _label in data["columns"]]
+    return [DrilldownRow(record={f: _plain(row.get(f)) for f in fields}, counted=row["counted"],
+                         weight=float(row["weight"] or 0), reasons=[str(r) for r in row["reasons"]])
+            for row in data["rows"]]
+
+
+@api.get("/people", response=list[PersonOut], summary="Find people by name, phone or id (at most 20)")
+def people(request, q: str):
+    query = q.strip()
+    if len(query) < 2:
+        return []
+    found = people_for(request.user).filter(
+        Q(name__icontains=query) | Q(name_en__icontains=query) | Q(phone__contains=query)
+        | Q(external_id__iexact=query)).order_by("name", "pk")[:20]
+    result = list(found)
+    with transaction.atomic():
+        for person in result:
+            record(Action.VIEW, request=request, obj=person, summary="API people search")
+    return [PersonOut(id=p.pk, external_id=p.external_id, name=p.name, name_en=p.name_en, sex=p.sex,
+                      birth_date=p.birth_date) for p in result]
+
+
+def _plain(value):
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
