@@ -32,7 +32,7 @@ from .forms import (
     GroupForm,
     MedicalAssessmentForm,
 )
-from .models import Activity, ActivityKind, Attendance, GroupKind
+from .models import Activity, ActivityKind, Attendance, GroupKind, MedicalAssessment
 from .selectors import (
     activity_rows,
     assessments_for,
@@ -349,7 +349,7 @@ def assessment_list(request):
 def assessment_new(request):
     require_write(request.user)
     unit, _case, people, _group = _starting_point(request)
-    form = MedicalAssessmentForm(request.POST or None, user=request.user, unit=unit,
+    form = MedicalAssessmentForm(request.POST or None, instance=MedicalAssessment(unit=unit), user=request.user, unit=unit,
                                  initial={"person": people[0] if people else None, "by": me(request.user)})
     if request.method == "POST" and form.is_valid():
         create_assessment(user=request.user, assessment=form.save(commit=False), request=request)

@@ -1,0 +1,124 @@
+"""Referrals: the form, the closed loop sent → accepted → attended / not attended (or declined), the outstanding view."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tongxing.audit.models import Event
+from tongxing.cases.models import Referral, ReferralCategory, ReferralStatus
+
+from .activities_world import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def _referral(world, days_ago=10, status=ReferralStatus.SENT, **fields):
+    return Referral.objects.create(unit=world.unit, external_id=f"r{Referral.objects.count()}", person=world.client,
+                                   case=world.case, direction="out", category=ReferralCategory.MEDICAL_TREATMENT,
+                                   agency="美沙酮診所", date=timezone.localdate() - dt.timedelta(days=days_ago),
+                                   status=status, **fields)
+
+
+def test_new_referral_from_a_case(client, world):
+    client.force_login(world.alice)
+    url = reverse("activities:referral-new") + f"?case={world.case.pk}"
+    form = client.get(url).context["form"]
+    assert form.initial["person"] == world.client and form.initial["case"] == world.case
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"person": world.client.pk, "case": world.case.pk, "direction": "out",
+                                 "category": ReferralCategory.EMPLOYMENT, "agency": "勞工處", "date": today})
+    referral = Referral.objects.get()
+    assert response.url == reverse("activities:referral", args=[referral.pk])
+    assert (referral.status, referral.status_date, referral.unit) == (ReferralStatus.SENT, None, world.unit)
+    assert Event.objects.get(object_type="cases.referral").action == "create"
+
+
+def test_referral_form_errors_save_nothing(client, world):
+    client.force_login(world.alice)
+    response = client.post(reverse("activities:referral-new"), {"direction": "out", "category": "", "agency": "",
+                                                                "date": "2999-01-01"})
+    errors = response.context["form"].errors
+    assert {"person", "category", "agency", "date"} <= set(errors)
+    assert "role=\"alert\"" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_the_loop_moves_one_step_at_a_time_with_dates(client, world):
+    referral = _referral(world, days_ago=10)
+    client.force_login(world.alice)
+    url = reverse("activities:referral", args=[referral.pk])
+    page = client.get(url)
+    assert [c for c, _ in page.context["form"].fields["status"].choices] == ["accepted", "declined"]
+    assert page.context["waiting"] == 10
+    too_early = (referral.date - dt.timedelta(days=1)).isoformat()
+    assert "date" in client.post(url, {"status": "accepted", "date": too_early}).context["form"].errors
+    assert "status" in client.post(url, {"status": "attended", "date": referral.date}).context["form"].errors
+    accepted_on = referral.date + dt.timedelta(days=2)
+    assert client.post(url, {"status": "accepted", "date": accepted_on.isoformat()}).status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.status_date) == ("accepted", accepted_on)
+    assert "date" in client.post(url, {"status": "attended", "date": referral.date}).context["form"].errors
+    attended_on = accepted_on + dt.timedelta(days=3)
+    client.post(url, {"status": "attended", "date": attended_on.isoformat()})
+    page = client.get(url)
+    assert page.context["form"] is None and page.context["waiting"] is None
+    assert [(s["status"], s["status_date"]) for s in page.context["loop"]] == [
+        ("sent", None), ("accepted", accepted_on), ("attended", attended_on)]
+    assert list(Event.objects.filter(object_type="cases.referral").values_list("action", flat=True)) == [
+        "change", "change"]
+
+
+def test_outstanding_view_lists_open_referrals_oldest_first(client, world):
+    old = _referral(world, days_ago=40)
+    _referral(world, days_ago=5, status=ReferralStatus.ATTENDED, status_date=timezone.localdate())
+    accepted = _referral(world, days_ago=20, status=ReferralStatus.ACCEPTED,
+                         status_date=timezone.localdate() - dt.timedelta(days=15))
+    client.force_login(world.bob)
+    page = client.get(reverse("activities:referrals"), {"outstanding": "on"})
+    rows = list(page.context["page"])
+    assert rows == [old, accepted]
+    assert [r.waiting for r in rows] == [40, 15]
+    assert page.context["outstanding"] == 2
+    assert client.get(reverse("activities:referrals")).context["page"].paginator.count == 3
+    assert client.get(reverse("activities:referrals"), {"status": "attended"}).context["page"].paginator.count == 1
+    export = client.get(reverse("activities:referrals"), {"outstanding": "on", "export": "xlsx"})
+    ws = load_workbook(io.BytesIO(export.content)).active
+    assert ws.max_row == 3 and ws.cell(2, 9).value == 40
+
+
+def test_other_units_and_read_only_users(client, world):
+    referral = _referral(world)
+    client.force_login(world.charlie)
+    url = reverse("activities:referral", args=[referral.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": "accepted", "date": referral.date}).status_code == 404
+    assert list(client.get(reverse("activities:referrals")).context["page"]) == []
+    assert client.get(reverse("activities:referral-new") + f"?person={world.client.pk}").status_code == 404
+    from tongxing.accounts.models import Level
+
+    world.bob.access.level = Level.AUDITOR
+    world.bob.access.save()
+    client.force_login(world.bob)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"status": "accepted", "date": referral.date}).status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == "sent"
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_referral_list_query_count_does_not_grow(client, world, n, django_assert_num_queries):
+    Referral.objects.bulk_create([
+        Referral(unit=world.unit, external_id=f"r{i}", person=world.client, case=world.case, direction="out",
+                 category=ReferralCategory.NGO, date=timezone.localdate(), agency="明愛") for i in range(n)])
+    client.force_login(world.alice)
+    with django_assert_num_queries(9):
+        client.get(reverse("activities:referrals"))
