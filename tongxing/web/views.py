@@ -1,30 +1,119 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
-from tongxing.activities.models import Activity
-from tongxing.cases.models import Episode
-from tongxing.organisations.selectors import units_for
-from tongxing.reports.views import current_fy
+from tongxing.accounts.models import Access, Level
+from tongxing.accounts.scope import access_of, can_write, cases_for, level_of, units_for
+from tongxing.cases import selectors as case_selectors
+from tongxing.reports.views import QUARTER_CODES, current_fy
+from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
+from tongxing.standards.report import fsa_report
+
+from .common import paginate, unit_for_new_records
+
+ALERT_ROWS = 10
+
+
+def _link(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 @require_GET
 @login_required
 def home(request):
-    fy = current_fy()
-    period = Period.financial_year(fy)
+    access = access_of(request.user)
+    language = access.language if access else ""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    # A user's saved language follows them to a new browser: the first page after login sets it.
+    if language and cookie != language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    if level_of(request.user) == Level.WORKER:
+        response = _worker_home(request)
+    else:
+        response = _supervisor_home(request)
+    if language and cookie != language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax")
+    return response
+
+
+def _worker_home(request):
     today = timezone.localdate()
-    units = units_for(request.user).annotate(
-        open_cases=Count("cases", filter=Q(cases__episodes__closed__isnull=True, cases__merged_into__isnull=True),
-                         distinct=True),
-    ).order_by("code")
-    activity_counts = dict(Activity.objects.filter(unit__in=units).filter(period.dates("date")).values_list(
-        "unit").annotate(n=Count("pk")))
-    without_plan = dict(Episode.objects.filter(case__unit__in=units, closed__isnull=True, plan__isnull=True)
-                        .values_list("case__unit").annotate(n=Count("pk")))
-    rows = [{"unit": u, "open_cases": u.open_cases, "activities": activity_counts.get(u.pk, 0),
-             "without_plan": without_plan.get(u.pk, 0)} for u in units]
-    return render(request, "web/home.html", {"rows": rows, "fy": fy, "today": today})
+    load = case_selectors.caseload(request.user, today)
+    return render(request, "web/home_worker.html", {
+        "today": today, "page": paginate(request, load.cases), "query": "",
+        "due": load.due[:ALERT_ROWS], "due_n": load.due.count(),
+        "without_plan": load.without_plan[:ALERT_ROWS], "without_plan_n": load.without_plan.count(),
+        "not_contacted": load.not_contacted[:ALERT_ROWS], "not_contacted_n": load.not_contacted.count(),
+        "days": case_selectors.NOT_CONTACTED_DAYS, "can_write": can_write(request.user),
+        "quick_entry": _link("activities:new"), "outreach": _link("activities:new-kind", "outreach"),
+        "groups": _link("activities:groups"),
+    })
+
+
+def _progress(report, share):
+    """The year's output standards against their agreed levels, with where the year's share says they should be."""
+    rows = []
+    for code in QUARTER_CODES:
+        figure = report["standards"][code]
+        agreed, achieved = figure.get("agreed"), figure.get("achieved")
+        zh, en = OUTPUT_STANDARDS[code]
+        percent = round(achieved / agreed * 100, 1) if agreed and achieved is not None else None
+        rows.append({"code": code, "zh": zh, "en": en, "agreed": agreed, "achieved": achieved, "percent": percent,
+                     "expected": round(agreed * share, 1) if agreed else None,
+                     "behind": bool(agreed) and achieved is not None and achieved < agreed * share})
+    return rows
+
+
+def _supervisor_home(request):
+    today = timezone.localdate()
+    fy = current_fy(today)
+    period = Period.financial_year(fy)
+    unit = _chosen_unit(request)
+    context = {"today": today, "fy": fy, "unit": unit}
+    if unit is not None:
+        cases = cases_for(request.user).filter(unit=unit)
+        report = fsa_report(unit, fy)
+        elapsed = (min(today, period.end) - period.start).days + 1
+        share = max(0.0, min(1.0, elapsed / ((period.end - period.start).days + 1)))
+        progress = _progress(report, share)
+        status = case_selectors.status_counts(cases, period.start)
+        context.update({
+            "workers": case_selectors.per_worker(cases, today), "status": status, "progress": progress,
+            "share": round(share * 100), "units": units_for(request.user).order_by("code"), "days": case_selectors.NOT_CONTACTED_DAYS,
+            "chart": {"status": status, "share": round(share * 100),
+                      "progress": [{"code": r["code"], "percent": r["percent"] or 0} for r in progress],
+                      "labels": {"with_plan": _("有計劃 with plan"), "without_plan": _("未有計劃 no plan"),
+                                 "closed": _("已結案 closed"), "merged": _("已合併 merged"),
+                                 "percent": _("達標百分比 % of agreed level"), "expected": _("至今預期 expected so far")}},
+            "warnings": report["warnings"][:5],
+        })
+    return render(request, "web/home_supervisor.html", context)
+
+
+def _chosen_unit(request):
+    """The unit asked for (?unit=), else the user's own, else the first in scope; None without any."""
+    units = units_for(request.user)
+    code = request.GET.get("unit")
+    chosen = units.filter(code=code).first() if code else None
+    return chosen or (unit_for_new_records(request.user) if units.exists() else None)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, also remembered on the user's Access row so it follows them to other browsers."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        Access.objects.filter(user=request.user).update(language=language)
+    return response

@@ -1,0 +1,189 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongxing.organisations.models import Staff
+
+from .models import Case, CasePlan, CaseType, Collaboration, Episode, Involvement, Party
+
+DATE = {"type": "date"}
+FUTURE = _("日期不可遲於今日 The date cannot be in the future")
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(FUTURE)
+    return value
+
+
+class StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class OpenCaseForm(forms.ModelForm):
+    opened = forms.DateField(label=_("開案日期 opened"), widget=forms.DateInput(attrs=DATE))
+
+    class Meta:
+        model = Case
+        fields = ["type", "parent_case", "worker"]
+        field_classes = {"worker": StaffChoice}
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = Staff.objects.filter(unit=unit).order_by("name")
+        self.fields["type"].initial = CaseType.PSA
+        self.fields["opened"].initial = timezone.localdate()
+
+    def clean_opened(self):
+        return _not_future(self.cleaned_data.get("opened"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parent_case") and data.get("type") == CaseType.FAMILY:
+            self.add_error("parent_case", _("只有吸毒者個案可標示為孕婦／家長個案 Only a PSA case can be a "
+                                            "pregnant/parent case"))
+        return data
+
+
+class CloseEpisodeForm(forms.ModelForm):
+    plan_achieved = forms.TypedChoiceField(
+        label=_("達成個案計劃 case plan achieved"), widget=forms.RadioSelect,
+        choices=[("yes", _("是 yes")), ("no", _("否 no"))], coerce=lambda v: v == "yes")
+
+    class Meta:
+        model = Episode
+        fields = ["closed", "plan_achieved", "last_drug_use", "closure_reason"]
+        widgets = {"closed": forms.DateInput(attrs=DATE), "last_drug_use": forms.DateInput(attrs=DATE)}
+        help_texts = {"last_drug_use": _("按服務對象披露；不詳可留空 as disclosed; leave blank if unknown")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed"].required = True
+        self.fields["closure_reason"].required = True
+        self.fields["closed"].initial = timezone.localdate()
+
+    def clean_closed(self):
+        closed = _not_future(self.cleaned_data.get("closed"))
+        if closed and closed < self.instance.opened:
+            raise forms.ValidationError(_("結案日期不可早於開案日期 %(date)s The closing date cannot be before the "
+                                          "opening date, %(date)s") % {"date": self.instance.opened})
+        return closed
+
+    def clean(self):
+        data = super().clean()
+        if data.get("last_drug_use") and data.get("closed") and data["last_drug_use"] > data["closed"]:
+            self.add_error("last_drug_use", _("最後吸毒日期不可遲於結案日期 The last drug use cannot be after the "
+                                              "closing date"))
+        return data
+
+    def outcome(self):
+        return {f: self.cleaned_data[f] for f in ("closed", "plan_achieved", "last_drug_use", "closure_reason")}
+
+
+class ReopenForm(forms.Form):
+    opened = forms.DateField(label=_("重開日期 reopened on"), widget=forms.DateInput(attrs=DATE))
+
+    def clean_opened(self):
+        return _not_future(self.cleaned_data.get("opened"))
+
+
+class PlanForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = CasePlan
+        fields = ["date", "direction", "timetable", "actions", "goals"]
+        widgets = {"date": forms.DateInput(attrs=DATE),
+                   **{f: forms.Textarea(attrs={"rows": 3}) for f in ("direction", "timetable", "actions", "goals")}}
+        help_texts = {
+            "direction": _("與服務對象／家人協定的方向 the direction agreed with the client or family"),
+            "timetable": _("具體時間表 a concrete timetable"),
+            "actions": _("社工及服務對象的具體行動 concrete actions by worker and client"),
+            "goals": _("可量度的目標 goals that can be measured"),
+        }
+
+    def clean_date(self):
+        return _not_future(self.cleaned_data.get("date"))
+
+    def plan_data(self):
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class NextActionForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["next_action_due", "next_action", "worker", "parent_case"]
+        field_classes = {"worker": StaffChoice}
+        widgets = {"next_action_due": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args, may_reassign=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = Staff.objects.filter(unit=self.instance.unit_id).order_by("name")
+        if not may_reassign:
+            del self.fields["worker"]
+        if self.instance.type != CaseType.PSA:
+            del self.fields["parent_case"]
+
+    def case_data(self):
+        return {f: self.cleaned_data[f] for f in self.fields}
+
+
+class InvolvementForm(forms.ModelForm):
+    class Meta:
+        model = Involvement
+        fields = ["date", "party", "stakeholder", "stage", "mode"]
+        widgets = {"date": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return _not_future(self.cleaned_data.get("date"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("party") == Party.STAKEHOLDER and not data.get("stakeholder"):
+            self.add_error("stakeholder", _("請選擇持份者類別 Choose the kind of stakeholder"))
+        if data.get("party") == Party.FAMILY and data.get("stakeholder"):
+            self.add_error("stakeholder", _("家人參與不需選擇持份者 A family involvement has no stakeholder kind"))
+        return data
+
+    def involvement_data(self):
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class CollaborationForm(forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = ["date", "kind"]
+        widgets = {"date": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        return _not_future(self.cleaned_data.get("date"))
+
+    def collaboration_data(self):
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class CaseChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.client} · {obj.external_id}"
+
+
+class MergeCaseForm(forms.Form):
+    psa_case = CaseChoice(label=_("吸毒者個案 the PSA's case"), queryset=Case.objects.none())
+    on = forms.DateField(label=_("合併日期 merged on"), widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args, psa_cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["psa_case"].queryset = psa_cases
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data.get("on"))

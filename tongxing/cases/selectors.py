@@ -1,0 +1,177 @@
+"""Reading cases: caseloads with their alerts, case lists, one case file's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Trim
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongxing.accounts.scope import cases_for
+from tongxing.activities.models import Activity, ActivityStaff, MedicalAssessment
+
+from .models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+
+NOT_CONTACTED_DAYS = 30
+DUE_WITHIN_DAYS = 7
+
+
+def complete_plans():
+    """Plans with all four parts written (blank-only text is not written), as the annual return counts them."""
+    parts = ("direction", "timetable", "actions", "goals")
+    return CasePlan.objects.annotate(**{f"_{p}": Length(Trim(p)) for p in parts}).filter(
+        **{f"_{p}__gt": 0 for p in parts})
+
+
+def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with its open episode's date, whether that episode has a complete plan, and the last contact."""
+    open_episodes = Episode.objects.filter(case=OuterRef("pk"), closed__isnull=True)
+    last_closed = Episode.objects.filter(case=OuterRef("pk"), closed__isnull=False).order_by("-closed")
+    return qs.annotate(
+        is_open=Exists(open_episodes),
+        opened=Subquery(open_episodes.order_by("-opened").values("opened")[:1]),
+        closed=Subquery(last_closed.values("closed")[:1]),
+        has_plan=Exists(complete_plans().filter(episode__case=OuterRef("pk"), episode__closed__isnull=True)),
+        last_contact=Subquery(Activity.objects.filter(case=OuterRef("pk")).order_by("-date")
+                              .values("date")[:1]),
+    ).select_related("client", "worker")
+
+
+def open_cases(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return with_status(qs.filter(merged_into__isnull=True)).filter(is_open=True)
+
+
+@dataclass
+class Caseload:
+    cases: QuerySet
+    due: QuerySet
+    without_plan: QuerySet
+    not_contacted: QuerySet
+    today: dt.date
+
+
+def caseload(user, today: dt.date) -> Caseload:
+    """A worker's open cases and the three lists that need attention."""
+    mine = open_cases(cases_for(user))
+    quiet_since = today - dt.timedelta(days=NOT_CONTACTED_DAYS)
+    return Caseload(
+        cases=mine.order_by("next_action_due", "client__name", "pk"),
+        due=mine.filter(next_action_due__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS)).order_by(
+            "next_action_due", "pk"),
+        without_plan=mine.filter(has_plan=False).order_by("opened", "pk"),
+        not_contacted=mine.filter(Q(last_contact__lt=quiet_since) | Q(last_contact__isnull=True)).order_by(
+            "last_contact", "pk"),
+        today=today,
+    )
+
+
+def per_worker(cases: QuerySet[Case], today: dt.date) -> list[dict]:
+    """The unit's open caseload per worker: open, without a plan, not contacted in 30 days, next action overdue."""
+    live = open_cases(cases)
+    quiet_since = today - dt.timedelta(days=NOT_CONTACTED_DAYS)
+    rows = live.order_by().values("worker", "worker__name").annotate(
+        open=Count("pk"),
+        family=Count("pk", filter=Q(type="family")),
+        without_plan=Count("pk", filter=Q(has_plan=False)),
+        not_contacted=Count("pk", filter=Q(last_contact__lt=quiet_since) | Q(last_contact__isnull=True)),
+        overdue=Count("pk", filter=Q(next_action_due__lt=today)),
+    )
+    return sorted(rows, key=lambda r: (r["worker__name"] is None, r["worker__name"] or ""))
+
+
+def status_counts(cases: QuerySet[Case], since: dt.date) -> dict:
+    """Caseload by status, for the chart: open with/without plan, closed since `since`, family cases merged."""
+    status = with_status(cases)
+    live = status.filter(merged_into__isnull=True)
+    figures = live.aggregate(
+        with_plan=Count("pk", filter=Q(is_open=True, has_plan=True)),
+        without_plan=Count("pk", filter=Q(is_open=True, has_plan=False)),
+        closed=Count("pk", filter=Q(is_open=False, closed__gte=since)),
+    )
+    figures["merged"] = cases.filter(merged_into__isnull=False).count()
+    return figures
+
+
+def case_list(user, *, q="", status="open", type="", worker="") -> QuerySet[Case]:
+    qs = with_status(cases_for(user))
+    if status == "open":
+        qs = qs.filter(is_open=True, merged_into__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(is_open=False, merged_into__isnull=True)
+    elif status == "merged":
+        qs = qs.filter(merged_into__isnull=False)
+    if type:
+        qs = qs.filter(type=type)
+    if worker:
+        qs = qs.filter(worker_id=worker)
+    if q:
+        qs = qs.filter(Q(external_id__icontains=q) | Q(client__name__icontains=q) | Q(client__name_en__icontains=q)
+                       | Q(client__reference__istartswith=q))
+    return qs.order_by("-is_open", "client__name", "pk")
+
+
+# --- the case file --------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    date: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    sort: int = 0
+
+
+def _history_case_ids(case) -> list[int]:
+    """A PSA case's history includes the family cases merged into it (DOMAIN.md "Cases")."""
+    return [case.pk, *case.merged_family_cases.values_list("pk", flat=True)]
+
+
+def timeline(case, episodes, activity_url=None) -> list[Entry]:
+    """Everything that happened on the case, newest first: one query per kind of record, merged by date."""
+    ids = _history_case_ids(case)
+    entries: list[Entry] = []
+    staff = ActivityStaff.objects.filter(activity__case__in=ids).select_related("staff").order_by("staff__name")
+    by_activity: dict[int, list[str]] = {}
+    for row in staff:
+        by_activity.setdefault(row.activity_id, []).append(row.staff.name)
+    activities = Activity.objects.filter(case__in=ids).annotate(people_n=Count("attendance")).order_by()
+    for a in activities:
+        who = "、".join(by_activity.get(a.pk, []))
+        detail = " · ".join(x for x in (f"{a.start_time:%H:%M}", f"{a.minutes} min", who, a.place, a.note[:160]) if x)
+        entries.append(Entry(a.date, "activity", a.get_kind_display(), detail,
+                             activity_url(a) if activity_url else "", a.pk))
+    for i in Involvement.objects.filter(case__in=ids).order_by():
+        detail = " · ".join(str(x) for x in (i.get_stakeholder_display(), i.get_stage_display(),
+                                             i.get_mode_display()) if x)
+        entries.append(Entry(i.date, "involvement", i.get_party_display(), detail))
+    for c in Collaboration.objects.filter(case__in=ids).order_by():
+        entries.append(Entry(c.date, "collaboration", str(_("專業協作 professional collaboration")),
+                             c.get_kind_display()))
+    for r in Referral.objects.filter(case__in=ids).order_by():
+        status = f"{r.get_status_display()} {r.status_date or ''}".strip()
+        entries.append(Entry(r.date, "referral", f"{r.get_direction_display()} · {r.get_category_display()}",
+                             " · ".join(x for x in (r.agency, status) if x)))
+    for m in MedicalAssessment.objects.filter(person=case.client_id).select_related("by").order_by():
+        entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
+                             f"{m.by}" + (f" · {_('有治療計劃 with a treatment plan')}" if m.plan else "")))
+    for h in CasePlan.history.filter(episode__case=case).order_by():
+        label = {"+": _("訂立個案計劃 case plan written"), "~": _("修改個案計劃 case plan revised"),
+                 "-": _("刪除個案計劃 case plan deleted")}[h.history_type]
+        entries.append(Entry(timezone.localdate(h.history_date), "plan", str(label), f"{h.history_user or ''}".strip()))
+    for e in episodes:
+        entries.append(Entry(e.opened, "episode", str(_("開案 episode opened"))))
+        if e.closed:
+            outcome = []
+            if e.plan_achieved is not None:
+                outcome.append(str(_("達成個案計劃 plan achieved") if e.plan_achieved
+                                   else _("未達成個案計劃 plan not achieved")))
+            if e.last_drug_use:
+                outcome.append(f"{_('最後吸毒 last drug use')} {e.last_drug_use}")
+            outcome.append(e.closure_reason)
+            entries.append(Entry(e.closed, "episode", str(_("結案 episode closed")), " · ".join(x for x in outcome if x)))
+    entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
+    return entries

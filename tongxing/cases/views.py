@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tongxing.accounts.models import Level
+from tongxing.accounts.scope import can_write, cases_for, level_of
+from tongxing.lib.xlsx import xlsx_response
+from tongxing.organisations.models import Staff
+from tongxing.people.selectors import active_people, search
+from tongxing.web.common import paginate, query_without_page, require_write
+
+from . import selectors, services
+from .forms import (
+    CloseEpisodeForm,
+    CollaborationForm,
+    InvolvementForm,
+    MergeCaseForm,
+    NextActionForm,
+    OpenCaseForm,
+    PlanForm,
+    ReopenForm,
+)
+from .models import CasePlan, CaseType, Episode
+
+STATUSES = [("open", "跟進中 open"), ("closed", "已結案 closed"), ("merged", "已合併 merged"), ("all", "全部 all")]
+
+
+def _may_reassign(user):
+    return level_of(user) in {Level.SUPERVISOR, Level.COORDINATOR}
+
+
+def _url(name, *args, query=""):
+    """A link to a page of the activities app; pages not there yet are simply not linked."""
+    try:
+        return reverse(name, args=args) + (f"?{query}" if query else "")
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+@login_required
+def case_list(request):
+    g = request.GET
+    status = g.get("status", "open")
+    cases = selectors.case_list(request.user, q=g.get("q", "").strip(), status=status, type=g.get("type", ""),
+                                worker=g.get("worker", "") if g.get("worker", "").isdigit() else "")
+    if g.get("export") == "xlsx":
+        headers = [_("個案編號 case"), _("服務對象 client"), _("類別 type"), _("負責社工 worker"), _("開案日期 opened"),
+                   _("最後結案 last closed"), _("完整個案計劃 complete plan"), _("最後接觸 last contact"),
+                   _("下次跟進日期 next action due")]
+        rows = ([c.external_id, str(c.client), c.get_type_display(), c.worker.name if c.worker else "", c.opened,
+                 c.closed, c.has_plan if c.is_open else None, c.last_contact, c.next_action_due]
+                for c in cases.iterator())
+        return xlsx_response("cases", headers, rows, title=_("個案"))
+    workers = Staff.objects.filter(unit__in=cases_for(request.user).values("unit")).order_by("name")
+    return render(request, "cases/list.html", {
+        "page": paginate(request, cases), "query": query_without_page(request), "q": g.get("q", ""),
+        "status": status, "statuses": [(k, _(v)) for k, v in STATUSES], "type": g.get("type", ""),
+        "types": CaseType.choices, "worker": g.get("worker", ""), "workers": workers,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_new(request):
+    require_write(request)
+    person = get_object_or_404(active_people(request.user), pk=request.GET.get("person") or 0)
+    form = OpenCaseForm(request.POST or None, unit=person.unit,
+                        initial={"worker": Staff.objects.filter(user=request.user, unit=person.unit).first()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        case = services.open_case(person=person, type=d["type"], parent_case=d["parent_case"], worker=d["worker"],
+                                  opened=d["opened"], user=request.user, request=request)
+        messages.success(request, _("已開個案。下一步：訂立個案計劃。"))
+        return redirect(reverse("case-detail", args=[case.pk]) + "#plan")
+    return render(request, "cases/new.html", {"form": form, "person": person})
+
+
+def _case(request, pk):
+    return get_object_or_404(cases_for(request.user).select_related("client", "worker", "unit", "merged_into"), pk=pk)
+
+
+def _case_file(request, case, status=200, **bound):
+    episodes = list(Episode.objects.filter(case=case).select_related("plan").order_by("opened", "pk"))
+    current = episodes[-1] if episodes else None
+    open_episode = current if current and current.closed is None else None
+    try:
+        plan = current.plan if current else None
+    except CasePlan.DoesNotExist:
+        plan = None
+    writable = can_write(request.user) and case.merged_into_id is None
+    forms = {
+        "plan_form": PlanForm(instance=plan or CasePlan(episode=current), initial={"revision": plan.revision if plan else 0},
+                              prefix="plan"),
+        "close_form": CloseEpisodeForm(instance=open_episode, prefix="close") if open_episode else None,
+        "reopen_form": ReopenForm(prefix="reopen", initial={"opened": timezone.localdate()}),
+        "next_form": NextActionForm(instance=case, prefix="next", may_reassign=_may_reassign(request.user)),
+        "involvement_form": InvolvementForm(prefix="inv"),
+        "collaboration_form": CollaborationForm(prefix="col"),
+        "merge_form": (MergeCaseForm(prefix="merge", psa_cases=_psa_cases(request, case))
+                       if case.type == CaseType.FAMILY else None),
+    }
+    forms.update(bound)
+    activity_url = (lambda a: reverse("activities:detail", args=[a.pk])) if _url("activities:detail", 0) else None
+    context = {
+        "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
+        "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
+        "timeline": selectors.timeline(case, episodes, activity_url),
+        "writable": writable, "stale": bound.get("stale"),
+        "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
+            (_("記錄接觸 Log a contact"), "activities:new", ()),
+            (_("外展紀錄 Outreach log"), "activities:new-kind", ("outreach",)),
+            (_("轉介 Referral"), "activities:referral-new", ()),
+        )],
+        **forms,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _psa_cases(request, case):
+    return (cases_for(request.user).filter(unit=case.unit, type=CaseType.PSA, merged_into__isnull=True,
+                                           episodes__closed__isnull=True)
+            .distinct().select_related("client").order_by("client__name"))
+
+
+@require_GET
+@login_required
+def case_detail(request, pk):
+    return _case_file(request, _case(request, pk))
+
+
+def _writable_case(request, pk):
+    require_write(request)
+    case = _case(request, pk)
+    if case.merged_into_id:
+        raise PermissionDenied("a merged case is read-only")
+    return case
+
+
+def _done(case, anchor, message, request):
+    messages.success(request, message)
+    return redirect(reverse("case-detail", args=[case.pk]) + f"#{anchor}")
+
+
+@require_POST
+@login_required
+def case_plan(request, pk):
+    case = _writable_case(request, pk)
+    episode = services.open_episode(case)
+    if episode is None:
+        messages.error(request, _("個案已結案，請先重開 The case is closed; reopen it first"))
+        return redirect("case-detail", pk=case.pk)
+    form = PlanForm(request.POST, prefix="plan", instance=CasePlan.objects.filter(episode=episode).first()
+                    or CasePlan(episode=episode))
+    if not form.is_valid():
+        return _case_file(request, case, status=400, plan_form=form)
+    try:
+        services.save_plan(episode, data=form.plan_data(), revision=form.cleaned_data["revision"],
+                           user=request.user, request=request)
+    except services.StalePlan as stale:
+        form.add_error(None, _("你開啟此頁後，已有其他人儲存了個案計劃，你的修改未有儲存。你輸入的內容仍在下面；"
+                               "請對照最新版本，再儲存一次。"))
+        # The next save compares against the version now shown beside the editor.
+        data = form.data.copy()
+        data["plan-revision"] = stale.current.revision if stale.current else 0
+        form.data = data
+        return _case_file(request, case, status=409, plan_form=form, stale=stale.current)
+    return _done(case, "plan", _("已儲存個案計劃"), request)
+
+
+@require_POST
+@login_required
+def case_close(request, pk):
+    case = _writable_case(request, pk)
+    episode = services.open_episode(case)
+    if episode is None:
+        return redirect("case-detail", pk=case.pk)
+    form = CloseEpisodeForm(request.POST, instance=episode, prefix="close")
+    if not form.is_valid():
+        return _case_file(request, case, status=400, close_form=form)
+    services.close_episode(Episode.objects.get(pk=episode.pk), **form.outcome(), user=request.user, request=request)
+    return _done(case, "episodes", _("已結案"), request)
+
+
+@require_POST
+@login_required
+def case_reopen(request, pk):
+    case = _writable_case(request, pk)
+    form = ReopenForm(request.POST, prefix="reopen")
+    if form.is_valid():
+        try:
+            services.reopen_case(case, opened=form.cleaned_data["opened"], user=request.user, request=request)
+            return _done(case, "plan", _("已重開個案。請更新個案計劃。"), request)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _case_file(request, case, status=400, reopen_form=form)
+
+
+@require_POST
+@login_required
+def case_next_action(request, pk):
+    case = _writable_case(request, pk)
+    form = NextActionForm(request.POST, instance=case, prefix="next", may_reassign=_may_reassign(request.user))
+    if not form.is_valid():
+        return _case_file(request, _case(request, pk), status=400, next_form=form)
+    services.update_case(_case(request, pk), data=form.case_data(), user=request.user, request=request)
+    return _done(case, "next", _("已儲存"), request)
+
+
+@require_POST
+@login_required
+def case_involvement(request, pk):
+    case = _writable_case(request, pk)
+    form = InvolvementForm(request.POST, prefix="inv")
+    if not form.is_valid():
+        return _case_file(request, case, status=400, involvement_form=form)
+    services.add_involvement(case, data=form.involvement_data(), user=request.user, request=request)
+    return _done(case, "timeline", _("已加入參與紀錄"), request)
+
+
+@require_POST
+@login_required
+def case_collaboration(request, pk):
+    case = _writable_case(request, pk)
+    form = CollaborationForm(request.POST, prefix="col")
+    if not form.is_valid():
+        return _case_file(request, case, status=400, collaboration_form=form)
+    services.add_collaboration(case, data=form.collaboration_data(), user=request.user, request=request)
+    return _done(case, "timeline", _("已加入專業協作紀錄"), request)
+
+
+@require_GET
+@login_required
+def case_member_search(request, pk):
+    case = _case(request, pk)
+    q = request.GET.get("q", "").strip()
+    found = (search(request.user, q).filter(unit=case.unit).exclude(Q(pk=case.client_id) | Q(cases_as_member=case))[:10]
+             if len(q) >= 1 else [])
+    return render(request, "cases/_member_results.html", {"case": case, "found": found, "q": q})
+
+
+@require_POST
+@login_required
+def case_member(request, pk):
+    case = _writable_case(request, pk)
+    person = get_object_or_404(active_people(request.user).filter(unit=case.unit), pk=request.POST.get("person") or 0)
+    if request.POST.get("remove"):
+        services.remove_member(case, person, user=request.user, request=request)
+        return _done(case, "members", _("已移除成員：%(name)s") % {"name": person}, request)
+    services.add_member(case, person, user=request.user, request=request)
+    return _done(case, "members", _("已加入成員：%(name)s") % {"name": person}, request)
+
+
+@require_POST
+@login_required
+def case_merge(request, pk):
+    case = _writable_case(request, pk)
+    form = MergeCaseForm(request.POST, prefix="merge", psa_cases=_psa_cases(request, case))
+    if form.is_valid():
+        psa = form.cleaned_data["psa_case"]
+        try:
+            services.merge_family_case(case, psa, on=form.cleaned_data["on"], user=request.user, request=request)
+            return _done(psa, "members", _("家人個案已合併至此吸毒者個案"), request)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _case_file(request, case, status=400, merge_form=form)

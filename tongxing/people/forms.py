@@ -1,0 +1,64 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Child, DrugUse, Person
+
+DATE = {"type": "date"}
+
+
+class PersonForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        label=_("我已核對，這是另一個人，仍要建立 I have checked: this is a different person, create anyway"),
+        required=False)
+
+    class Meta:
+        model = Person
+        fields = ["name", "name_en", "sex", "birth_date", "phone", "reference", "pregnant", "identified_on",
+                  "identification_channel"]
+        widgets = {"birth_date": forms.DateInput(attrs=DATE), "identified_on": forms.DateInput(attrs=DATE),
+                   "pregnant": forms.NullBooleanSelect}
+
+    def __init__(self, *args, duplicates_possible=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not duplicates_possible:
+            del self.fields["confirm_duplicate"]
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name") or "").strip() and not (data.get("name_en") or "").strip():
+            self.add_error("name", _("請填寫中文或英文姓名 Enter a Chinese or an English name"))
+        if bool(data.get("identified_on")) != bool(data.get("identification_channel")):
+            field = "identification_channel" if data.get("identified_on") else "identified_on"
+            self.add_error(field, _("識別日期與識別途徑須一併填寫 Enter both the identification date and channel"))
+        today = timezone.localdate()
+        for field in ("birth_date", "identified_on"):
+            if data.get(field) and data[field] > today:
+                self.add_error(field, _("日期不可遲於今日 The date cannot be in the future"))
+        if data.get("pregnant") and data.get("sex") == "M":
+            self.add_error("pregnant", _("男性不能標示為懷孕 A male cannot be marked pregnant"))
+        return data
+
+    def person_data(self):
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class DrugUseForm(forms.ModelForm):
+    class Meta:
+        model = DrugUse
+        fields = ["drug", "last_used"]
+        widgets = {"last_used": forms.DateInput(attrs=DATE)}
+
+    def clean_last_used(self):
+        value = self.cleaned_data.get("last_used")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今日 The date cannot be in the future"))
+        return value
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = ["birth_date", "carer"]
+        widgets = {"birth_date": forms.DateInput(attrs=DATE)}

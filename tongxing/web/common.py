@@ -1,0 +1,40 @@
+"""Small pieces every casework view shares: paging, write permission, the unit a new record belongs to."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from tongxing.accounts.scope import access_of, can_write, units_for
+
+PER_PAGE = 25
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE):
+    """The requested page (an out-of-range or malformed number shows the last or first page)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The current filters, for page links and the Excel export link."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
+def require_write(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+
+
+def unit_for_new_records(user):
+    """A login tied to a unit writes there; one with several units in scope writes to the first."""
+    access = access_of(user)
+    if access is not None and access.unit_id:
+        return access.unit
+    unit = units_for(user).order_by("code").first()
+    if unit is None:
+        raise Http404("no unit")
+    return unit
