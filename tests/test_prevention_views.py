@@ -192,7 +192,7 @@ def test_alice_logs_a_hotline_call_with_several_items(client, alice, units):
     assert call.date == dt.date(2017, 12, 31)  # entered in the unit's local time (Taipei)
     assert call.received == dt.datetime(2017, 12, 31, 15, 30, tzinfo=dt.UTC)
     assert sorted(call.items.values_list("category", flat=True)) == ["lecture_enquiry", "psychological_support"]
-    event = Event.objects.get(action="prevention.hotline_call.create")
+    event = Event.objects.get(action="create", object_type="prevention.hotlinecall")
     assert (event.username, event.unit_code, event.object_id) == ("alice", "A", str(call.pk))
     page = client.get("/prevention/A/hotline/").content.decode()
     assert "心理支持" in page
@@ -213,7 +213,7 @@ def test_bob_records_a_lecture_with_consultations(client, bob):
     assert client.post("/prevention/A/lectures/", data).status_code == 302
     lecture = Lecture.objects.get()
     assert (lecture.required, lecture.attended, lecture.consultations.count()) == (118, 94, 12)
-    assert Event.objects.filter(action="prevention.lecture.create", object_id=str(lecture.pk)).exists()
+    assert Event.objects.filter(action="create", object_type="prevention.lecture", object_id=str(lecture.pk)).exists()
     page = client.get("/prevention/A/?start=2018-01-01&end=2018-01-31").content.decode()
     assert "79.7%" in page and "12.8%" in page
 
@@ -241,7 +241,7 @@ def test_exports_have_the_same_tables_with_bilingual_headers(client, bob, units)
     assert any(c.startswith("表二 資源轉介情形 Table 2") or "表二 資源轉介情形 Table 2" in c for c in cells)
     pdf = client.get("/prevention/A/export.pdf?start=2017-01-01&end=2017-12-31")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert Event.objects.filter(action="prevention.statistics.export").count() == 2
+    assert Event.objects.filter(action="export", object_type="prevention.statistics").count() == 2
     assert client.get("/prevention/A/export.csv").status_code == 404
 
 
