@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("projects/", views.project_list, name="projects"),
+    path("projects/<int:pk>/", views.project_dashboard, name="project"),
+    path("projects/<int:pk>/outputs/<int:indicator>/manual/", views.manual_figure, name="project-manual"),
+    path("projects/<int:pk>/report.<str:fmt>", views.project_export, name="project-export"),
+]

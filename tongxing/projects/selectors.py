@@ -1,0 +1,39 @@
+"""Projects within a user's scope, and the dashboard's figures in display form."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tongxing.accounts.scope import units_for
+from tongxing.outcomes.analysis import OUTCOMES
+from tongxing.outcomes.models import Use
+
+from .indicators import project_figures
+from .models import Project
+
+OUTCOME_LABELS = {"improved": "有改善 Improved", "same": "沒有改變 No change", "worse": "惡化 Worse",
+                  "agree": "同意 Agree", "disagree": "不同意 Disagree"}
+ROUTE_LABELS = {"percent": "百分比 percentage", "t-test": "配對t檢定 paired t-test"}
+
+
+def projects_for(user) -> QuerySet[Project]:
+    return Project.objects.filter(unit__in=units_for(user))
+
+
+def pie(figure) -> dict:
+    """Labels and counts of one outcome's pie: improved / no change / worse, or agree / disagree."""
+    if figure.indicator.instrument.use == Use.POST_ONLY:
+        keys = ("agree", "disagree")
+        counts = figure.result.counts
+    else:
+        keys, counts = OUTCOMES, figure.result.counts
+    return {"labels": [OUTCOME_LABELS[k] for k in keys], "counts": [counts[k] for k in keys]}
+
+
+def dashboard(project: Project) -> dict:
+    figures = project_figures(project)
+    for figure in figures["outcomes"]:
+        figure.pie = pie(figure)
+        figure.post_only = figure.indicator.instrument.use == Use.POST_ONLY
+        figure.route_labels = [ROUTE_LABELS[r] for r in figure.verdict.routes]
+    return figures
