@@ -3,8 +3,9 @@
 Scope by access level (issue 6): a worker sees their own caseload and the unit's
 non-case activities; a supervisor their unit; a project coordinator their unit's
 records (funded-project units); an organisation administrator users and settings,
-not case records; an auditor the organisation, read-only. A login without an
-Access row and without being a superuser sees nothing.
+not case records; an auditor the organisation's figures and de-identified exports,
+read-only, but no page that names a person. A login without an Access row and
+without being a superuser sees nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tongxing.people.models import Person
 
 from .models import Access, Level
 
-CASE_READERS = {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR, Level.AUDITOR}
+CASE_READERS = {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR}
 
 
 def access_of(user) -> Access | None:
