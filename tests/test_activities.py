@@ -177,9 +177,10 @@ def test_scope_other_units_are_not_found_and_auditors_cannot_write(client, world
     assert bob.get(reverse("activities:detail", args=[a.pk])).status_code == 200
     from tongxing.accounts.models import Level
 
+    # Auditors see figures, no page that names a person, and write nothing.
     world.bob.access.level = Level.AUDITOR
     world.bob.access.save()
-    assert bob.get(reverse("activities:detail", args=[a.pk])).status_code == 200
+    assert bob.get(reverse("activities:detail", args=[a.pk])).status_code == 404
     assert bob.get(reverse("activities:edit", args=[a.pk])).status_code == 403
     assert bob.get(reverse("activities:new")).status_code == 403
 
@@ -218,3 +219,40 @@ def test_list_query_count_does_not_grow_with_rows(client, world, n, django_asser
     with django_assert_num_queries(12):
         response = c.get(reverse("activities:list"))
     assert response.status_code == 200
+
+
+def test_editing_keeps_people_the_editor_cannot_see_and_a_sessions_attendance(client, world):
+    from tongxing.cases.models import Case, CaseType
+    from tongxing.people.models import Person, Sex
+
+    from .activities_world import group_with_members
+
+    tz = timezone.get_current_timezone()
+    others = Person.objects.create(unit=world.unit, external_id="oc", name="別人個案", sex=Sex.MALE)
+    Case.objects.create(unit=world.unit, external_id="c-other", type=CaseType.PSA, client=others, worker=world.peer)
+    a = activity(world.unit, dt.datetime(2024, 7, 1, 10, 0, tzinfo=tz), staff=[world.alice_staff],
+                 people=[world.client, others])
+    c = client_for(client, world.alice)
+    assert c.get(reverse("activities:edit", args=[a.pk])).context["form"].initial["people"] == [world.client]
+    r = _post(c, reverse("activities:edit", args=[a.pk]), kind=ActivityKind.INTERVIEW, date="2024-07-01",
+              start_time="10:00", duration="30", staff=[world.alice_staff.pk], people=[world.client.pk])
+    assert r.status_code == 302, r.context["form"].errors
+    assert set(a.people.all()) == {world.client, others}
+    group, people, first, second = group_with_members(world, 3)
+    r = _post(c, reverse("activities:edit", args=[first.pk]), kind=ActivityKind.GROUP_SESSION, date="2024-06-03",
+              start_time="14:00", duration="120", staff=[world.alice_staff.pk])
+    assert r.status_code == 302, r.context["form"].errors
+    first.refresh_from_db()
+    assert first.minutes == 120 and set(first.people.all()) == set(people)
+
+
+def test_homemaker_hours_are_summed_per_homemaker(client, world):
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(2024, 8, 5, 10, 0, tzinfo=tz)
+    activity(world.unit, start, 90, ActivityKind.HOMEMAKER_SERVICE, staff=[world.homemaker, world.alice_staff],
+             people=[world.client])
+    activity(world.unit, start + dt.timedelta(days=1), 60, ActivityKind.HOMEMAKER_SERVICE, staff=[world.homemaker],
+             people=[world.client])
+    page = client_for(client, world.bob).get(reverse("activities:list"), {"kind": "homemaker_service"})
+    assert page.context["homemakers"] == [{"name": world.homemaker.name, "hours": 2.5}]
+    assert client.get(reverse("activities:list")).context["homemakers"] is None

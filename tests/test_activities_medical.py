@@ -50,3 +50,16 @@ def test_assessments_of_other_units_are_hidden(client, world):
     client.force_login(world.charlie)
     assert list(client.get(reverse("activities:assessments")).context["page"]) == []
     assert client.get(reverse("activities:assessment-new") + f"?person={world.client.pk}").status_code == 404
+
+
+def test_assessment_list_filters(client, world):
+    day = timezone.localdate()
+    MedicalAssessment.objects.create(unit=world.unit, external_id="m1", person=world.client, date=day, by=world.nurse,
+                                     plan=True)
+    MedicalAssessment.objects.create(unit=world.unit, external_id="m2", person=world.member,
+                                     date=day - dt.timedelta(days=40), by=world.doctor)
+    client.force_login(world.bob)
+    url = reverse("activities:assessments")
+    assert client.get(url, {"plan": "yes"}).context["page"].paginator.count == 1
+    assert client.get(url, {"date_to": (day - dt.timedelta(days=1)).isoformat()}).context["page"][0].person == \
+        world.member

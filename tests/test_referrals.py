@@ -108,8 +108,9 @@ def test_other_units_and_read_only_users(client, world):
     world.bob.access.level = Level.AUDITOR
     world.bob.access.save()
     client.force_login(world.bob)
-    assert client.get(url).status_code == 200
-    assert client.post(url, {"status": "accepted", "date": referral.date}).status_code == 403
+    assert client.get(url).status_code == 404  # auditors see no page that names a person
+    assert client.post(url, {"status": "accepted", "date": referral.date}).status_code == 404
+    assert client.get(reverse("activities:referral-new")).status_code == 403
     referral.refresh_from_db()
     assert referral.status == "sent"
 

@@ -124,12 +124,18 @@ class ActivityForm(forms.ModelForm):
             start, end = self.instance.start.astimezone(self.tz), self.instance.end.astimezone(self.tz)
             self.initial.update(date=start.date(), start_time=start.time().replace(second=0, microsecond=0),
                                 end_time=end.time().replace(second=0, microsecond=0),
-                                staff=list(self.instance.staff.all()), people=list(self.instance.people.all()),
+                                staff=list(self.instance.staff.all()), people=self._visible_people(),
                                 case=self.instance.case)
         else:
             self.initial.setdefault("date", timezone.localdate())
             if me is not None and me.unit_id == unit.pk:
                 self.initial.setdefault("staff", [me])
+
+    def _visible_people(self) -> list[Person]:
+        """The activity's people the user may see, in the order they were added."""
+        order = list(self.instance.attendance.order_by("pk").values_list("person_id", flat=True))
+        visible = {p.pk: p for p in self.fields["people"].queryset.filter(pk__in=order)}
+        return [visible[pk] for pk in order if pk in visible]
 
     def extra_fields(self):
         """The profile's own fields, in its order, after the common ones."""
@@ -175,21 +181,28 @@ class ActivityForm(forms.ModelForm):
         self.add_error("duration", _("請選擇時長或填寫結束時間 choose a duration or enter the end time"))
         return None, None
 
+    def _people(self, cd) -> list[Person]:
+        if self.profile.slug == "session":
+            # A session's people are marked on its attendance sheet, not here.
+            return list(self.instance.people.all()) if self.instance.pk else []
+        # Keep the order people were added: brief counselling serves the first one (OS9).
+        order = {v: i for i, v in enumerate(self.data.getlist(self.add_prefix("people")))}
+        people = sorted(cd.get("people") or [], key=lambda p: order.get(str(p.pk), len(order)))
+        if self.instance.pk:
+            # People the user cannot see (another worker's clients at a shared session) stay as they are.
+            people += list(self.instance.people.exclude(pk__in=self.fields["people"].queryset.values("pk")))
+        if not people and self.profile.people_required:
+            if cd.get("case") is not None:
+                return [cd["case"].client]
+            self.add_error("people", _("請加入至少一位服務使用者 add at least one person served"))
+        return people
+
     def clean(self):
         cd = super().clean()
         start, end = self._times(cd)
         if start is not None:
             self.instance.start, self.instance.end = start, end
-        people, case = cd.get("people"), cd.get("case")
-        if people:
-            # Keep the order people were added: brief counselling serves the first one (OS9).
-            order = {v: i for i, v in enumerate(self.data.getlist(self.add_prefix("people")))}
-            cd["people"] = sorted(people, key=lambda p: order.get(str(p.pk), len(order)))
-        elif self.profile.people_required:
-            if case is not None:
-                cd["people"] = [case.client]
-            else:
-                self.add_error("people", _("請加入至少一位服務使用者 add at least one person served"))
+        cd["people"] = self._people(cd)
         staff = cd.get("staff")
         if staff and self.profile.staff_role and not any(
                 r.role == self.profile.staff_role for s in staff for r in s.roles.all()):
@@ -317,6 +330,13 @@ class ReferralStatusForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
         return day
+
+
+class AssessmentFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
+    plan = forms.ChoiceField(label=_("治療計劃 plan"), required=False, choices=[
+        ("", _("全部 all")), ("yes", _("有計劃 with a plan")), ("no", _("沒有計劃 without a plan"))])
 
 
 class ReferralFilterForm(forms.Form):

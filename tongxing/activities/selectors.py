@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from tongxing.accounts.scope import CASE_READERS, activities_for, level_of, people_for, units_for
 from tongxing.cases.models import Referral, ReferralStatus
-from tongxing.organisations.models import Staff, Unit
+from tongxing.organisations.models import Role, Staff, Unit
 from tongxing.people.models import Person
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope, evening_outreach_sessions
 
-from .models import Activity, ActivityKind, Attendance, Group, MedicalAssessment
+from .models import Activity, ActivityKind, ActivityStaff, Attendance, Group, MedicalAssessment
 
 OPEN_REFERRAL = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
@@ -90,6 +90,13 @@ def per_month(qs: QuerySet[Activity]) -> list[dict]:
     rows = (qs.order_by().annotate(month=TruncMonth("date")).values("month").annotate(n=Count("pk"))
             .order_by("month"))
     return [{"month": r["month"].strftime("%Y-%m"), "n": r["n"]} for r in rows]
+
+
+def homemaker_hours(qs: QuerySet[Activity]) -> list[dict]:
+    """Direct service hours per home-maker over the activities shown (OS17 sums them per home-maker)."""
+    rows = (ActivityStaff.objects.filter(activity__in=qs.values("pk"), staff__roles__role=Role.HOMEMAKER)
+            .values("staff__name").annotate(minutes=Sum("activity__minutes")).order_by("staff__name"))
+    return [{"name": r["staff__name"], "hours": round(r["minutes"] / 60, 2)} for r in rows]
 
 
 def group_members(session: Activity, visible: QuerySet[Person]) -> QuerySet[Person]:

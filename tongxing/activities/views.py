@@ -28,6 +28,7 @@ from .forms import (
     PROFILES,
     ActivityFilterForm,
     ActivityForm,
+    AssessmentFilterForm,
     AttendanceForm,
     GroupForm,
     MedicalAssessmentForm,
@@ -40,6 +41,7 @@ from .selectors import (
     filtered_activities,
     group_members,
     groups_for,
+    homemaker_hours,
     per_month,
     record_units,
     search_people,
@@ -120,8 +122,10 @@ def activity_list(request):
                       rows=(_activity_row(a) for a in rows.iterator(chunk_size=500)), count=qs.count(),
                       what="activities")
     page, rest = paginate(request, rows)
+    homemakers = homemaker_hours(qs) if data.get("kind") == ActivityKind.HOMEMAKER_SERVICE else None
     return render(request, "activities/list.html", {
         "form": form, "page": page, "rest": rest, "months": per_month(qs), "profiles": PROFILES.values(),
+        "homemakers": homemakers,
         "can_write": can_write(request.user),
     })
 
@@ -334,13 +338,21 @@ ASSESSMENT_HEADERS = ("日期 date", "人士 person", "評估者 by", "治療計
 @login_required
 @require_GET
 def assessment_list(request):
+    form = AssessmentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = assessments_for(request.user).select_related("person", "by", "unit").order_by("-date", "-pk")
+    if data.get("date_from"):
+        qs = qs.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(date__lte=data["date_to"])
+    if data.get("plan"):
+        qs = qs.filter(plan=data["plan"] == "yes")
     if request.GET.get("export") == "xlsx":
         return export(request, filename="medical-assessments", headers=[_(h) for h in ASSESSMENT_HEADERS],
                       rows=((m.date, str(m.person), m.by.name, m.plan, m.unit.code) for m in qs.iterator()),
                       count=qs.count(), what="medical assessments")
     page, rest = paginate(request, qs)
-    return render(request, "activities/assessments.html", {"page": page, "rest": rest,
+    return render(request, "activities/assessments.html", {"form": form, "page": page, "rest": rest,
                                                            "can_write": can_write(request.user)})
 
 
