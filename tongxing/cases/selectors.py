@@ -84,13 +84,13 @@ def per_worker(cases: QuerySet[Case], today: dt.date) -> list[dict]:
 
 def status_counts(cases: QuerySet[Case], since: dt.date) -> dict:
     """Caseload by status, for the chart: open with/without plan, closed since `since`, family cases merged."""
-    status = with_status(cases)
-    live = status.filter(merged_into__isnull=True)
-    figures = live.aggregate(
-        with_plan=Count("pk", filter=Q(is_open=True, has_plan=True)),
-        without_plan=Count("pk", filter=Q(is_open=True, has_plan=False)),
-        closed=Count("pk", filter=Q(is_open=False, closed__gte=since)),
-    )
+    # Separate counts: PostgreSQL cannot aggregate over these subquery annotations in one statement.
+    live = with_status(cases).filter(merged_into__isnull=True)
+    figures = {
+        "with_plan": live.filter(is_open=True, has_plan=True).count(),
+        "without_plan": live.filter(is_open=True, has_plan=False).count(),
+        "closed": live.filter(is_open=False, closed__gte=since).count(),
+    }
     figures["merged"] = cases.filter(merged_into__isnull=False).count()
     return figures
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.people.services import new_external_id
 
@@ -23,7 +24,7 @@ def open_case(*, person, type, parent_case, worker, opened, user, request=None) 
     case.full_clean()
     case.save()
     Episode.objects.create(case=case, opened=opened)
-    record("case.open", user=user, obj=case, summary=f"{case} {person}",
+    record(Action.CREATE, user=user, obj=case, summary=f"case opened for person {person.pk}",
            changes={"type": type, "parent_case": parent_case, "worker": str(worker or ""), "opened": str(opened)},
            request=request)
     return case
@@ -43,7 +44,7 @@ def close_episode(episode: Episode, *, closed, plan_achieved, last_drug_use, clo
     episode.last_drug_use, episode.closure_reason = last_drug_use, closure_reason
     episode.full_clean()
     episode.save()
-    record("case.close", user=user, obj=episode.case, summary=f"{episode.case} {closed}",
+    record(Action.CHANGE, user=user, obj=episode.case, summary=f"episode closed {closed}",
            changes={"episode": episode.pk, "closed": str(closed), "plan_achieved": plan_achieved,
                     "last_drug_use": str(last_drug_use) if last_drug_use else None, "reason": closure_reason},
            request=request)
@@ -62,7 +63,7 @@ def reopen_case(case: Case, *, opened, user, request=None) -> Episode:
         raise ValidationError({"opened": _("重開日期不可早於上次結案日期 %(date)s The reopening date cannot be before "
                                            "the last closure, %(date)s") % {"date": last.closed}})
     episode = Episode.objects.create(case=case, opened=opened)
-    record("case.reopen", user=user, obj=case, summary=f"{case} {opened}", changes={"opened": str(opened)},
+    record(Action.CHANGE, user=user, obj=case, summary=f"case reopened {opened}", changes={"opened": str(opened)},
            request=request)
     return episode
 
@@ -91,7 +92,7 @@ def save_plan(episode: Episode, *, data: dict, revision: int, user, request=None
             plan.save()
     except IntegrityError as exc:  # a first plan saved by someone else between our read and write
         raise StalePlan(CasePlan.objects.get(episode=episode)) from exc
-    record("case.plan", user=user, obj=episode.case, summary=f"{episode.case} rev {plan.revision}",
+    record(Action.CHANGE, user=user, obj=episode.case, summary=f"case plan revision {plan.revision}",
            changes=diff(before, {f: str(getattr(plan, f)) for f in PLAN_PARTS}), request=request)
     return plan
 
@@ -103,7 +104,7 @@ def update_case(case: Case, *, data: dict, user, request=None) -> Case:
         setattr(case, field, value)
     case.full_clean()
     case.save()
-    record("case.update", user=user, obj=case, summary=str(case),
+    record(Action.CHANGE, user=user, obj=case, summary=str(case),
            changes=diff(before, {f: str(getattr(case, f)) for f in data}), request=request)
     return case
 
@@ -113,14 +114,14 @@ def add_member(case: Case, person, *, user, request=None):
     if person.unit_id != case.unit_id:
         raise ValidationError(_("只可加入同一單位的人士 Only people of the case's unit can be members"))
     case.members.add(person)
-    record("case.member", user=user, obj=case, summary=f"{case} + {person}", changes={"member": person.pk},
+    record(Action.CHANGE, user=user, obj=case, summary=f"member added: person {person.pk}", changes={"member": person.pk},
            request=request)
 
 
 @transaction.atomic
 def remove_member(case: Case, person, *, user, request=None):
     case.members.remove(person)
-    record("case.member_remove", user=user, obj=case, summary=f"{case} - {person}", changes={"member": person.pk},
+    record(Action.CHANGE, user=user, obj=case, summary=f"member removed: person {person.pk}", changes={"member": person.pk},
            request=request)
 
 
@@ -129,7 +130,7 @@ def add_involvement(case: Case, *, data: dict, user, request=None) -> Involvemen
     involvement = Involvement(unit=case.unit, case=case, external_id=new_external_id("web"), **data)
     involvement.full_clean()
     involvement.save()
-    record("case.involvement", user=user, obj=involvement, summary=f"{case} {involvement}",
+    record(Action.CREATE, user=user, obj=involvement, summary=f"{case} {involvement}",
            changes={k: str(v) for k, v in data.items()}, request=request)
     return involvement
 
@@ -139,7 +140,7 @@ def add_collaboration(case: Case, *, data: dict, user, request=None) -> Collabor
     collaboration = Collaboration(unit=case.unit, case=case, external_id=new_external_id("web"), **data)
     collaboration.full_clean()
     collaboration.save()
-    record("case.collaboration", user=user, obj=collaboration, summary=f"{case} {collaboration}",
+    record(Action.CREATE, user=user, obj=collaboration, summary=f"{case} {collaboration}",
            changes={k: str(v) for k, v in data.items()}, request=request)
     return collaboration
 
@@ -168,6 +169,6 @@ def merge_family_case(family: Case, psa: Case, *, on, user, request=None) -> Cas
     family.save()
     people = {family.client_id, *family.members.values_list("pk", flat=True)} - {psa.client_id}
     psa.members.add(*people)
-    record("case.merge", user=user, obj=psa, summary=f"{family} → {psa}",
+    record(Action.CHANGE, user=user, obj=psa, summary=f"family case {family.pk} merged into this case",
            changes={"family_case": family.pk, "members_added": sorted(people), "on": str(on)}, request=request)
     return psa

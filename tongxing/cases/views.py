@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongxing.accounts.models import Level
 from tongxing.accounts.scope import can_write, cases_for, level_of
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.models import Staff
 from tongxing.people.selectors import active_people, search
@@ -54,6 +56,7 @@ def case_list(request):
         headers = [_("個案編號 case"), _("服務對象 client"), _("類別 type"), _("負責社工 worker"), _("開案日期 opened"),
                    _("最後結案 last closed"), _("完整個案計劃 complete plan"), _("最後接觸 last contact"),
                    _("下次跟進日期 next action due")]
+        record(Action.EXPORT, request=request, object_type="cases.case", summary="case list")
         rows = ([c.external_id, str(c.client), c.get_type_display(), c.worker.name if c.worker else "", c.opened,
                  c.closed, c.has_plan if c.is_open else None, c.last_contact, c.next_action_due]
                 for c in cases.iterator())
@@ -132,7 +135,9 @@ def _psa_cases(request, case):
 @require_GET
 @login_required
 def case_detail(request, pk):
-    return _case_file(request, _case(request, pk))
+    case = _case(request, pk)
+    record(Action.VIEW, request=request, obj=case, summary="case file")
+    return _case_file(request, case)
 
 
 def _writable_case(request, pk):

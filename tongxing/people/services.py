@@ -7,6 +7,7 @@ import uuid
 from django.db import transaction
 
 from tongxing.activities.models import Attendance, Feedback, MedicalAssessment
+from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import Case, Referral
 
@@ -30,7 +31,7 @@ def create_person(*, unit, data: dict, user, request=None) -> Person:
     person = Person(unit=unit, external_id=new_external_id("web"), **data)
     person.full_clean()
     person.save()
-    record("person.create", user=user, obj=person, summary=str(person), changes=_snapshot(person), request=request)
+    record(Action.CREATE, user=user, obj=person, summary=str(person), changes=_snapshot(person), request=request)
     return person
 
 
@@ -41,7 +42,7 @@ def update_person(person: Person, *, data: dict, user, request=None) -> Person:
         setattr(person, field, value)
     person.full_clean()
     person.save()
-    record("person.update", user=user, obj=person, summary=str(person), changes=diff(before, _snapshot(person)),
+    record(Action.CHANGE, user=user, obj=person, summary=str(person), changes=diff(before, _snapshot(person)),
            request=request)
     return person
 
@@ -49,7 +50,7 @@ def update_person(person: Person, *, data: dict, user, request=None) -> Person:
 @transaction.atomic
 def add_drug_use(person: Person, *, drug, last_used, user, request=None) -> DrugUse:
     use = DrugUse.objects.create(person=person, drug=drug, last_used=last_used)
-    record("person.drug_use", user=user, obj=person, summary=f"{person}: {use}",
+    record(Action.CREATE, user=user, obj=person, summary=f"drug use added: {use}",
            changes={"drug": drug, "last_used": str(last_used) if last_used else None}, request=request)
     return use
 
@@ -57,7 +58,7 @@ def add_drug_use(person: Person, *, drug, last_used, user, request=None) -> Drug
 @transaction.atomic
 def add_child(person: Person, *, birth_date, carer, user, request=None) -> Child:
     child = Child.objects.create(person=person, birth_date=birth_date, carer=carer)
-    record("person.child", user=user, obj=person, summary=f"{person}: {birth_date}",
+    record(Action.CREATE, user=user, obj=person, summary=f"child added: {birth_date}",
            changes={"birth_date": str(birth_date), "carer": carer}, request=request)
     return child
 
@@ -102,6 +103,6 @@ def merge_people(keep: Person, other: Person, *, user, request=None) -> dict:
     keep.save()
     other.identified_on, other.identification_channel, other.merged_into = None, "", keep
     other.save()
-    record("person.merge", user=user, obj=keep, summary=f"{other} ({other.pk}) → {keep} ({keep.pk})",
+    record(Action.CHANGE, user=user, obj=keep, summary=f"merged person {other.pk} into {keep.pk}",
            changes={"merged": other.pk, "moved": moved, "kept": diff(before, _snapshot(keep))}, request=request)
     return moved

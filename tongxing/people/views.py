@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.scope import can_write, people_for
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.web.common import paginate, query_without_page, require_write, unit_for_new_records
 
@@ -25,6 +27,7 @@ def person_list(request):
     q, sex = request.GET.get("q", ""), request.GET.get("sex", "")
     people = selectors.search(request.user, q, sex)
     if request.GET.get("export") == "xlsx":
+        record(Action.EXPORT, request=request, object_type="people.person", summary=f"people list q={q!r}"[:300])
         rows = ([p.reference or p.external_id, p.name, p.name_en, p.get_sex_display(), p.birth_date, p.phone,
                  p.identified_on, p.get_identification_channel_display()] for p in people.iterator())
         return xlsx_response("people", _headers(), rows, title=_("人士"))
@@ -98,6 +101,7 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
 @login_required
 def person_detail(request, pk):
     person = get_object_or_404(people_for(request.user).select_related("unit", "merged_into"), pk=pk)
+    record(Action.VIEW, request=request, obj=person, summary="person page")
     return _detail(request, person)
 
 

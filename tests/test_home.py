@@ -1,0 +1,104 @@
+"""Home pages by role: a worker's caseload with its three alert lists; a supervisor's unit overview."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tongxing.accounts.models import Access
+from tongxing.reports.views import current_fy
+
+from .casework import PASSWORD, agreed, case, caseload, contact, person, world
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+def login(client, u):
+    assert client.login(username=u.username, password=PASSWORD)
+    return client
+
+
+def test_worker_sees_own_caseload_and_alerts(client, w):
+    today = TODAY
+    no_plan = case(w.unit, person(w.unit, 1, name="甲"), w.alice_staff, today - dt.timedelta(days=10), 1)
+    quiet = case(w.unit, person(w.unit, 2, name="乙"), w.alice_staff, today - dt.timedelta(days=90), 2, plan=True)
+    contact(w.unit, quiet, w.alice_staff, today - dt.timedelta(days=31), 1)
+    fine = case(w.unit, person(w.unit, 3, name="丙"), w.alice_staff, today - dt.timedelta(days=90), 3, plan=True)
+    contact(w.unit, fine, w.alice_staff, today - dt.timedelta(days=3), 2)
+    fine.next_action_due, fine.next_action = today - dt.timedelta(days=1), "覆診"
+    fine.save()
+    case(w.unit, person(w.unit, 4, name="丁"), w.bob_staff, today, 4)  # a colleague's case
+    login(client, w.alice)
+    response = client.get(reverse("home"))
+    assert response.templates[0].name == "web/home_worker.html"
+    ctx = response.context
+    assert set(ctx["page"]) == {fine, no_plan, quiet}
+    assert list(ctx["due"]) == [fine]
+    assert list(ctx["without_plan"]) == [no_plan]
+    assert set(ctx["not_contacted"]) == {no_plan, quiet}
+    html = response.content.decode()
+    assert "丁" not in html and "逾期" in html
+
+
+def test_supervisor_sees_workers_status_and_progress(client, w):
+    fy = current_fy(TODAY)
+    agreed(w.unit, fy, OS5=4, OS4=10)
+    caseload(w, 6)
+    case(w.unit, person(w.unit, 50), w.bob_staff, TODAY, 50, plan=True)
+    login(client, w.bob)
+    response = client.get(reverse("home"))
+    assert response.templates[0].name == "web/home_supervisor.html"
+    workers = {r["worker__name"]: r for r in response.context["workers"]}
+    assert workers["Alice"]["open"] == 6 and workers["Alice"]["without_plan"] == 2
+    assert workers["Bob"]["open"] == 1
+    status = response.context["status"]
+    assert status["with_plan"] == 5 and status["without_plan"] == 2
+    os5 = next(r for r in response.context["progress"] if r["code"] == "OS5")
+    assert os5["agreed"] == 4 and os5["achieved"] >= 1
+    assert 'id="home-chart"' in response.content.decode()
+
+
+def test_charlie_sees_only_his_unit(client, w):
+    caseload(w, 3)
+    login(client, w.charlie)
+    response = client.get(reverse("home"))
+    assert list(response.context["page"]) == []
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_home_query_count_is_constant(client, w, who, django_assert_num_queries):
+    caseload(w, 10)
+    login(client, getattr(w, who))
+    small = _count(client, reverse("home"))
+    caseload(w, 190, start=10)
+    with django_assert_num_queries(small):
+        client.get(reverse("home"))
+
+
+def test_language_choice_is_kept_per_user(client, w):
+    login(client, w.alice)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert Access.objects.get(user=w.alice).language == "en"
+    # On a new browser, the first page after login switches to the saved language and remembers it.
+    fresh = client.__class__()
+    login(fresh, w.alice)
+    home = fresh.get(reverse("home"))
+    assert home.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert fresh.get(reverse("person-list"))["Content-Language"] == "en"
