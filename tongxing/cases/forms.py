@@ -22,7 +22,7 @@ class StaffChoice(forms.ModelChoiceField):
 
 
 class OpenCaseForm(forms.ModelForm):
-    opened = forms.DateField(label=_("開案日期 opened"), widget=forms.DateInput(attrs=DATE))
+    opened = forms.DateField(label=_("開案日期 opened"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     class Meta:
         model = Case
@@ -54,7 +54,7 @@ class CloseEpisodeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = ["closed", "plan_achieved", "last_drug_use", "closure_reason"]
-        widgets = {"closed": forms.DateInput(attrs=DATE), "last_drug_use": forms.DateInput(attrs=DATE)}
+        widgets = {"closed": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "last_drug_use": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
         help_texts = {"last_drug_use": _("按服務對象披露；不詳可留空 as disclosed; leave blank if unknown")}
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +82,7 @@ class CloseEpisodeForm(forms.ModelForm):
 
 
 class ReopenForm(forms.Form):
-    opened = forms.DateField(label=_("重開日期 reopened on"), widget=forms.DateInput(attrs=DATE))
+    opened = forms.DateField(label=_("重開日期 reopened on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def clean_opened(self):
         return _not_future(self.cleaned_data.get("opened"))
@@ -94,7 +94,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = CasePlan
         fields = ["date", "direction", "timetable", "actions", "goals"]
-        widgets = {"date": forms.DateInput(attrs=DATE),
+        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    **{f: forms.Textarea(attrs={"rows": 3}) for f in ("direction", "timetable", "actions", "goals")}}
         help_texts = {
             "direction": _("與服務對象／家人協定的方向 the direction agreed with the client or family"),
@@ -115,7 +115,7 @@ class NextActionForm(forms.ModelForm):
         model = Case
         fields = ["next_action_due", "next_action", "worker", "parent_case"]
         field_classes = {"worker": StaffChoice}
-        widgets = {"next_action_due": forms.DateInput(attrs=DATE)}
+        widgets = {"next_action_due": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, may_reassign=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +133,7 @@ class InvolvementForm(forms.ModelForm):
     class Meta:
         model = Involvement
         fields = ["date", "party", "stakeholder", "stage", "mode"]
-        widgets = {"date": forms.DateInput(attrs=DATE)}
+        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +158,7 @@ class CollaborationForm(forms.ModelForm):
     class Meta:
         model = Collaboration
         fields = ["date", "kind"]
-        widgets = {"date": forms.DateInput(attrs=DATE)}
+        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,7 +178,7 @@ class CaseChoice(forms.ModelChoiceField):
 
 class MergeCaseForm(forms.Form):
     psa_case = CaseChoice(label=_("吸毒者個案 the PSA's case"), queryset=Case.objects.none())
-    on = forms.DateField(label=_("合併日期 merged on"), widget=forms.DateInput(attrs=DATE))
+    on = forms.DateField(label=_("合併日期 merged on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args, psa_cases, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,8 +35,9 @@ def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:
         opened=Subquery(open_episodes.order_by("-opened").values("opened")[:1]),
         closed=Subquery(last_closed.values("closed")[:1]),
         has_plan=Exists(complete_plans().filter(episode__case=OuterRef("pk"), episode__closed__isnull=True)),
-        last_contact=Subquery(Activity.objects.filter(case=OuterRef("pk")).order_by("-date")
-                              .values("date")[:1]),
+        # Sessions planned ahead are not contact yet.
+        last_contact=Subquery(Activity.objects.filter(case=OuterRef("pk"), date__lte=timezone.localdate())
+                              .order_by("-date").values("date")[:1]),
     ).select_related("client", "worker")
 
 

@@ -16,7 +16,7 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["name", "name_en", "sex", "birth_date", "phone", "reference", "pregnant", "identified_on",
                   "identification_channel"]
-        widgets = {"birth_date": forms.DateInput(attrs=DATE), "identified_on": forms.DateInput(attrs=DATE),
+        widgets = {"birth_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "identified_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    "pregnant": forms.NullBooleanSelect}
 
     def __init__(self, *args, duplicates_possible=False, **kwargs):
@@ -48,7 +48,7 @@ class DrugUseForm(forms.ModelForm):
     class Meta:
         model = DrugUse
         fields = ["drug", "last_used"]
-        widgets = {"last_used": forms.DateInput(attrs=DATE)}
+        widgets = {"last_used": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def clean_last_used(self):
         value = self.cleaned_data.get("last_used")
@@ -61,4 +61,4 @@ class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
         fields = ["birth_date", "carer"]
-        widgets = {"birth_date": forms.DateInput(attrs=DATE)}
+        widgets = {"birth_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}

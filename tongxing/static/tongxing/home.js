@@ -7,7 +7,7 @@
     type: "doughnut",
     data: {labels: keys.map((k) => labels[k]),
            datasets: [{data: keys.map((k) => data.status[k]), backgroundColor: ["#1e7d32", "#b3261e", "#5b6b75", "#0b6e75"]}]},
-    options: {animation: false, plugins: {legend: {position: "bottom"}}},
+    options: {animation: false, maintainAspectRatio: false, plugins: {legend: {position: "bottom"}}},
   });
   new Chart(document.getElementById("progress-chart"), {
     type: "bar",
@@ -16,6 +16,6 @@
                        backgroundColor: data.progress.map((r) => (r.percent >= data.share ? "#1e7d32" : "#b3261e"))},
                       {label: labels.expected, type: "line", data: data.progress.map(() => data.share),
                        borderColor: "#9a6700", pointRadius: 0}]},
-    options: {animation: false, indexAxis: "x", scales: {y: {beginAtZero: true, ticks: {callback: (v) => v + "%"}}}},
+    options: {animation: false, maintainAspectRatio: false, scales: {y: {beginAtZero: true, ticks: {callback: (v) => v + "%"}}}},
   });
 })();
