@@ -61,7 +61,8 @@ class CloseEpisodeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["closed"].required = True
         self.fields["closure_reason"].required = True
-        self.fields["closed"].initial = timezone.localdate()
+        # The instance's empty closing date would otherwise win over a field default.
+        self.initial["closed"] = self.instance.closed or timezone.localdate()
 
     def clean_closed(self):
         closed = _not_future(self.cleaned_data.get("closed"))

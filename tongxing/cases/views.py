@@ -99,8 +99,8 @@ def _case_file(request, case, status=200, **bound):
         plan = None
     writable = can_write(request.user) and case.merged_into_id is None
     forms = {
-        "plan_form": PlanForm(instance=plan or CasePlan(episode=current), initial={"revision": plan.revision if plan else 0},
-                              prefix="plan"),
+        "plan_form": PlanForm(instance=plan or CasePlan(episode=current, date=timezone.localdate()),
+                              initial={"revision": plan.revision if plan else 0}, prefix="plan"),
         "close_form": CloseEpisodeForm(instance=open_episode, prefix="close") if open_episode else None,
         "reopen_form": ReopenForm(prefix="reopen", initial={"opened": timezone.localdate()}),
         "next_form": NextActionForm(instance=case, prefix="next", may_reassign=_may_reassign(request.user)),
