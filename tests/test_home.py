@@ -1,6 +1,7 @@
 """Home pages by role: a worker's caseload with its three alert lists; a supervisor's unit overview."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tongxing.accounts.models import Access
 from tongxing.reports.views import current_fy
@@ -66,6 +68,9 @@ def test_supervisor_sees_workers_status_and_progress(client, w):
     os5 = next(r for r in response.context["progress"] if r["code"] == "OS5")
     assert os5["agreed"] == 4 and os5["achieved"] >= 1
     assert 'id="home-chart"' in response.content.decode()
+    export = client.get(reverse("home"), {"export": "xlsx"})
+    ws = load_workbook(io.BytesIO(export.content)).active
+    assert [c.value for c in ws[2]][:3] == ["Alice", 6, 0]
 
 
 def test_charlie_sees_only_his_unit(client, w):

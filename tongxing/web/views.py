@@ -9,7 +9,10 @@ from django.views.i18n import set_language as django_set_language
 
 from tongxing.accounts.models import Access, Level
 from tongxing.accounts.scope import access_of, can_write, cases_for, level_of, units_for
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.cases import selectors as case_selectors
+from tongxing.lib.xlsx import xlsx_response
 from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
@@ -83,6 +86,8 @@ def _supervisor_home(request):
     context = {"today": today, "fy": fy, "unit": unit}
     if unit is not None:
         cases = cases_for(request.user).filter(unit=unit)
+        if request.GET.get("export") == "xlsx":
+            return _per_worker_xlsx(request, unit, case_selectors.per_worker(cases, today))
         report = fsa_report(unit, fy)
         elapsed = (min(today, period.end) - period.start).days + 1
         share = max(0.0, min(1.0, elapsed / ((period.end - period.start).days + 1)))
@@ -99,6 +104,16 @@ def _supervisor_home(request):
             "warnings": report["warnings"][:5],
         })
     return render(request, "web/home_supervisor.html", context)
+
+
+def _per_worker_xlsx(request, unit, rows):
+    record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary="caseload per worker")
+    days = case_selectors.NOT_CONTACTED_DAYS
+    headers = [_("負責社工 worker"), _("跟進中 open"), _("家人個案 family"), _("未有計劃 no plan"),
+               _("%(days)s 日未接觸 not contacted in %(days)s days") % {"days": days}, _("跟進逾期 overdue")]
+    return xlsx_response(f"caseload-{unit.code}", headers, (
+        [r["worker__name"] or _("未分配 unassigned"), r["open"], r["family"], r["without_plan"], r["not_contacted"],
+         r["overdue"]] for r in rows), title=_("各社工個案量"))
 
 
 def _chosen_unit(request):
