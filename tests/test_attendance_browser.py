@@ -25,7 +25,7 @@ def test_attendance_sheet_ticks_members_and_adds_a_walk_in(live_server, page, la
     page.click("#present-results button.pick")
     page.locator("#members li:has-text('即場參加者') input:checked").wait_for()
     page.click("#save")
-    page.wait_for_load_state()
+    page.locator(".messages li").wait_for()
     assert set(second.people.values_list("name", flat=True)) == {p.name for p in people[:4]} | {"即場參加者"}
     # Six different people in all now: the small-group warning is gone.
     assert page.locator("#small-group").count() == 0

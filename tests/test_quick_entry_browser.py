@@ -59,7 +59,7 @@ def test_contact_for_a_person_with_end_time_and_a_field_error(live_server, page)
     do = Counted(page)
     do.fill("#id_start_time", "10:00")
     do.click("#save")  # no duration and no end: the message appears next to the durations
-    assert page.locator("#id_duration-error").is_visible()
+    page.locator("#id_duration-error").wait_for()
     do.fill("#id_end_time", "10:40")
     do.click("#save")
     page.wait_for_url(re.compile(r"/activities/\d+/$"))
