@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -24,7 +25,9 @@ from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
 from tongxing.standards.report import fsa_report
 
-api = NinjaAPI(title="Tongxing 同行", version="1", auth=django_auth, urls_namespace="api")
+# The schema and docs are for signed-in users too: least privilege applies to what the API offers.
+api = NinjaAPI(title="Tongxing 同行", version="1", auth=django_auth, urls_namespace="api",
+               docs_decorator=login_required)
 
 
 class UnitOut(Schema):

@@ -84,7 +84,9 @@ def people_search(request):
 @login_required
 @require_GET
 def answer_grid(request):
-    """The grid of radio buttons for the chosen instrument (HTMX)."""
+    """The grid of radio buttons for the chosen instrument (HTMX); part of the entry page, so writers only."""
+    if not can_write(request.user):
+        raise PermissionDenied
     instrument = None
     if request.GET.get("instrument"):
         instrument = get_object_or_404(instruments_for(request.user), pk=request.GET["instrument"])
