@@ -136,11 +136,13 @@ def test_index_redirects_to_the_users_unit(client, alice):
     assert response.status_code == 302 and response["Location"] == "/prevention/A/"
 
 
-def test_auditor_reads_but_cannot_write(client, units):
+def test_auditor_reads_figures_but_not_the_entry_screens(client, units):
     auditor = get_user_model().objects.create_user("audrey", password=PASSWORD)
     Access.objects.create(user=auditor, level=Level.AUDITOR, organisation=units[0].organisation)
     client.force_login(auditor)
     assert client.get(URL).status_code == 200
+    assert client.get("/prevention/A/hotline/").status_code == 403
+    assert client.get("/prevention/A/lectures/").status_code == 403
     assert client.post("/prevention/A/hotline/", {"caller": "client"}).status_code == 403
     assert client.post("/prevention/A/lectures/", {}).status_code == 403
 

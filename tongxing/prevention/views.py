@@ -111,7 +111,8 @@ def export(request, unit, fmt):
 
 
 def _require_writer(request):
-    if request.method == "POST" and not can_write(request.user):
+    # The call log's notes may name callers: entry screens are for those who record the work, not auditors.
+    if not can_write(request.user):
         raise PermissionDenied
 
 
@@ -130,8 +131,7 @@ def hotline(request, unit):
         calls = HotlineCall.objects.filter(unit=unit).prefetch_related("items").order_by("-received", "-pk")
         page = Paginator(calls, PER_PAGE).get_page(request.GET.get("page"))
         return render(request, "prevention/hotline.html", {
-            "unit": unit, "form": form, "page": page, "can_write": can_write(request.user),
-            "calendar": _calendar(request, unit), "tz": tz,
+            "unit": unit, "form": form, "page": page, "calendar": _calendar(request, unit), "tz": tz,
         }, status=400 if form.is_bound else 200)
 
 
@@ -151,7 +151,6 @@ def lectures(request, unit):
     rows = Lecture.objects.filter(unit=unit).annotate(consulted=Count("consultations")).order_by("-date", "-pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "prevention/lectures.html", {
-        "unit": unit, "form": form, "page": page, "can_write": can_write(request.user),
-        "calendar": _calendar(request, unit),
+        "unit": unit, "form": form, "page": page, "calendar": _calendar(request, unit),
     }, status=400 if form.is_bound else 200)
 
