@@ -25,6 +25,8 @@ from tongxing.prevention.models import (
     PreReleaseSession,
 )
 
+from .conftest import verified_login
+
 TAIPEI = zoneinfo.ZoneInfo("Asia/Taipei")
 PASSWORD = "correct-horse-battery"
 URL = "/prevention/A/?start=2017-01-01&end=2017-12-31"
@@ -267,3 +269,18 @@ def test_entry_lists_query_count(client, alice, units, rows, django_assert_max_n
         assert client.get("/prevention/A/hotline/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/prevention/A/lectures/").status_code == 200
+
+
+# --- Admin entry for the new record types -----------------------------------------------------------------
+
+
+def test_admin_pages_for_every_prevention_model(client, units):
+    verified_login(client, get_user_model().objects.create_superuser("root", password=PASSWORD))
+    for model in ("institution", "prereleasesession", "lecture", "consultation", "hotlinecall", "kpi"):
+        for page in ("", "add/"):
+            assert client.get(f"/admin/prevention/{model}/{page}").status_code == 200, (model, page)
+    response = client.post("/admin/prevention/kpi/add/", {
+        "unit": units[0].pk, "name": "壞公式", "formula": "__import__('os')", "target": "11", "as_percent": "on",
+        "comparison": "at_least", "starts": "2018-01-01", "ends": "2018-12-31"})
+    assert response.status_code == 200 and Kpi.objects.count() == 0
+    assert "公式只可使用數字" in response.content.decode()
