@@ -17,9 +17,10 @@ def test_statistics_page_switches_between_roc_and_gregorian_years(live_server, p
     unit = Unit.objects.create(organisation=organisation, code="KH1", name="高雄市毒品危害防制中心",
                                timezone="Asia/Taipei")
     _records(unit, 40)
-    bob = get_user_model().objects.create_user("bob", password=PASSWORD)
-    Access.objects.create(user=bob, level=Level.SUPERVISOR, unit=unit, organisation=organisation)
-    login(page, live_server, "bob", PASSWORD)
+    # alice, a worker: the page is hers as much as her supervisor's (who would first pass a second factor).
+    alice = get_user_model().objects.create_user("alice", password=PASSWORD)
+    Access.objects.create(user=alice, level=Level.WORKER, unit=unit, organisation=organisation)
+    login(page, live_server, "alice", PASSWORD)
 
     page.goto(f"{live_server.url}/prevention/KH1/?start=2017-01-01&end=2017-12-31")
     label = page.locator("#period-label")

@@ -111,7 +111,7 @@ def test_anonymous_is_sent_to_login(client, units):
 def test_alice_and_bob_see_their_unit(client, alice, bob, units):
     _records(units[0], 3)
     for user in (alice, bob):
-        client.force_login(user)
+        verified_login(client, user)
         response = client.get(URL)
         assert response.status_code == 200
         page = response.content.decode()
@@ -121,7 +121,7 @@ def test_alice_and_bob_see_their_unit(client, alice, bob, units):
 
 
 def test_charlie_is_refused_everything_in_unit_a(client, charlie, units):
-    client.force_login(charlie)
+    verified_login(client, charlie)
     for url in (URL, "/prevention/A/export.xlsx", "/prevention/A/export.pdf", "/prevention/A/hotline/",
                 "/prevention/A/lectures/"):
         assert client.get(url).status_code == 404
@@ -133,7 +133,7 @@ def test_charlie_is_refused_everything_in_unit_a(client, charlie, units):
 
 
 def test_index_redirects_to_the_users_unit(client, alice):
-    client.force_login(alice)
+    verified_login(client, alice)
     response = client.get("/prevention/")
     assert response.status_code == 302 and response["Location"] == "/prevention/A/"
 
@@ -141,7 +141,7 @@ def test_index_redirects_to_the_users_unit(client, alice):
 def test_auditor_reads_figures_but_not_the_entry_screens(client, units):
     auditor = get_user_model().objects.create_user("audrey", password=PASSWORD)
     Access.objects.create(user=auditor, level=Level.AUDITOR, organisation=units[0].organisation)
-    client.force_login(auditor)
+    verified_login(client, auditor)
     assert client.get(URL).status_code == 200
     assert client.get("/prevention/A/hotline/").status_code == 403
     assert client.get("/prevention/A/lectures/").status_code == 403
@@ -153,7 +153,7 @@ def test_auditor_reads_figures_but_not_the_entry_screens(client, units):
 
 
 def test_calendar_switch_is_remembered(client, alice):
-    client.force_login(alice)
+    verified_login(client, alice)
     assert 'id="period-label">民國 106 年<' in client.get(URL).content.decode()
     assert 'id="period-label">2017<' in client.get(URL + "&calendar=gregorian").content.decode()
     assert 'id="period-label">2017<' in client.get(URL).content.decode()
@@ -169,7 +169,7 @@ def test_rounding_setting(client, alice, units):
     Referral.objects.bulk_create([Referral(unit=units[0], external_id=f"R{c}{i}", person=person, direction="out",
                                            category=c, date=dt.date(2017, 2, 1)) for c, n in counts.items()
                                   for i in range(n)])
-    client.force_login(alice)
+    verified_login(client, alice)
     seed = client.get(URL).content.decode()
     assert 'data-key="halfway_house">3.8%' in seed
     plain = client.get(URL + "&rounding=plain").content.decode()
@@ -177,7 +177,7 @@ def test_rounding_setting(client, alice, units):
 
 
 def test_bad_period_falls_back_with_a_message(client, alice):
-    client.force_login(alice)
+    verified_login(client, alice)
     response = client.get("/prevention/A/?start=2017-12-31&end=2017-01-01")
     assert response.status_code == 200
     assert "結束日期不可早於開始日期" in response.content.decode()
@@ -187,7 +187,7 @@ def test_bad_period_falls_back_with_a_message(client, alice):
 
 
 def test_alice_logs_a_hotline_call_with_several_items(client, alice, units):
-    client.force_login(alice)
+    verified_login(client, alice)
     response = client.post("/prevention/A/hotline/", {
         "received": "2017-12-31T23:30", "caller": "family", "items": ["psychological_support", "lecture_enquiry"],
         "note": "母親來電"})
@@ -203,7 +203,7 @@ def test_alice_logs_a_hotline_call_with_several_items(client, alice, units):
 
 
 def test_invalid_hotline_call_saves_nothing(client, alice):
-    client.force_login(alice)
+    verified_login(client, alice)
     response = client.post("/prevention/A/hotline/", {"received": "", "caller": "nobody"})
     assert response.status_code == 400
     assert HotlineCall.objects.count() == 0 and Event.objects.count() == 0
@@ -211,7 +211,7 @@ def test_invalid_hotline_call_saves_nothing(client, alice):
 
 
 def test_bob_records_a_lecture_with_consultations(client, bob):
-    client.force_login(bob)
+    verified_login(client, bob)
     data = {"date": "2018-01-20", "title": "第三、四級毒品危害講習", "required": 118, "attended": 94,
             "consultations_work": 7, "consultations_family": 5}
     assert client.post("/prevention/A/lectures/", data).status_code == 302
@@ -223,7 +223,7 @@ def test_bob_records_a_lecture_with_consultations(client, bob):
 
 
 def test_lecture_attendance_cannot_exceed_required(client, bob):
-    client.force_login(bob)
+    verified_login(client, bob)
     response = client.post("/prevention/A/lectures/", {"date": "2018-01-20", "required": 10, "attended": 11})
     assert response.status_code == 400
     assert "出席人數不可多於應出席人數" in response.content.decode()
@@ -235,7 +235,7 @@ def test_lecture_attendance_cannot_exceed_required(client, bob):
 
 def test_exports_have_the_same_tables_with_bilingual_headers(client, bob, units):
     _records(units[0], 6)
-    client.force_login(bob)
+    verified_login(client, bob)
     response = client.get("/prevention/A/export.xlsx?start=2017-01-01&end=2017-12-31")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -255,7 +255,7 @@ def test_exports_have_the_same_tables_with_bilingual_headers(client, bob, units)
 @pytest.mark.parametrize("rows", [10, 200])
 def test_statistics_page_query_count(client, bob, units, rows, django_assert_max_num_queries):
     _records(units[0], rows)
-    client.force_login(bob)
+    verified_login(client, bob)
     with django_assert_max_num_queries(30):
         response = client.get(URL)
     assert f'id="registered-total">{rows}<' in response.content.decode()
@@ -264,7 +264,7 @@ def test_statistics_page_query_count(client, bob, units, rows, django_assert_max
 @pytest.mark.parametrize("rows", [10, 200])
 def test_entry_lists_query_count(client, alice, units, rows, django_assert_max_num_queries):
     _records(units[0], rows)
-    client.force_login(alice)
+    verified_login(client, alice)
     with django_assert_max_num_queries(14):
         assert client.get("/prevention/A/hotline/").status_code == 200
     with django_assert_max_num_queries(14):
