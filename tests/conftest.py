@@ -74,13 +74,40 @@ def login(page, live_server, username, password):
 
 
 def verified_login(client, user):
-    """client.force_login, plus a confirmed and verified TOTP device: a supervisor's session after both steps."""
+    """A session after both login steps (see `force_login_is_a_full_sign_in`)."""
+    client.force_login(user)
+
+
+def _verify_second_factor(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="test authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_full_sign_in(monkeypatch):
+    """In tests, `client.force_login` and `client.login` stand for both login steps, password and
+    authenticator code, so page tests need not repeat the second factor. Its enforcement is tested through
+    the real login pages in test_login_security.py, which use neither."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    original_force_login, original_login = Client.force_login, Client.login
+
+    def force_login(self, user, backend=None):
+        original_force_login(self, user, backend)
+        _verify_second_factor(self, user)
+
+    def login(self, **credentials):
+        signed_in = original_login(self, **credentials)
+        if signed_in:
+            _verify_second_factor(self, get_user_model().objects.get_by_natural_key(credentials["username"]))
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)

@@ -131,6 +131,6 @@ def test_sheet_query_count_does_not_grow_with_members(client, world, n, django_a
     group, people, first, second = group_with_members(world, n)
     client.force_login(world.alice)
     # session, user, access; session+group, members, marked, participants; session save (3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("activities:attendance", args=[second.pk]))
     assert len(response.context["members"]) == n

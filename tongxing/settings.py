@@ -151,7 +151,7 @@ AXES_VERBOSE = False
 
 # Two-factor authentication (django-otp TOTP) is required for these access levels; others may turn it on.
 TONGXING_REQUIRE_2FA_LEVELS = {
-    level for level in os.environ.get("TONGXING_REQUIRE_2FA", "").split(",") if level
+    level for level in os.environ.get("TONGXING_REQUIRE_2FA", "supervisor,org_admin").split(",") if level
 }
 OTP_TOTP_ISSUER = "Tongxing 同行"
 TONGXING_IDLE_TIMEOUT = _env_int("TONGXING_IDLE_MINUTES", 30) * 60

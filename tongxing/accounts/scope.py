@@ -90,3 +90,8 @@ def activities_for(user) -> QuerySet[Activity]:
 def can_write(user) -> bool:
     """Auditors read; organisation administrators manage users, not records."""
     return user.is_superuser or level_of(user) in {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR}
+
+
+def can_manage(user) -> bool:
+    """Supervisors and project coordinators set what is measured: instruments, targets, figures entered by hand."""
+    return user.is_superuser or level_of(user) in {Level.SUPERVISOR, Level.COORDINATOR}

@@ -9,8 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.models import Level
-from tongxing.accounts.scope import access_of, can_write, level_of, people_for, units_for
+from tongxing.accounts.scope import access_of, can_manage, can_write, people_for, units_for
 
 from . import services
 from .forms import AdministrationForm, LikertForm, parse_answers
@@ -19,20 +18,12 @@ from .scoring import AnswerError
 from .selectors import administrations_for, instruments_for
 
 PAGE = 50
-DEFINERS = {Level.SUPERVISOR, Level.COORDINATOR}
-
-
-def _may_define(user) -> bool:
-    """A supervisor or project coordinator adds questionnaires; workers only fill them in."""
-    return can_write(user) and (user.is_superuser or level_of(user) in DEFINERS)
-
-
 @login_required
 @require_GET
 def instrument_list(request):
     instruments = instruments_for(request.user).annotate(n_items=Count("items")).order_by("organisation_id", "name")
     page = Paginator(instruments, PAGE).get_page(request.GET.get("page"))
-    return render(request, "outcomes/instrument_list.html", {"page": page, "may_define": _may_define(request.user)})
+    return render(request, "outcomes/instrument_list.html", {"page": page, "may_define": can_manage(request.user)})
 
 
 def _items_with_options(instrument):
@@ -53,7 +44,7 @@ def instrument_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def instrument_create(request):
-    if not _may_define(request.user):
+    if not can_manage(request.user):
         raise PermissionDenied
     form = LikertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -65,7 +65,6 @@ def person_new(request):
                 return redirect("person-detail", pk=person.pk)
     else:
         form = PersonForm(initial={"name": request.GET.get("name", "")})
-        del form.fields["confirm_duplicate"]
     return render(request, "people/form.html", {"form": form, "duplicates": duplicates, "hidden": hidden,
                                                  "unit": unit})
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.scope import can_write
+from tongxing.accounts.scope import can_manage, can_write
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 
@@ -37,6 +37,7 @@ def project_dashboard(request, pk):
     pies = [{"id": f"pie-{f.indicator.pk}", **f.pie} for f in figures["outcomes"]]
     return render(request, "projects/dashboard.html", {
         "project": project, "figures": figures, "pies": pies, "may_write": can_write(request.user),
+        "may_manage": can_manage(request.user),
         "manual_form": ManualFigureForm()})
 
 
@@ -45,7 +46,7 @@ def project_dashboard(request, pk):
 def manual_figure(request, pk, indicator):
     project = get_object_or_404(projects_for(request.user), pk=pk)
     output = get_object_or_404(project.outputs.select_related("project__unit"), pk=indicator, kind=OutputKind.MANUAL)
-    if not can_write(request.user):
+    if not can_manage(request.user):
         raise PermissionDenied
     form = ManualFigureForm(request.POST or None, initial={"value": output.manual_value, "evidence": output.evidence})
     if request.method == "POST" and form.is_valid():

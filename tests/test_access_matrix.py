@@ -1,0 +1,219 @@
+"""Every URL and API operation, requested as each kind of user, against one written access matrix.
+
+alice: worker in unit A (owns the case); bob: supervisor of unit A; charlie: worker in unit B of the same
+organisation; dave: supervisor in another organisation; audrey: the organisation's auditor (figures and
+de-identified exports only); anon: not signed in. A URL added to the URL conf without an entry here fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tongxing.accounts.models import Access, Level
+from tongxing.activities.models import ActivityKind, MedicalAssessment
+from tongxing.cases.models import Referral
+from tongxing.organisations.models import Organisation, Unit
+from tongxing.outcomes.library import ensure_library
+from tongxing.outcomes.models import Instrument
+from tongxing.outcomes.services import record_administration
+from tongxing.privacy.models import Consent
+from tongxing.projects.models import OutputIndicator, OutputKind, Project
+
+from .activities_world import activity, build, group_with_members
+from .conftest import verified_login
+
+pytestmark = pytest.mark.django_db
+
+USERS = ("alice", "bob", "charlie", "dave", "audrey", "anon")
+Y, N = True, False
+
+
+def who(alice, bob, charlie, dave, audrey, anon=N):
+    return dict(zip(USERS, (alice, bob, charlie, dave, audrey, anon), strict=True))
+
+
+EVERYONE = who(Y, Y, Y, Y, Y, Y)
+SIGNED_IN = who(Y, Y, Y, Y, Y)
+CASEWORK = who(Y, Y, N, N, N)            # records naming alice's client
+UNIT_A_FIGURES = who(Y, Y, N, N, Y)      # unit A's aggregates: its staff and the organisation's auditor
+UNIT_A_WORK = who(Y, Y, N, N, N)         # unit A's records that name people
+SUPERVISION = who(N, Y, N, N, N)         # unit A's supervisor only
+WRITERS = who(Y, Y, Y, Y, N)             # forms for new records: anyone who may write, in their own unit
+# A list open to every signed-in user shows alice's client only to those who may see the case.
+SEES_CLIENT = CASEWORK
+
+# url name → (method, kwargs from the world's objects, query string, who is let in, text shown only to them)
+MATRIX = {
+    "home": ("GET", {}, "", SIGNED_IN, None),
+    "login": ("GET", {}, "", EVERYONE, None),
+    "logout": ("POST", {}, "", SIGNED_IN, None),
+    "otp-verify": ("GET", {}, "", SIGNED_IN, None),
+    "otp-setup": ("GET", {}, "", SIGNED_IN, None),
+    "set_language": ("POST", {}, "", EVERYONE, None),
+    "api:openapi-json": ("GET", {}, "", SIGNED_IN, None),
+    "api:openapi-view": ("GET", {}, "", SIGNED_IN, None),
+    "api:api-root": ("GET", {}, "", who(N, N, N, N, N, N), None),
+    "api:units": ("GET", {}, "", UNIT_A_FIGURES, "\"UA\""),
+    "api:annual_return": ("GET", {"code": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
+    "api:standard_records": ("GET", {"code": "unit", "fy": "fy", "standard": "os1"}, "", UNIT_A_FIGURES, None),
+    "api:people": ("GET", {}, "?q=周小明", SEES_CLIENT, '"p1"'),
+    "privacy-person": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
+    "privacy-revoke": ("POST", {"pk": "client", "consent_pk": "consent"}, "", CASEWORK, None),
+    "privacy-disclosures": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
+    "fsa-report": ("GET", {}, "", who(Y, Y, Y, Y, Y), None),
+    "fsa-page": ("GET", {"unit": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
+    "fsa-export": ("GET", {"unit": "unit", "fy": "fy", "fmt": "json"}, "", UNIT_A_FIGURES, None),
+    "fsa-drilldown": ("GET", {"unit": "unit", "fy": "fy", "code": "os1"}, "", UNIT_A_FIGURES, None),
+    "outcomes-instruments": ("GET", {}, "", SIGNED_IN, None),
+    "outcomes-instrument-new": ("GET", {}, "", who(N, Y, N, Y, N), None),
+    "outcomes-instrument": ("GET", {"pk": "instrument"}, "", SIGNED_IN, None),
+    "outcomes-forms": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "outcomes-entry": ("GET", {}, "", WRITERS, None),
+    "outcomes-people": ("GET", {}, "?q=周小明", SEES_CLIENT, "周小明"),
+    "outcomes-grid": ("GET", {}, "?instrument={instrument}", WRITERS, None),
+    "outcomes-form": ("GET", {"pk": "administration"}, "", CASEWORK, "周小明"),
+    "projects": ("GET", {}, "", UNIT_A_FIGURES, "同行計劃"),
+    "project": ("GET", {"pk": "project"}, "", UNIT_A_FIGURES, "同行計劃"),
+    "project-manual": ("GET", {"pk": "project", "indicator": "indicator"}, "", SUPERVISION, None),
+    "project-export": ("GET", {"pk": "project", "fmt": "xlsx"}, "", UNIT_A_FIGURES, None),
+    "prevention": ("GET", {}, "", who(Y, Y, Y, Y, Y), None),
+    "prevention-statistics": ("GET", {"unit": "unit"}, "", UNIT_A_FIGURES, None),
+    "prevention-export": ("GET", {"unit": "unit", "fmt": "xlsx"}, "", UNIT_A_FIGURES, None),
+    "prevention-hotline": ("GET", {"unit": "unit"}, "", UNIT_A_WORK, None),
+    "prevention-lectures": ("GET", {"unit": "unit"}, "", UNIT_A_WORK, None),
+    "activities:list": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "activities:new": ("GET", {}, "", WRITERS, None),
+    "activities:new-kind": ("GET", {"profile": "outreach"}, "", WRITERS, None),
+    "activities:detail": ("GET", {"pk": "activity"}, "", UNIT_A_WORK, "周小明"),
+    "activities:edit": ("GET", {"pk": "activity"}, "", UNIT_A_WORK, "周小明"),
+    "activities:people-search": ("GET", {}, "?q=周小明", SEES_CLIENT, "周小明"),
+    "activities:people-pick": ("GET", {"pk": "client"}, "", UNIT_A_WORK, "周小明"),
+    "activities:groups": ("GET", {}, "", UNIT_A_WORK, "抗逆小組"),
+    "activities:group-new": ("GET", {}, "", WRITERS, None),
+    "activities:group": ("GET", {"pk": "group"}, "", UNIT_A_WORK, "抗逆小組"),
+    "activities:attendance": ("GET", {"pk": "session"}, "", UNIT_A_WORK, "組員000"),
+    "activities:assessments": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "activities:assessment-new": ("GET", {}, "", WRITERS, None),
+    "activities:referrals": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "activities:referral-new": ("GET", {}, "", WRITERS, None),
+    "activities:referral": ("GET", {"pk": "referral"}, "", CASEWORK, "周小明"),
+    "person-list": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "person-new": ("GET", {}, "", WRITERS, None),
+    "person-detail": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
+    "person-edit": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
+    "person-drug-use": ("POST", {"pk": "client"}, "", CASEWORK, None),
+    "person-child": ("POST", {"pk": "client"}, "", CASEWORK, None),
+    "person-merge": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
+    "case-list": ("GET", {}, "", SEES_CLIENT, "周小明"),
+    "case-new": ("GET", {}, "?person={client}", CASEWORK, None),
+    "case-detail": ("GET", {"pk": "case"}, "", CASEWORK, "周小明"),
+    "case-plan": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-close": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-reopen": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-next": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-involvement": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-collaboration": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "case-member": ("POST", {"pk": "case"}, "?person={member}", CASEWORK, None),
+    "case-member-search": ("GET", {"pk": "case"}, "?q=周", CASEWORK, None),
+    "case-merge": ("POST", {"pk": "case"}, "", CASEWORK, None),
+}
+
+
+def url_names():
+    """Every named URL outside the admin (which only staff accounts reach, and is tested on its own)."""
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/"):
+                    continue
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                yield f"{namespace}:{p.name}" if namespace else p.name
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_an_entry():
+    names = url_names()
+    assert None not in names and "None" not in names, "every URL needs a name"
+    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - names == set(), "these matrix entries name no URL"
+
+
+@pytest.fixture
+def world():
+    w = build()
+    users = get_user_model().objects
+    other_org = Organisation.objects.create(code="ELSE", name="另一機構")
+    other_unit = Unit.objects.create(organisation=other_org, code="UZ", name="丙中心")
+    dave = users.create_user("dave")
+    Access.objects.create(user=dave, level=Level.SUPERVISOR, organisation=other_org, unit=other_unit)
+    audrey = users.create_user("audrey")
+    Access.objects.create(user=audrey, level=Level.AUDITOR, organisation=w.unit.organisation)
+    ensure_library()
+    instrument = Instrument.objects.get(code="phq9")
+    tz = timezone.get_current_timezone()
+    visit = activity(w.unit, dt.datetime(2024, 7, 2, 10, 0, tzinfo=tz), 60, ActivityKind.INTERVIEW,
+                     staff=[w.alice_staff], people=[w.client], case=w.case)
+    group, _people, _first, session = group_with_members(w, 3)
+    administration = record_administration(
+        w.alice, instrument=instrument, person=w.client, date=dt.date(2024, 7, 2), time_point="pre",
+        answers={n: 1 for n in range(1, 10)})
+    project = Project.objects.create(unit=w.unit, code="BDF1", title="同行計劃", start=dt.date(2024, 4, 1),
+                                     end=dt.date(2025, 3, 31))
+    indicator = OutputIndicator.objects.create(project=project, number="1", kind=OutputKind.MANUAL,
+                                               description="專頁人次", target=100)
+    referral = Referral.objects.create(unit=w.unit, external_id="r1", person=w.client, case=w.case,
+                                       direction="out", category="ngo", date=dt.date(2024, 7, 3))
+    consent = Consent.objects.create(person=w.client, recipient="醫院", information="病歷", purpose="轉介",
+                                     given_on=dt.date(2024, 7, 1))
+    MedicalAssessment.objects.create(unit=w.unit, external_id="ma1", person=w.client, date=dt.date(2024, 7, 4),
+                                     by=w.nurse, plan=True)
+    return {
+        "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey},
+        "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
+                    "member": w.member.pk,
+                    "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
+                    "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
+                    "referral": referral.pk, "consent": consent.pk},
+    }
+
+
+def _request(client, method, url):
+    """GET, or POST with the query string's fields as the form (the record to act on, nothing else)."""
+    if method == "GET":
+        return client.get(url)
+    path, _, query = url.partition("?")
+    return client.post(path, dict(pair.split("=", 1) for pair in query.split("&") if pair))
+
+
+def _let_in(response, marker) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return False
+    if response.status_code in (301, 302) and response["Location"].startswith(("/login/", "/account/")):
+        return False
+    assert response.status_code < 500, response.status_code
+    if marker is not None and response.status_code == 200:
+        return marker in response.content.decode()
+    return True
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_access_matrix(world, client, username, django_assert_max_num_queries):
+    if username != "anon":
+        verified_login(client, world["users"][username])
+    objects = world["objects"]
+    wrong = []
+    for name, (method, kwargs, query, allowed, marker) in sorted(MATRIX.items()):
+        if name in {"logout", "login"} and username != "anon":
+            continue  # signing out would end the session the rest of the matrix needs
+        url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()}) + query.format(**objects)
+        response = _request(client, method, url)
+        if _let_in(response, marker) != allowed[username]:
+            wrong.append(f"{name} {method} {url}: {response.status_code} (expected "
+                         f"{'allowed' if allowed[username] else 'refused'})")
+    assert not wrong, "\n".join(wrong)
