@@ -80,7 +80,8 @@ def test_dashboard_shows_outputs_and_outcomes(client, world):
 def test_manual_figure_needs_evidence_and_is_audited(client, world):
     indicator = world["project"].outputs.get(number="1B")
     url = f"/projects/{world['project'].pk}/outputs/{indicator.pk}/manual/"
-    c = client_for(client, world["alice"])
+    assert client_for(client, world["alice"]).post(url, {"value": "1", "evidence": "x"}).status_code == 403
+    c = client_for(client, world["bob"])  # supervisors and coordinators set figures entered by hand
     response = c.post(url, {"value": "5541", "evidence": ""})
     assert response.status_code == 200
     assert "請註明證明" in response.content.decode()
