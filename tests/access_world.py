@@ -1,0 +1,65 @@
+"""One record of every kind, and a user of every kind of access: for the access matrix and the XSS test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from tongxing.accounts.models import Access, Level
+from tongxing.activities.models import ActivityKind, MedicalAssessment
+from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
+from tongxing.organisations.models import Organisation, Unit
+from tongxing.outcomes.library import ensure_library
+from tongxing.outcomes.models import Instrument
+from tongxing.outcomes.services import record_administration
+from tongxing.privacy.models import Consent
+from tongxing.projects.models import OutputIndicator, OutputKind, Project
+
+from .activities_world import activity, build, group_with_members
+
+
+def build_world() -> dict:
+    """Unit A with alice's case and one record of every kind a page shows; users of every kind of access."""
+    w = build()
+    users = get_user_model().objects
+    other_org = Organisation.objects.create(code="ELSE", name="另一機構")
+    other_unit = Unit.objects.create(organisation=other_org, code="UZ", name="丙中心")
+    dave = users.create_user("dave")
+    Access.objects.create(user=dave, level=Level.SUPERVISOR, organisation=other_org, unit=other_unit)
+    audrey = users.create_user("audrey")
+    Access.objects.create(user=audrey, level=Level.AUDITOR, organisation=w.unit.organisation)
+    ensure_library()
+    instrument = Instrument.objects.get(code="phq9")
+    tz = timezone.get_current_timezone()
+    visit = activity(w.unit, dt.datetime(2024, 7, 2, 10, 0, tzinfo=tz), 60, ActivityKind.INTERVIEW,
+                     staff=[w.alice_staff], people=[w.client], case=w.case)
+    group, _people, _first, session = group_with_members(w, 3)
+    administration = record_administration(
+        w.alice, instrument=instrument, person=w.client, date=dt.date(2024, 7, 2), time_point="pre",
+        answers={n: 1 for n in range(1, 10)})
+    project = Project.objects.create(unit=w.unit, code="BDF1", title="同行計劃", start=dt.date(2024, 4, 1),
+                                     end=dt.date(2025, 3, 31))
+    indicator = OutputIndicator.objects.create(project=project, number="1", kind=OutputKind.MANUAL,
+                                               description="專頁人次", target=100)
+    referral = Referral.objects.create(unit=w.unit, external_id="r1", person=w.client, case=w.case,
+                                       direction="out", category="ngo", date=dt.date(2024, 7, 3))
+    consent = Consent.objects.create(person=w.client, recipient="醫院", information="病歷", purpose="轉介",
+                                     given_on=dt.date(2024, 7, 1))
+    episode = w.case.episodes.get()
+    CasePlan.objects.create(episode=episode, date=episode.opened, direction="戒毒", timetable="六個月",
+                            actions="每週面談", goals="停用九十日")
+    Involvement.objects.create(unit=w.unit, external_id="i1", case=w.case, date=episode.opened, party="family",
+                               stage="intake", mode="interview")
+    Collaboration.objects.create(unit=w.unit, external_id="k1", case=w.case, date=episode.opened, kind="mdcc")
+    MedicalAssessment.objects.create(unit=w.unit, external_id="ma1", person=w.client, date=dt.date(2024, 7, 4),
+                                     by=w.nurse, plan=True)
+    return {
+        "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey},
+        "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
+                    "member": w.member.pk,
+                    "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
+                    "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
+                    "referral": referral.pk, "consent": consent.pk},
+    }
