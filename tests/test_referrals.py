@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from tongxing.audit.models import Event
 from tongxing.cases.models import Referral, ReferralCategory, ReferralStatus
+from tongxing.privacy.models import Consent, Disclosure
 
 from .activities_world import build
 
@@ -34,9 +35,16 @@ def test_new_referral_from_a_case(client, world):
     form = client.get(url).context["form"]
     assert form.initial["person"] == world.client and form.initial["case"] == world.case
     today = timezone.localdate().isoformat()
-    response = client.post(url, {"person": world.client.pk, "case": world.case.pk, "direction": "out",
-                                 "category": ReferralCategory.EMPLOYMENT, "agency": "勞工處", "date": today})
+    fields = {"person": world.client.pk, "case": world.case.pk, "direction": "out",
+              "category": ReferralCategory.EMPLOYMENT, "agency": "勞工處", "date": today}
+    refused = client.post(url, fields)  # a referral out discloses personal data: consent or a legal basis first
+    assert "legal_basis" in refused.context["form"].errors and not Referral.objects.exists()
+    Consent.objects.create(person=world.client, recipient="勞工處", information="轉介資料", purpose="就業轉介",
+                           given_on=timezone.localdate() - dt.timedelta(days=3))
+    response = client.post(url, fields)
     referral = Referral.objects.get()
+    disclosure = Disclosure.objects.get(person=world.client)
+    assert (disclosure.recipient, disclosure.channel, disclosure.consent.recipient) == ("勞工處", "referral", "勞工處")
     assert response.url == reverse("activities:referral", args=[referral.pk])
     assert (referral.status, referral.status_date, referral.unit) == (ReferralStatus.SENT, None, world.unit)
     assert Event.objects.get(object_type="cases.referral").action == "create"

@@ -14,6 +14,7 @@ from tongxing.accounts.scope import cases_for, people_for
 from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
+from tongxing.privacy.services import consent_for
 
 from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
 from .selectors import unit_staff
@@ -289,6 +290,11 @@ class ReferralForm(ChosenPersonMixin, forms.ModelForm):
                                     error_messages={"required": _("請選擇被轉介的人士 choose the person referred")})
     case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
                                   widget=forms.HiddenInput)
+    legal_basis = forms.CharField(
+        label=_("沒有同意書時的法律依據 legal basis if there is no consent"), required=False, max_length=300,
+        help_text=_("轉出轉介會披露個人資料：須有當事人對此機構的有效同意書，或註明其他法律依據。 "
+                    "A referral out discloses personal data: it needs the person's valid consent for this agency, "
+                    "or another legal basis."))
 
     class Meta:
         model = Referral
@@ -308,6 +314,16 @@ class ReferralForm(ChosenPersonMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
         return day
+
+    def clean(self):
+        data = super().clean()
+        person, agency = data.get("person"), data.get("agency")
+        if (data.get("direction") == "out" and person and agency and not data.get("legal_basis")
+                and consent_for(person, agency) is None):
+            self.add_error("legal_basis", _("沒有此人對此機構的有效同意書：請先記錄同意書，或註明其他法律依據。 "
+                                            "No valid consent for this agency: record the consent first, or give "
+                                            "another legal basis."))
+        return data
 
 
 class ReferralStatusForm(forms.Form):

@@ -62,7 +62,8 @@ def referral_new(request):
     if request.method == "POST" and form.is_valid():
         referral = form.save(commit=False)
         referral.unit = unit
-        create_referral(user=request.user, referral=referral, request=request)
+        create_referral(user=request.user, referral=referral, legal_basis=form.cleaned_data["legal_basis"],
+                        request=request)
         messages.success(request, _("已儲存轉介"))
         return redirect(safe_next(request, reverse("activities:referral", args=[referral.pk])))
     return render(request, "activities/referral_form.html", {"form": form, "unit": unit})

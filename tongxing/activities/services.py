@@ -6,10 +6,12 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import Referral, ReferralStatus
+from tongxing.privacy.services import disclose
 
 from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment
 
@@ -110,7 +112,9 @@ def create_assessment(*, user, assessment: MedicalAssessment, request=None) -> M
 
 
 @transaction.atomic
-def create_referral(*, user, referral: Referral, request=None) -> Referral:
+def create_referral(*, user, referral: Referral, legal_basis="", request=None) -> Referral:
+    """Save a referral; one going out carries personal data, so it is also logged as a disclosure with the
+    consent it relies on (or the other legal basis given)."""
     referral.external_id = new_external_id()
     referral.status = ReferralStatus.SENT
     referral.status_date = None  # the sent date is the referral's own date
@@ -118,6 +122,10 @@ def create_referral(*, user, referral: Referral, request=None) -> Referral:
     record(Action.CREATE, user=user, obj=referral, request=request,
            summary=f"referral {referral.direction} {referral.category} {referral.date}",
            changes={"status": [None, referral.status], "date": [None, str(referral.date)]})
+    if referral.direction == "out":
+        disclose(referral.person, recipient=referral.agency, information=str(_("轉介資料 referral information")),
+                 purpose=referral.get_category_display(), channel="referral", legal_basis=legal_basis, user=user,
+                 request=request)
     return referral
 
 
