@@ -206,7 +206,7 @@ def test_list_exports_to_excel_with_what_the_filter_shows(client, world):
     response = c.get(reverse("activities:list"), {"kind": "outreach", "export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws.max_row == 1 + 6
+    assert ws.max_row == 1 + 6 + 2  # header, rows, a blank row and the re-disclosure notice
     assert "日期" in ws.cell(1, 1).value
     assert Event.objects.filter(action="export", object_type="activities").exists()
 

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from tongxing.privacy.services import REDISCLOSURE_NOTICE
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,6 +42,11 @@ def workbook(headers: Sequence, rows: Iterable[Sequence], title: str = "Sheet") 
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w * 1.6, 8), 60)
     ws.freeze_panes = "A2"
+    # Tables from the screens name people: the file carries the re-disclosure notice on screen and in print.
+    ws.append([])
+    ws.append([REDISCLOSURE_NOTICE])
+    ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+    ws.oddFooter.center.text = "機密 Confidential · &P / &N"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
