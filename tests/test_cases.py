@@ -166,7 +166,7 @@ def test_family_case_merges_into_the_psa_case(client, w):
     assert response.status_code == 302
     family.refresh_from_db()
     assert family.merged_into == psa
-    assert family.episodes.get().closed == TODAY and "merged" in family.episodes.get().closure_reason
+    assert family.episodes.get().closed == TODAY and "已合併" in family.episodes.get().closure_reason
     assert set(psa.members.all()) == {mother, father}
     timeline = client.get(reverse("case-detail", args=[psa.pk])).context["timeline"]
     assert "involvement" in [e.kind for e in timeline]  # the family case's history shows on the PSA case

@@ -19,6 +19,10 @@ NOT_CONTACTED_DAYS = 30
 DUE_WITHIN_DAYS = 7
 
 
+# Labels inside the timeline's f-strings: named here so makemessages finds them.
+WITH_PLAN = _("有治療計劃 with a treatment plan")
+LAST_DRUG_USE = _("最後吸毒 last drug use")
+
 def complete_plans():
     """Plans with all four parts written (blank-only text is not written), as the annual return counts them."""
     parts = ("direction", "timetable", "actions", "goals")
@@ -158,7 +162,7 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
                              " · ".join(x for x in (r.agency, status) if x)))
     for m in MedicalAssessment.objects.filter(person=case.client_id).select_related("by").order_by():
         entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
-                             f"{m.by}" + (f" · {_('有治療計劃 with a treatment plan')}" if m.plan else "")))
+                             f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
     for h in CasePlan.history.filter(episode__case=case).order_by():
         label = {"+": _("訂立個案計劃 case plan written"), "~": _("修改個案計劃 case plan revised"),
                  "-": _("刪除個案計劃 case plan deleted")}[h.history_type]
@@ -171,7 +175,7 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
                 outcome.append(str(_("達成個案計劃 plan achieved") if e.plan_achieved
                                    else _("未達成個案計劃 plan not achieved")))
             if e.last_drug_use:
-                outcome.append(f"{_('最後吸毒 last drug use')} {e.last_drug_use}")
+                outcome.append(f"{LAST_DRUG_USE} {e.last_drug_use}")
             outcome.append(e.closure_reason)
             entries.append(Entry(e.closed, "episode", str(_("結案 episode closed")), " · ".join(x for x in outcome if x)))
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)

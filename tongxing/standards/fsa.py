@@ -493,8 +493,10 @@ def schools_served(s: Scope) -> SchoolFigures:
         limit = capacity if route != "post_secondary" else min(capacity, post_secondary_sessions(s))
         converted[route] = max(0, min(requested[route], limit))
         if requested[route] > converted[route]:
-            s.warnings.append(f"OS11: {route} conversion of {requested[route]} schools exceeds the limit; "
-                              f"{converted[route]} applied")
+            s.warnings.append(_("OS11：%(route)s 轉換 %(requested)d 間學校超出上限，只計 %(applied)d 間 "
+                                "OS11: %(route)s conversion of %(requested)d schools exceeds the limit; "
+                                "%(applied)d applied") % {"route": route, "requested": requested[route],
+                                                          "applied": converted[route]})
         capacity -= converted[route]
     total = len(served) + sum(converted.values())
     workplaces = 0
