@@ -137,3 +137,10 @@ def test_not_json_exits_2(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         call_command("import", str(bad))
     assert exit_info.value.code == 2
+
+
+def test_an_import_is_audited(scenario_unit):
+    from tongxing.audit.models import Action, Event
+
+    event = Event.objects.get(action=Action.IMPORT)
+    assert event.unit_code == "U1" and event.changes["created"]["activities"] == 528

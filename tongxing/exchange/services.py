@@ -20,6 +20,8 @@ from tongxing.activities.models import (
     MedicalAssessment,
     Training,
 )
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.cases.models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
 from tongxing.organisations.models import (
     Establishment,
@@ -225,6 +227,9 @@ def import_document(document: Document, progress=None) -> ImportSummary:
             if code != "fy":
                 AgreedLevel.objects.update_or_create(unit=unit, fy=rec["fy"], standard=code,
                                                      defaults={"value": Decimal(str(value))})
+    record(Action.IMPORT, object_type="organisations.unit", object_id=unit.pk, unit_code=unit.code,
+           summary="exchange import: " + "; ".join(summary.lines())[:280],
+           changes={"created": dict(summary.created), "updated": dict(summary.updated)})
     if summary.changed:
         # Fresh planner statistics: without them the counting queries scan instead of using their indexes.
         with connection.cursor() as cursor:
