@@ -181,3 +181,20 @@ def test_auditor_reads_but_cannot_write(client, w):
     Access.objects.filter(user=w.bob).update(level=Level.AUDITOR)
     login(client, w.bob)
     assert client.get(reverse("person-new")).status_code == 403
+
+
+def test_identity_number_is_entered_encrypted_and_found_whole(client):
+    from tongxing.privacy.models import IdentityNumber
+
+    w = world()
+    mine = person(w.unit, 1, name="黃小明")
+    login(client, w.bob)
+    response = client.post(reverse("person-edit", args=[mine.pk]), {
+        "name": mine.name, "sex": mine.sex, "identity_kind": "hkid", "identity_number": "Y123456(7)"})
+    assert response.status_code == 302
+    stored = IdentityNumber.objects.get(person=mine)
+    assert "Y123456" not in stored.ciphertext and stored.hint == "67"
+    page = client.get(reverse("person-detail", args=[mine.pk])).content.decode()
+    assert "…67" in page and "Y123456" not in page
+    assert "黃小明" in client.get(reverse("person-list"), {"q": "y1234567"}).content.decode()
+    assert "黃小明" not in client.get(reverse("person-list"), {"q": "Y1234568"}).content.decode()

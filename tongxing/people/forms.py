@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.privacy.models import IdentityKind
+
 from .models import Child, DrugUse, Person
 
 DATE = {"type": "date"}
@@ -11,6 +13,14 @@ class PersonForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("我已核對，這是另一個人，仍要建立 I have checked: this is a different person, create anyway"),
         required=False)
+
+    identity_kind = forms.ChoiceField(label=_("身份證明文件 identity document"), required=False,
+                                      choices=[("", "—"), *IdentityKind.choices])
+    identity_number = forms.CharField(
+        label=_("證件號碼 document number"), required=False, max_length=40,
+        help_text=_("以加密方式儲存，只顯示最後兩個字元；可用完整號碼搜尋。 Stored encrypted and shown only by its "
+                    "last two characters; search finds the exact number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     class Meta:
         model = Person
@@ -36,12 +46,20 @@ class PersonForm(forms.ModelForm):
         for field in ("birth_date", "identified_on"):
             if data.get(field) and data[field] > today:
                 self.add_error(field, _("日期不可遲於今日 The date cannot be in the future"))
+        if bool(data.get("identity_kind")) != bool((data.get("identity_number") or "").strip()):
+            field = "identity_number" if data.get("identity_kind") else "identity_kind"
+            self.add_error(field, _("證件類別與號碼須一併填寫 Enter both the document kind and its number"))
         if data.get("pregnant") and data.get("sex") == "M":
             self.add_error("pregnant", _("男性不能標示為懷孕 A male cannot be marked pregnant"))
         return data
 
     def person_data(self):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+    def identity(self):
+        """(kind, number) when a document number was entered; the number is never put back into the form."""
+        number = (self.cleaned_data.get("identity_number") or "").strip()
+        return (self.cleaned_data["identity_kind"], number) if number else None
 
 
 class DrugUseForm(forms.ModelForm):

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower, Replace
 
 from tongxing.accounts.scope import cases_for, people_for
 from tongxing.cases.models import Case
+from tongxing.privacy.crypto import lookup_hash
+from tongxing.privacy.models import IdentityNumber
 
 from .models import Person
 
@@ -41,6 +43,9 @@ def search(user, q: str = "", sex: str = "") -> QuerySet[Person]:
         if squeezed:
             qs = qs.annotate(_name_sq=_squeezed("name"), _name_en_sq=_squeezed("name_en"))
             match |= Q(_name_sq__contains=squeezed) | Q(_name_en_sq__contains=squeezed)
+        if any(ch.isdigit() for ch in q):
+            # An identity number is found only whole, through its keyed hash; it is never stored readable.
+            match |= Q(pk__in=IdentityNumber.objects.filter(lookup=lookup_hash(q)).values("person"))
         if len(digits(q)) >= 3:
             qs = qs.annotate(_phone=Replace(Replace("phone", Value(" "), Value("")), Value("-"), Value("")))
             match |= Q(_phone__contains=digits(q))

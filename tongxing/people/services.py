@@ -10,6 +10,7 @@ from tongxing.activities.models import Attendance, Feedback, MedicalAssessment
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import Case, Referral
+from tongxing.privacy.services import set_identity_number
 
 from .models import Child, DrugUse, Person
 
@@ -27,16 +28,18 @@ def new_external_id(prefix: str) -> str:
 
 
 @transaction.atomic
-def create_person(*, unit, data: dict, user, request=None) -> Person:
+def create_person(*, unit, data: dict, user, identity=None, request=None) -> Person:
     person = Person(unit=unit, external_id=new_external_id("web"), **data)
     person.full_clean()
     person.save()
     record(Action.CREATE, user=user, obj=person, summary=str(person), changes=_snapshot(person), request=request)
+    if identity:
+        set_identity_number(person, *identity, user=user, request=request)
     return person
 
 
 @transaction.atomic
-def update_person(person: Person, *, data: dict, user, request=None) -> Person:
+def update_person(person: Person, *, data: dict, user, identity=None, request=None) -> Person:
     before = _snapshot(person)
     for field, value in data.items():
         setattr(person, field, value)
@@ -44,6 +47,8 @@ def update_person(person: Person, *, data: dict, user, request=None) -> Person:
     person.save()
     record(Action.CHANGE, user=user, obj=person, summary=str(person), changes=diff(before, _snapshot(person)),
            request=request)
+    if identity:
+        set_identity_number(person, *identity, user=user, request=request)
     return person
 
 

@@ -60,7 +60,7 @@ def person_new(request):
                 form.add_error("confirm_duplicate", _("可能已有此人的紀錄：請先核對下列紀錄，或剔選此項仍要建立。"))
             else:
                 person = services.create_person(unit=unit, data=form.person_data(), user=request.user,
-                                                request=request)
+                                                identity=form.identity(), request=request)
                 messages.success(request, _("已建立人士紀錄：%(name)s") % {"name": person})
                 return redirect("person-detail", pk=person.pk)
     else:
@@ -77,7 +77,7 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         services.update_person(Person.objects.get(pk=person.pk), data=form.person_data(), user=request.user,
-                               request=request)
+                               identity=form.identity(), request=request)
         messages.success(request, _("已儲存"))
         return redirect("person-detail", pk=person.pk)
     return render(request, "people/form.html", {"form": form, "person": person, "unit": person.unit})
@@ -92,6 +92,7 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
     return render(request, "people/detail.html", {
         "person": person, "cases": cases, "drug_use": drug_use, "children": children, "attendance": attendance,
         "merged_from": merged_from, "can_write": can_write(request.user),
+        "identity_numbers": person.identity_numbers.order_by("kind"),
         "drug_form": drug_form or DrugUseForm(prefix="drug"), "child_form": child_form or ChildForm(prefix="child"),
     }, status=status)
 
