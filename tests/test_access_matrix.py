@@ -52,6 +52,7 @@ MATRIX = {
     "privacy-revoke": ("POST", {"pk": "client", "consent_pk": "consent"}, "", CASEWORK, None),
     "privacy-disclosures": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
     "fsa-report": ("GET", {}, "", who(Y, Y, Y, Y, Y), None),
+    "deidentified-export": ("GET", {"unit": "unit"}, "", who(N, Y, N, N, Y), None),
     "fsa-page": ("GET", {"unit": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
     "fsa-export": ("GET", {"unit": "unit", "fy": "fy", "fmt": "json"}, "", UNIT_A_FIGURES, None),
     "fsa-drilldown": ("GET", {"unit": "unit", "fy": "fy", "code": "os1"}, "", UNIT_A_FIGURES, None),

@@ -76,3 +76,13 @@ def test_another_unit_is_refused(client_of, users, alices_client_person):
     client = client_of(users["charlie"])
     assert client.get(f"/privacy/people/{alices_client_person.pk}/").status_code == 404
     assert client.get(f"/privacy/people/{alices_client_person.pk}/disclosures/").status_code == 404
+
+
+def test_auditor_downloads_the_unit_de_identified(client_of, scenario_unit):
+    auditor = get_user_model().objects.create_user("audrey")
+    Access.objects.create(user=auditor, level=Level.AUDITOR, organisation=scenario_unit.organisation)
+    response = client_of(auditor).get("/reports/deidentified/U1.json")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '"deidentified": true' in body and '"p1"' not in body and "birth_date" not in body
+    assert Event.objects.filter(action=Action.EXPORT, summary="de-identified export").exists()

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("reports/deidentified/<str:unit>.json", views.deidentified_export, name="deidentified-export"),
     path("reports/fsa/", views.fsa_index, name="fsa-report"),
     path("reports/fsa/<str:unit>/<int:fy>/", views.fsa_page, name="fsa-page"),
     path("reports/fsa/<str:unit>/<int:fy>/export.<str:fmt>", views.fsa_export, name="fsa-export"),

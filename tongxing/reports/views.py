@@ -2,15 +2,20 @@ import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tongxing.accounts.models import Level
+from tongxing.accounts.scope import level_of
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.exchange.selectors import export_unit
 from tongxing.organisations.selectors import units_for
+from tongxing.privacy.deidentify import deidentify
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from tongxing.standards.drilldown import drilldown
 from tongxing.standards.engine import Period
@@ -119,4 +124,23 @@ def fsa_export(request, unit, fy, fmt):
         raise Http404(fmt)
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="fsa-{unit.code}-{fy}.{fmt}"'
+    return response
+
+
+# Who may take a unit's records away, de-identified: those answerable for the figures, not front-line staff.
+DEIDENTIFIED_READERS = {Level.SUPERVISOR, Level.AUDITOR}
+
+
+@login_required
+@require_GET
+def deidentified_export(request, unit):
+    """The unit's records for auditors and researchers: no names or free text, pseudonymous ids, age bands."""
+    unit = _unit(request, unit)
+    if not (request.user.is_superuser or level_of(request.user) in DEIDENTIFIED_READERS):
+        raise PermissionDenied
+    document = deidentify(export_unit(unit), timezone.localdate())
+    with transaction.atomic():
+        record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary="de-identified export")
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{unit.code}-deidentified.json"'
     return response
