@@ -19,7 +19,6 @@ from django.db.models import (
     ExpressionWrapper,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -175,8 +174,3 @@ def round_half_up(value, places: int):
         return None
     q = Decimal(1).scaleb(-places)
     return float(Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def exists_ref(qs: QuerySet, **outer) -> QuerySet:
-    """`qs` filtered on outer-query references: exists_ref(qs, activity="pk")."""
-    return qs.filter(**{k: OuterRef(v) for k, v in outer.items()})
