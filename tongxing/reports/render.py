@@ -202,7 +202,7 @@ def _standard_row(ws: Worksheet, row: int, code: str, chinese: str, english: str
 
 
 def _quarterly_sheet(ws: Worksheet, unit, data: dict) -> None:
-    quarters = quarterly_progress(unit, data["fy"])
+    quarters = quarterly_progress(unit, data["fy"], data["standards"])
     fixed = [title for title, _width, _pdf_width in RETURN_COLUMNS[:4]]
     width = len(fixed) + 2 * len(quarters)
     # Two header rows: each quarter's label spans its cumulative figure and its pro-rata expectation.
@@ -357,7 +357,7 @@ ol.warnings li { margin-bottom: 1mm; }
 
 
 def fsa_pdf(unit, data: dict) -> bytes:
-    quarters = quarterly_progress(unit, data["fy"])
+    quarters = quarterly_progress(unit, data["fy"], data["standards"])
     html = f"""<!doctype html>
 <html lang="zh-Hant-HK"><head><meta charset="utf-8"><title>{escape(TITLE)}</title>
 <style>{PDF_CSS}</style></head><body>

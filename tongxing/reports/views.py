@@ -59,7 +59,7 @@ def _rows(report):
 def fsa_page(request, unit, fy):
     unit = _unit(request, unit)
     report = fsa_report(unit, fy)
-    quarters = quarterly_progress(unit, fy)
+    quarters = quarterly_progress(unit, fy, report["standards"])
     progress = [
         {"code": code, "cells": [
             {"achieved": q["standards"][code]["achieved"],

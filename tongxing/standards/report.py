@@ -150,12 +150,18 @@ def fsa_report(unit, fy: int, end=None) -> dict:
     }
 
 
-def quarterly_progress(unit, fy: int) -> list[dict]:
-    """Cumulative figures at the end of each quarter with the pro-rata expectation."""
+def quarterly_progress(unit, fy: int, year_standards: dict | None = None) -> list[dict]:
+    """Cumulative figures at the end of each quarter with the pro-rata expectation.
+
+    The fourth quarter is the whole year: pass the year's standards when they are already computed.
+    """
     agreed = agreed_levels(unit, fy)
     rows = []
     for quarter in Period.financial_year(fy).quarters():
-        standards, _extras = compute_standards(Scope(unit, quarter), agreed)
+        if year_standards is not None and quarter.end == quarter.last_day:
+            standards = year_standards
+        else:
+            standards, _extras = compute_standards(Scope(unit, quarter), agreed)
         rows.append({"end": quarter.end.isoformat(), "share": float(quarter.share_of_year()),
                      "standards": standards})
     return rows
