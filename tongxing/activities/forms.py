@@ -261,7 +261,17 @@ class ChosenPersonMixin:
         return list(self.fields["person"].queryset.filter(pk=value)) if str(value or "").isdigit() else []
 
 
-class MedicalAssessmentForm(ChosenPersonMixin, forms.ModelForm):
+class RecordedNotLaterThanToday:
+    """Assessments and referrals record what has happened: their date cannot be in the future."""
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+        return day
+
+
+class MedicalAssessmentForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm):
     person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
                                     error_messages={"required": _("請選擇受評估的人士 choose the person assessed")})
 
@@ -278,14 +288,8 @@ class MedicalAssessmentForm(ChosenPersonMixin, forms.ModelForm):
         self.fields["by"].help_text = _("醫生或護士 a doctor or nurse")
         self.initial.setdefault("date", timezone.localdate())
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
-        return day
 
-
-class ReferralForm(ChosenPersonMixin, forms.ModelForm):
+class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm):
     person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
                                     error_messages={"required": _("請選擇被轉介的人士 choose the person referred")})
     case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
@@ -308,12 +312,6 @@ class ReferralForm(ChosenPersonMixin, forms.ModelForm):
         self.fields["direction"].initial = "out"
         self.fields["agency"].required = True
         self.initial.setdefault("date", timezone.localdate())
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
-        return day
 
     def clean(self):
         data = super().clean()
