@@ -64,24 +64,32 @@ class Period:
 
 @dataclass(frozen=True)
 class Check:
-    """A condition a candidate must meet; `reason` says why a record failing it is not counted."""
+    """A condition a candidate must meet; `reason` says why a record failing it is not counted.
+
+    `after_earlier` marks a check whose condition is only stated for records passing the checks before it
+    (such as "among the person's first four counted sessions"); its reason is given only for those.
+    """
 
     reason: str
     passes: Q
+    after_earlier: bool = False
 
 
 @dataclass
 class Tally:
+    """`candidates` is the base of records a rule may share with other rules (`evaluate` reads each base once);
+    `within` narrows it to this rule's candidates."""
+
     candidates: QuerySet
     checks: list[Check] = field(default_factory=list)
     weight: object = None  # an expression giving each counted record's contribution; default 1
-    annotations: dict = field(default_factory=dict)
+    within: Q = field(default_factory=Q)
 
-    def _annotated(self):
-        return self.candidates.annotate(**self.annotations) if self.annotations else self.candidates
+    def records(self) -> QuerySet:
+        return self.candidates.filter(self.within)
 
     def counted(self) -> QuerySet:
-        qs = self._annotated()
+        qs = self.records()
         for check in self.checks:
             qs = qs.filter(check.passes)
         return qs
@@ -92,9 +100,24 @@ class Tally:
             return qs.count()
         return qs.aggregate(total=Coalesce(Sum(self.weight), Value(0)))["total"]
 
+    def condition(self) -> Q:
+        """`within` and every check, as one condition on the shared base."""
+        condition = self.within
+        for check in self.checks:
+            condition &= check.passes
+        return condition
+
+    def aggregates(self, name: str) -> dict:
+        if self.weight is None:
+            return {name: Count("pk", filter=self.condition())}
+        return {name: Coalesce(Sum(self.weight, filter=self.condition()), Value(0))}
+
+    def read(self, row: dict, name: str):
+        return row[name]
+
     def explain(self, *fields, limit=None):
         """Every candidate as a dict of `fields`, with `counted` and the `reasons` it was left out."""
-        qs = self._annotated().annotate(**{
+        qs = self.records().annotate(**{
             f"_check{i}": ExpressionWrapper(c.passes, output_field=BooleanField()) for i, c in enumerate(self.checks)
         })
         if self.weight is not None:
@@ -105,7 +128,10 @@ class Tally:
             rows = rows[:limit]
         out = []
         for row in rows:
-            reasons = [c.reason for c, n in zip(self.checks, names, strict=True) if not row.pop(n)]
+            reasons = []
+            for check, name in zip(self.checks, names, strict=True):
+                if not row.pop(name) and not (check.after_earlier and reasons):
+                    reasons.append(check.reason)
             weight = row.pop("_weight", 1)
             out.append({**row, "counted": not reasons, "weight": weight if not reasons else 0, "reasons": reasons})
         return out
@@ -119,9 +145,15 @@ class Proportion:
     success: Check
 
     def values(self) -> tuple[int, int]:
-        agg = self.base.counted().aggregate(
-            denominator=Count("pk"), numerator=Count("pk", filter=self.success.passes))
-        return agg["numerator"], agg["denominator"]
+        return self.read(self.base.candidates.aggregate(**self.aggregates("p")), "p")
+
+    def aggregates(self, name: str) -> dict:
+        condition = self.base.condition()
+        return {f"{name}_base": Count("pk", filter=condition),
+                f"{name}_success": Count("pk", filter=condition & self.success.passes)}
+
+    def read(self, row: dict, name: str) -> tuple[int, int]:
+        return row[f"{name}_success"], row[f"{name}_base"]
 
     def explain(self, *fields, limit=None):
         rows = self.base.explain(*fields, limit=limit)
@@ -131,6 +163,29 @@ class Proportion:
             if row["counted"] and not row["success"]:
                 row["reasons"] = [self.success.reason]
         return rows
+
+
+def evaluate(rules: dict) -> dict:
+    """Each rule's figure (a Tally's value, a Proportion's (numerator, denominator)).
+
+    Rules over the same candidate base are read together, each figure a filtered aggregate of one query,
+    so a base table is scanned once for all the standards counted from it.
+    """
+    bases: dict[tuple, list] = {}
+    for name, rule in rules.items():
+        tally = rule.base if isinstance(rule, Proportion) else rule
+        bases.setdefault((tally.candidates.model, str(tally.candidates.query)), []).append(name)
+    figures = {}
+    for names in bases.values():
+        first = rules[names[0]]
+        candidates = (first.base if isinstance(first, Proportion) else first).candidates
+        aggregates = {}
+        for i, name in enumerate(names):
+            aggregates.update(rules[name].aggregates(f"f{i}"))
+        row = candidates.aggregate(**aggregates)
+        for i, name in enumerate(names):
+            figures[name] = rules[name].read(row, f"f{i}")
+    return figures
 
 
 class SubqueryCount(Subquery):

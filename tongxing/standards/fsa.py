@@ -20,11 +20,14 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, Length, Trim
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, Length, RowNumber, Trim
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import (
@@ -48,6 +51,7 @@ from tongxing.organisations.models import (
     School,
     SchoolKind,
     Staff,
+    StaffRole,
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
@@ -89,6 +93,11 @@ class Scope:
 
 # --- shared conditions -----------------------------------------------------------------------
 
+def holds(role, staff="staff") -> Q:
+    """The staff member (`staff` names them in the outer query) holds `role`."""
+    return Q(Exists(StaffRole.objects.filter(staff=OuterRef(staff), role=role)))
+
+
 def staffed_by(*roles, activity="pk") -> Q:
     """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`."""
     return Q(Exists(ActivityStaff.objects.filter(activity=OuterRef(activity), staff__roles__role__in=roles)))
@@ -106,14 +115,9 @@ def full_day_units():
     )
 
 
-def plan_complete_annotations(prefix=""):
-    return {f"_plan_{part}": Length(Trim(f"{prefix}plan__{part}"))
-            for part in ("direction", "timetable", "actions", "goals")}
-
-
 PLAN_COMPLETE = Check(
     _("個案計劃未包括四部分 case plan lacks one of its four parts"),
-    Q(_plan_direction__gt=0, _plan_timetable__gt=0, _plan_actions__gt=0, _plan_goals__gt=0),
+    Q(*(GreaterThan(Length(Trim(f"plan__{part}")), 0) for part in ("direction", "timetable", "actions", "goals"))),
 )
 NOT_MERGED = Check(_("已合併至吸毒者個案 family case merged into a PSA case"), Q(case__merged_into__isnull=True))
 
@@ -122,10 +126,10 @@ NOT_MERGED = Check(_("已合併至吸毒者個案 family case merged into a PSA 
 
 def outreach_sessions(s: Scope) -> Tally:
     """OS1 — outreach ≥1 h with direct contact with ≥1 suspected/confirmed PSA (psa_contacted ≥ 1)."""
-    return Tally(s.activities(ActivityKind.OUTREACH), [
+    return Tally(s.activities(), [
         AT_LEAST_ONE_HOUR,
         Check(_("沒有直接接觸吸毒者 no direct contact with a PSA"), Q(psa_contacted__gte=1)),
-    ])
+    ], within=Q(kind=ActivityKind.OUTREACH))
 
 
 def evening_outreach_sessions(s: Scope) -> Tally:
@@ -133,17 +137,12 @@ def evening_outreach_sessions(s: Scope) -> Tally:
 
     A day the unit is closed uses 18:00.
     """
-    closing = Subquery(OpeningHours.objects.filter(unit=OuterRef("unit"), weekday=OuterRef("_weekday"))
+    closing = Subquery(OpeningHours.objects.filter(unit=OuterRef("unit"), weekday=ExtractIsoWeekDay(OuterRef("date")))
                        .values("closes")[:1])
+    evening_from = Greatest(Coalesce(closing, Value(EVENING_FROM)), Value(EVENING_FROM))
     tally = outreach_sessions(s)
-    tally.annotations = {
-        "_weekday": ExtractIsoWeekDay("date"),
-        "_evening_from": Greatest(Case(When(Q(Exists(OpeningHours.objects.filter(unit=OuterRef("unit"),
-                                                                                 weekday=OuterRef("_weekday")))),
-                                            then=closing), default=Value(EVENING_FROM)), Value(EVENING_FROM)),
-    }
     tally.checks.append(Check(_("於開放時間內或18:00前開始 starts before the evening"),
-                              Q(start_time__gte=F("_evening_from"))))
+                              Q(GreaterThanOrEqual(F("start_time"), evening_from))))
     return tally
 
 
@@ -166,30 +165,30 @@ def proactively_identified_psa(s: Scope) -> Tally:
     and self-referral are not. The person must be a PSA on that date: use within 183 days
     (365 for a pregnant woman or a parent of a child under 12).
     """
-    people = Person.objects.filter(s.period.dates("identified_on"), unit=s.unit).annotate(
-        _last_use=_latest_drug_use()).annotate(
-        _gap=ExpressionWrapper(F("identified_on") - F("_last_use"), output_field=DurationField()))
+    people = Person.objects.filter(s.period.dates("identified_on"), unit=s.unit)
+    gap = ExpressionWrapper(F("identified_on") - _latest_drug_use(), output_field=DurationField())
     return Tally(people, [
         Check(_("非主動接觸途徑（轉介或自行求助） not a proactive channel"),
               Q(identification_channel__in=PROACTIVE_CHANNELS)),
         Check(_("識別時並非吸毒者（最近吸毒超過6個月／懷孕或家長12個月） not a PSA on that date"),
-              Q(_gap__lte=PSA_WINDOW) | _is_parent_on(OuterRef("identified_on")) & Q(_gap__lte=PARENT_PSA_WINDOW)),
+              Q(LessThanOrEqual(gap, PSA_WINDOW))
+              | _is_parent_on(OuterRef("identified_on")) & Q(LessThanOrEqual(gap, PARENT_PSA_WINDOW))),
     ])
 
 
 def young_proactively_identified_psa(s: Scope) -> Tally:
     """OS3 — of OS2, aged under 21 on the identification date."""
     tally = proactively_identified_psa(s)
-    tally.annotations = {"_age": age_on(F("birth_date"), F("identified_on"))}
-    tally.checks.append(Check(_("識別時已滿21歲 aged 21 or over"), Q(_age__lt=YOUNG_AGE)))
+    tally.checks.append(Check(_("識別時已滿21歲 aged 21 or over"),
+                              Q(LessThan(age_on(F("birth_date"), F("identified_on")), YOUNG_AGE))))
     return tally
 
 
-def _episodes_in_hand(s: Scope):
+def _in_hand_or_opened(s: Scope) -> Q:
     """Episodes in hand on 1 April (opened before it, not closed before it) or opened in the period."""
     start = s.period.start
     in_hand = Q(opened__lt=start) & (Q(closed__isnull=True) | Q(closed__gte=start))
-    return s.episodes().filter(in_hand | s.period.dates("opened"))
+    return in_hand | s.period.dates("opened")
 
 
 def cases_with_plan(s: Scope) -> Tally:
@@ -197,7 +196,7 @@ def cases_with_plan(s: Scope) -> Tally:
 
     A family case merged into a PSA case is counted through that case, not again on its own.
     """
-    return Tally(_episodes_in_hand(s), [NOT_MERGED, PLAN_COMPLETE], annotations=plan_complete_annotations())
+    return Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=_in_hand_or_opened(s))
 
 
 def psa_cases_with_plan(s: Scope) -> Tally:
@@ -219,8 +218,7 @@ def new_cases(s: Scope) -> Tally:
 
     Reading (seed 002: "計入服務量標準第4項的個案數目"): only cases counted in OS4, so with a complete plan.
     """
-    return Tally(s.episodes().filter(s.period.dates("opened")), [NOT_MERGED, PLAN_COMPLETE],
-                 annotations=plan_complete_annotations())
+    return Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("opened"))
 
 
 def _involvements(party, period=None, **extra):
@@ -266,10 +264,11 @@ def counselling_group_sessions(s: Scope) -> Tally:
     "In all" is over the group's whole life (a group may run across years). Full day ≤3.
     """
     return Tally(
-        s.activities(ActivityKind.GROUP_SESSION).filter(group__kind=GroupKind.COUNSELLING),
+        s.activities(),
         [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
-         Check(_("小組少於4節1小時以上 group has fewer than 4 sessions of 1 hour"), Q(_group_sessions__gte=GROUP_MIN_SESSIONS))],
-        weight=full_day_units(), annotations={"_group_sessions": _long_sessions_of_group()},
+         Check(_("小組少於4節1小時以上 group has fewer than 4 sessions of 1 hour"),
+               Q(GreaterThanOrEqual(_long_sessions_of_group(), GROUP_MIN_SESSIONS)))],
+        weight=full_day_units(), within=Q(kind=ActivityKind.GROUP_SESSION, group__kind=GroupKind.COUNSELLING),
     )
 
 
@@ -296,19 +295,20 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     Only a person's first 4 such sessions ever count. Nursing and consultation sessions are never counted here.
     Counted over attendance rows (one per session: its first person) so the person is a plain column.
     """
-    earlier = _brief_counselling_served(s.unit).filter(
-        person=OuterRef("person"), activity__minutes__gte=ONE_HOUR).filter(
-        Q(activity__start__lt=OuterRef("activity__start"))
-        | Q(activity__start=OuterRef("activity__start"), activity__pk__lt=OuterRef("activity__pk"))).filter(
-        staffed_by(*SW_OR_NURSE, activity="activity")).exclude(_case_in_hand())
+    staffed = staffed_by(*SW_OR_NURSE, activity="activity")
+    qualifying = _brief_counselling_served(s.unit).filter(
+        activity__date__lte=s.period.end, activity__minutes__gte=ONE_HOUR).filter(staffed).exclude(_case_in_hand())
+    # Numbered once per person over their whole history, rather than recounting each session's earlier ones.
+    first_four = qualifying.annotate(_nth=Window(
+        RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
+    )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
     return Tally(
         _brief_counselling_served(s.unit).filter(s.period.dates("activity__date")),
         [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
-         Check(BY_SW_OR_NURSE.reason, staffed_by(*SW_OR_NURSE, activity="activity")),
+         Check(BY_SW_OR_NURSE.reason, staffed),
          Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand()),
          Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
-               Q(_earlier__lt=BRIEF_SESSIONS_PER_PERSON))],
-        annotations={"_earlier": SubqueryCount(earlier.values("pk"))},
+               Q(pk__in=first_four), after_earlier=True)],
     )
 
 
@@ -322,12 +322,13 @@ def education_sessions(s: Scope) -> Tally:
     media, web, souvenir, large event) count 1 each whatever their length.
     """
     return Tally(
-        s.activities(ActivityKind.EDUCATION, ActivityKind.PROFESSIONAL_TRAINING),
+        s.activities(),
         [BY_SW_OR_NURSE,
          Check(_("講座／工作坊／小組少於1小時 talk, workshop or group under 1 hour"),
                ~Q(format__in=SESSION_FORMATS) | Q(minutes__gte=ONE_HOUR))],
         weight=Case(When(format__in=SESSION_FORMATS, then=full_day_units()), default=Value(1),
                     output_field=IntegerField()),
+        within=Q(kind__in=(ActivityKind.EDUCATION, ActivityKind.PROFESSIONAL_TRAINING)),
     )
 
 
@@ -351,19 +352,24 @@ def medical_support_psa(s: Scope) -> Tally:
 
 def consultation_sessions(s: Scope) -> Tally:
     """OS13 — consultation/treatment sessions funded by the on-site medical support, with a nurse and/or SW."""
-    return Tally(s.activities(ActivityKind.CONSULTATION), [
+    return Tally(s.activities(), [
         Check(_("非駐場醫療支援資助 not funded by the on-site medical support"), Q(funded_by="medical_support")),
         BY_SW_OR_NURSE,
-    ])
+    ], within=Q(kind=ActivityKind.CONSULTATION))
 
 
 def nursing_sessions(s: Scope) -> Tally:
     """OS14 — nursing sessions by nurses for PSA (someone served; no length limit)."""
-    return Tally(s.activities(ActivityKind.NURSING), [
+    return Tally(s.activities(), [
         Check(_("沒有護士 no nurse"), staffed_by(Role.NURSE)),
         Check(_("沒有服務對象 nobody served"),
               Q(headcount__gt=0) | Q(Exists(Attendance.objects.filter(activity=OuterRef("pk"))))),
-    ])
+    ], within=Q(kind=ActivityKind.NURSING))
+
+
+def _staff_present(s: Scope) -> QuerySet:
+    """Staff attendance at the unit's activities in the period."""
+    return ActivityStaff.objects.filter(activity__unit=s.unit).filter(s.period.dates("activity__date"))
 
 
 def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
@@ -371,13 +377,11 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
 
     OS15(a) with `ex_user_only`: only ex-user peer workers. The activity still counts under its own standard.
     """
-    qs = ActivityStaff.objects.filter(activity__unit=s.unit, staff__roles__role=Role.PEER_SUPPORT_WORKER).filter(
-        s.period.dates("activity__date"))
     checks = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR))]
     if ex_user_only:
         checks.append(Check(_("家人朋輩（非康復者） family peer worker, not an ex-user"),
                             Q(staff__peer_type=PeerType.EX_USER)))
-    return Tally(qs, checks)
+    return Tally(_staff_present(s), checks, within=holds(Role.PEER_SUPPORT_WORKER))
 
 
 def _families_taking_part():
@@ -399,10 +403,11 @@ def _families_taking_part():
 def family_group_sessions(s: Scope) -> Tally:
     """OS16 — family-relationship-building group sessions led by a SW, ≥2 families, ≥1 h, full day ≤3."""
     return Tally(
-        s.activities(ActivityKind.GROUP_SESSION).filter(group__kind=GroupKind.FAMILY_RELATIONSHIP),
+        s.activities(),
         [AT_LEAST_ONE_HOUR, Check(_("沒有社工 no social worker"), staffed_by(Role.SOCIAL_WORKER)),
-         Check(_("少於兩個家庭參與 fewer than 2 families"), Q(_families__gte=FAMILY_GROUP_MIN_FAMILIES))],
-        weight=full_day_units(), annotations={"_families": _families_taking_part()},
+         Check(_("少於兩個家庭參與 fewer than 2 families"),
+               Q(GreaterThanOrEqual(_families_taking_part(), FAMILY_GROUP_MIN_FAMILIES)))],
+        weight=full_day_units(), within=Q(kind=ActivityKind.GROUP_SESSION, group__kind=GroupKind.FAMILY_RELATIONSHIP),
     )
 
 
@@ -410,18 +415,16 @@ def homemaker_service_minutes(s: Scope) -> Tally:
     """OS17 — face-to-face minutes by home-makers for pregnant/parent PSA and their significant others,
     summed per home-maker present (two home-makers for an hour give two hours)."""
     served_parent = Attendance.objects.filter(activity=OuterRef("activity")).filter(
-        Q(Exists(CaseFile.objects.filter(Q(client=OuterRef("person")) | Q(members=OuterRef("person")),
-                                         parent_case=True)))
+        Q(Exists(CaseFile.objects.filter(client=OuterRef("person"), parent_case=True)))
+        | Q(Exists(CaseFile.objects.filter(members=OuterRef("person"), parent_case=True)))
         | Q(person__pregnant=True)
         | Q(Exists(Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef(OuterRef("activity__date"))))
                    .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
-    qs = ActivityStaff.objects.filter(activity__unit=s.unit, staff__roles__role=Role.HOMEMAKER).filter(
-        s.period.dates("activity__date"))
-    return Tally(qs, [Check(
+    return Tally(_staff_present(s), [Check(
         _("非為吸毒孕婦／家長提供 not for a pregnant/parent PSA or their family"),
         Q(activity__case__parent_case=True) | Q(activity__case__merged_into__parent_case=True)
         | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
-        weight=F("activity__minutes"))
+        weight=F("activity__minutes"), within=holds(Role.HOMEMAKER))
 
 
 # --- OS11 schools --------------------------------------------------------------------------------
@@ -456,8 +459,8 @@ def base_schools(s: Scope):
 def served_schools(s: Scope) -> set:
     """OS11 served: base schools, not in the Healthy School Programme, that had an anti-drug service
     (education or a group session) in the year; professional training for staff does not serve a school."""
-    return set(base_schools(s).filter(healthy_school_programme=False).filter(
-        Exists(s.activities(*SCHOOL_SERVICE_KINDS).filter(school=OuterRef("pk")))).values_list("pk", flat=True))
+    at_schools = s.activities(*SCHOOL_SERVICE_KINDS).filter(school__isnull=False).values("school")
+    return set(base_schools(s).filter(healthy_school_programme=False, pk__in=at_schools).values_list("pk", flat=True))
 
 
 def post_secondary_sessions(s: Scope) -> int:
@@ -516,19 +519,17 @@ def schools_served(s: Scope) -> SchoolFigures:
 
 def closed_cases_plan_achieved(s: Scope) -> Proportion:
     """OC1 — episodes closed in the year with a (complete) case plan → plan achieved."""
-    base = Tally(s.episodes().filter(s.period.dates("closed")), [NOT_MERGED, PLAN_COMPLETE],
-                 annotations=plan_complete_annotations())
+    base = Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("closed"))
     return Proportion(base, Check(_("未達成個案計劃 plan not achieved"), Q(plan_achieved=True)))
 
 
 def abstinent_at_closure(s: Scope) -> Proportion:
     """OC2 — PSA episodes closed in the year → last drug use ≥90 days before closure (89 is not)."""
-    base = Tally(s.episodes().filter(s.period.dates("closed")),
-                 [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
-                 annotations={"_abstinent": ExpressionWrapper(F("closed") - F("last_drug_use"),
-                                                              output_field=DurationField())})
+    base = Tally(s.episodes(), [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
+                 within=s.period.dates("closed"))
+    abstinent = ExpressionWrapper(F("closed") - F("last_drug_use"), output_field=DurationField())
     return Proportion(base, Check(_("結案前90日內仍有吸毒 used within 90 days of closure"),
-                                  Q(_abstinent__gte=ABSTINENT)))
+                                  Q(GreaterThanOrEqual(abstinent, ABSTINENT))))
 
 
 def psa_cases_with_family(s: Scope) -> Proportion:
@@ -537,8 +538,10 @@ def psa_cases_with_family(s: Scope) -> Proportion:
     return Proportion(base, Check(_("沒有家人參與 no family involvement"), _involved(Party.FAMILY)))
 
 
-def _feedback(s: Scope, *topics):
-    return Feedback.objects.filter(unit=s.unit, topic__in=topics).filter(s.period.dates("activity__date"))
+def _feedback(s: Scope, *topics) -> Tally:
+    """Forms collected at the unit's activities in the period, on `topics`, to be checked."""
+    return Tally(Feedback.objects.filter(unit=s.unit).filter(s.period.dates("activity__date")),
+                 within=Q(topic__in=topics))
 
 
 POSITIVE = Check(_("沒有表示改善 not positive"), Q(positive=True))
@@ -546,32 +549,32 @@ POSITIVE = Check(_("沒有表示改善 not positive"), Q(positive=True))
 
 def school_feedback(s: Scope, served: set) -> Proportion:
     """OC4 — forms on drug harm collected at activities in served schools (OS11) → better understanding."""
-    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM).annotate(_school=Coalesce("school", "activity__school")),
-                 [Check(_("非已服務學校 not a served school"), Q(_school__in=served))])
+    base = _feedback(s, FeedbackTopic.DRUG_HARM)
+    base.checks.append(Check(_("非已服務學校 not a served school"),
+                             Q(school__in=served) | Q(school__isnull=True, activity__school__in=served)))
     return Proportion(base, POSITIVE)
 
 
 def medical_support_feedback(s: Scope) -> Proportion:
     """OC5 — forms from OS12 persons → better understanding of drug harm."""
     os12_people = medical_support_psa(s).counted().values("person")
-    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM),
-                 [Check(_("非醫療支援服務使用者 not an OS12 person"), Q(person__in=os12_people))])
+    base = _feedback(s, FeedbackTopic.DRUG_HARM)
+    base.checks.append(Check(_("非醫療支援服務使用者 not an OS12 person"), Q(person__in=os12_people)))
     return Proportion(base, POSITIVE)
 
 
 def peer_support_feedback(s: Scope) -> Proportion:
     """OC6 — forms on drug harm / recovery at activities a peer worker took part in (any length) → positive."""
-    base = Tally(_feedback(s, FeedbackTopic.DRUG_HARM, FeedbackTopic.RECOVERY), [
-        Check(_("活動沒有朋輩支援工作員 no peer worker at the activity"),
-              Q(Exists(ActivityStaff.objects.filter(activity=OuterRef("activity"),
-                                                    staff__roles__role=Role.PEER_SUPPORT_WORKER))))])
+    base = _feedback(s, FeedbackTopic.DRUG_HARM, FeedbackTopic.RECOVERY)
+    base.checks.append(Check(_("活動沒有朋輩支援工作員 no peer worker at the activity"),
+                             staffed_by(Role.PEER_SUPPORT_WORKER, activity="activity")))
     return Proportion(base, POSITIVE)
 
 
 def _parent_case_feedback(s: Scope, topic) -> Proportion:
     parents = parent_cases_with_plan(s).counted().values("case__client")
-    base = Tally(_feedback(s, topic), [Check(_("非吸毒孕婦／家長個案服務對象 not an OS4(b) client"),
-                                            Q(person__in=parents))])
+    base = _feedback(s, topic)
+    base.checks.append(Check(_("非吸毒孕婦／家長個案服務對象 not an OS4(b) client"), Q(person__in=parents)))
     return Proportion(base, POSITIVE)
 
 
@@ -587,10 +590,9 @@ def drug_use_feedback(s: Scope) -> Proportion:
 
 def parent_cases_with_stakeholders(s: Scope) -> Proportion:
     """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
-    base = parent_cases_with_plan(s)
-    base.annotations["_stakeholders"] = UnionCount(
-        *(qs.values("stakeholder") for qs in _involvements(Party.STAKEHOLDER)))
-    return Proportion(base, Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"), Q(_stakeholders__gte=2)))
+    kinds = UnionCount(*(qs.values("stakeholder") for qs in _involvements(Party.STAKEHOLDER)))
+    return Proportion(parent_cases_with_plan(s), Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"),
+                                                       Q(GreaterThanOrEqual(kinds, 2))))
 
 
 def peer_establishment(s: Scope) -> int:

@@ -11,7 +11,7 @@ from tongxing.activities.models import ActivityStaff, Group
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
-from .engine import Period, round_half_up
+from .engine import Period, evaluate, round_half_up
 from .fsa import Scope
 from .models import AgreedLevel
 
@@ -62,9 +62,12 @@ def _outcome(numerator, denominator, agreed):
 
 def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
     """All standards for the scope's period; returns (standards, extras such as served schools)."""
-    values = {code: rule(scope).value() for code, rule in OUTPUT_RULES.items()}
-    values["OS17"] = round_half_up(values["OS17"] / 60, 2)
     schools = fsa.schools_served(scope)
+    rules = {code: rule(scope) for code, rule in {**OUTPUT_RULES, **OUTCOME_RULES}.items()}
+    rules["OC4"] = fsa.school_feedback(scope, schools.served)
+    rules["OC10"] = fsa.paid_peer_trainings(scope)
+    values = evaluate(rules)
+    values["OS17"] = round_half_up(values["OS17"] / 60, 2)
     standards = {}
     for code in OUTPUT_STANDARDS:
         if code == "OS11":
@@ -80,12 +83,9 @@ def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
                                       before_conversion=before)
         else:
             standards[code] = _output(values[code], agreed.get(code))
-    outcomes = {code: rule(scope).values() for code, rule in OUTCOME_RULES.items()}
-    outcomes["OC4"] = fsa.school_feedback(scope, schools.served).values()
-    establishment = fsa.peer_establishment(scope)
-    outcomes["OC10"] = (fsa.paid_peer_trainings(scope).value(), establishment)
+    values["OC10"] = (values["OC10"], fsa.peer_establishment(scope))
     for code in OUTCOME_STANDARDS:
-        standards[code] = _outcome(*outcomes[code], agreed.get(code))
+        standards[code] = _outcome(*values[code], agreed.get(code))
     return standards, {"schools": schools}
 
 
