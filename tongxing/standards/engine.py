@@ -213,6 +213,42 @@ class UnionCount(Func):
         return f"(SELECT COUNT(*) FROM ({' UNION '.join(parts)}) _union)", params
 
 
+class PerDatabase(Func):
+    """One condition written two equivalent ways, each database given the one its planner runs well."""
+
+    output_field = BooleanField()
+
+    def __init__(self, default, *, postgresql):
+        super().__init__(default, postgresql)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[1])
+
+
+class InList(Func):
+    """`expression IN (uncorrelated queryset)`, the list computed once per query on both databases.
+
+    Inside a correlated subquery PostgreSQL would pull a plain IN into a join re-planned for every outer row;
+    `= ANY(ARRAY(...))` keeps it a list built once.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, queryset):
+        super().__init__(expression, Subquery(queryset))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (lhs, lhs_params), (rhs, rhs_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (lhs, lhs_params), (rhs, rhs_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 def age_on(birth, on):
     """Whole years from date expression `birth` to date expression `on` (birthday reached = older)."""
 

@@ -55,7 +55,7 @@ from tongxing.organisations.models import (
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
-from .engine import Check, Period, Proportion, SubqueryCount, Tally, UnionCount, age_on
+from .engine import Check, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, UnionCount, age_on
 
 # Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
 ONE_HOUR = 60
@@ -99,8 +99,16 @@ def holds(role, staff="staff") -> Q:
 
 
 def staffed_by(*roles, activity="pk") -> Q:
-    """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`."""
-    return Q(Exists(ActivityStaff.objects.filter(activity=OuterRef(activity), staff__roles__role__in=roles)))
+    """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`.
+
+    Each staff row's role is one index probe; PostgreSQL would plan that probe as a hash of every role once per
+    activity, so there the role holders are one list built once per query.
+    """
+    staff = ActivityStaff.objects.filter(activity=OuterRef(activity))
+    holding = StaffRole.objects.filter(staff=OuterRef("staff"), role__in=roles)
+    holders = StaffRole.objects.filter(role__in=roles).values("staff")
+    return Q(PerDatabase(Exists(staff.filter(Exists(holding))),
+                         postgresql=Exists(staff.filter(InList(F("staff"), holders)))))
 
 
 AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))

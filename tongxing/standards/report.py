@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from tongxing.activities.models import ActivityStaff, Group
+from tongxing.activities.models import ActivityStaff, Group, GroupKind
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -92,11 +92,15 @@ def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
 def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[str]:
     """What a supervisor must see before signing (issue: annual return, "warnings")."""
     warnings = []
-    counted_groups = fsa.counselling_group_sessions(scope).counted().values("group")
-    small_groups = Group.objects.filter(pk__in=counted_groups).annotate(
+    # The few small groups first, then which of them OS8 counts: checking every session would cost a second OS8.
+    in_period = scope.activities().values("group")
+    small = dict(Group.objects.filter(kind=GroupKind.COUNSELLING, pk__in=in_period).annotate(
         participants=Count("sessions__attendance__person", distinct=True)).filter(
-        participants__lt=fsa.GROUP_SMALL).order_by("external_id").values_list("external_id", "participants")
-    for group_id, participants in small_groups:
+        participants__lt=fsa.GROUP_SMALL).values_list("pk", "participants"))
+    counted = fsa.counselling_group_sessions(scope).counted().filter(group__in=list(small)).values("group")
+    small_groups = Group.objects.filter(pk__in=counted).order_by("external_id").values_list("external_id", "pk")
+    for group_id, pk in small_groups:
+        participants = small[pk]
         warnings.append(_("OS8：小組 %(group)s 只有 %(n)d 名參加者（少於6名） OS8: group %(group)s has %(n)d participants (fewer than 6)")
                         % {"group": group_id, "n": participants})
     share = family_case_share(standards, agreed)
