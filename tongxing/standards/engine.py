@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     ExpressionWrapper,
     Func,
     IntegerField,
@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan
 
 
@@ -107,13 +107,16 @@ class Tally:
             condition &= check.passes
         return condition
 
-    def aggregates(self, name: str) -> dict:
-        if self.weight is None:
-            return {name: Count("pk", filter=self.condition())}
-        return {name: Coalesce(Sum(self.weight, filter=self.condition()), Value(0))}
+    def per_record(self):
+        """Each base record's contribution: its weight (1 by default) when counted, else 0."""
+        return Case(When(self.condition(), then=Value(1) if self.weight is None else self.weight),
+                    default=Value(0), output_field=IntegerField())
 
-    def read(self, row: dict, name: str):
-        return row[name]
+    def summary(self, column: str) -> list[str]:
+        return [f"COALESCE(SUM({column}), 0)"]
+
+    def read(self, sums: list):
+        return sums[0]
 
     def explain(self, *fields, limit=None):
         """Every candidate as a dict of `fields`, with `counted` and the `reasons` it was left out."""
@@ -145,15 +148,18 @@ class Proportion:
     success: Check
 
     def values(self) -> tuple[int, int]:
-        return self.read(self.base.candidates.aggregate(**self.aggregates("p")), "p")
+        return evaluate({"figure": self})["figure"]
 
-    def aggregates(self, name: str) -> dict:
-        condition = self.base.condition()
-        return {f"{name}_base": Count("pk", filter=condition),
-                f"{name}_success": Count("pk", filter=condition & self.success.passes)}
+    def per_record(self):
+        """1 for a counted record that succeeds, 0 for one that does not, NULL for one not counted."""
+        succeeded = Case(When(self.success.passes, then=Value(1)), default=Value(0))
+        return Case(When(self.base.condition(), then=succeeded), default=None, output_field=IntegerField())
 
-    def read(self, row: dict, name: str) -> tuple[int, int]:
-        return row[f"{name}_success"], row[f"{name}_base"]
+    def summary(self, column: str) -> list[str]:
+        return [f"COALESCE(SUM({column}), 0)", f"COUNT({column})"]
+
+    def read(self, sums: list) -> tuple[int, int]:
+        return sums[0], sums[1]
 
     def explain(self, *fields, limit=None):
         rows = self.base.explain(*fields, limit=limit)
@@ -168,8 +174,9 @@ class Proportion:
 def evaluate(rules: dict) -> dict:
     """Each rule's figure (a Tally's value, a Proportion's (numerator, denominator)).
 
-    Rules over the same candidate base are read together, each figure a filtered aggregate of one query,
-    so a base table is scanned once for all the standards counted from it.
+    Rules over the same candidate base are read together: one query gives each base record one column per
+    rule (what it contributes) and sums the columns, so a base table is scanned once for all the standards
+    counted from it and each rule's conditions are evaluated once per record.
     """
     bases: dict[tuple, list] = {}
     for name, rule in rules.items():
@@ -179,12 +186,20 @@ def evaluate(rules: dict) -> dict:
     for names in bases.values():
         first = rules[names[0]]
         candidates = (first.base if isinstance(first, Proportion) else first).candidates
-        aggregates = {}
-        for i, name in enumerate(names):
-            aggregates.update(rules[name].aggregates(f"f{i}"))
-        row = candidates.aggregate(**aggregates)
-        for i, name in enumerate(names):
-            figures[name] = rules[name].read(row, f"f{i}")
+        # Cast: a rule whose condition can match nothing compiles to a bare NULL, which PostgreSQL types as text.
+        columns = {f"_f{i}": Cast(rules[name].per_record(), IntegerField()) for i, name in enumerate(names)}
+        sql, params = candidates.annotate(**columns).values(*columns).query.sql_with_params()
+        summaries = [rules[name].summary(f"_f{i}") for i, name in enumerate(names)]
+        connection = connections[candidates.db]
+        fence = ""
+        if any(len(summary) > 1 for summary in summaries):
+            # A column read by two aggregates: an OFFSET keeps the planner from copying its conditions into both.
+            fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(sum(summaries, []))} FROM ({sql} {fence}) per_record", params)
+            sums = [int(v) for v in cursor.fetchone()]
+        for name, summary in zip(names, summaries, strict=True):
+            figures[name], sums = rules[name].read(sums), sums[len(summary):]
     return figures
 
 
