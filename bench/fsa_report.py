@@ -48,13 +48,17 @@ def main(kind):
             cursor.execute(LOWER_BOUND_SQL, [unit.pk, f"{fy}-04-01", f"{fy + 1}-03-31"])
             cursor.fetchall()
 
-    report = fsa_report(unit, fy)  # warm caches once, as a second request would
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = fsa_report(unit, fy)  # also warms caches once, as a second request would
     report_best, report_median = best_of(lambda: fsa_report(unit, fy))
     bound_best, _ = best_of(lower_bound, runs=20)
     in_year = sum(1 for a in doc["activities"] if f"{fy}-04-01" <= a["start"][:10] <= f"{fy + 1}-03-31")
     print(f"{kind}: {len(doc['activities'])} activities ({in_year} in FY{fy}), {len(doc['people'])} people; "
           f"import {imported:.1f} s")
-    print(f"{kind}: full FSA report best {report_best * 1000:.0f} ms (median {report_median * 1000:.0f} ms); "
+    print(f"{kind}: full FSA report best {report_best * 1000:.0f} ms (median {report_median * 1000:.0f} ms, "
+          f"{len(queries)} queries); "
           f"hand-written SQL aggregate {bound_best * 1000:.1f} ms; ratio {report_best / bound_best:.1f}x")
     print(f"{kind}: OS1={report['standards']['OS1']['achieved']} OS9={report['standards']['OS9']['achieved']} "
           f"OS17={report['standards']['OS17']['achieved']}")

@@ -53,7 +53,7 @@ def with_evening(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     """Annotate `evening`: an outreach session starting in the evening by OS1(a)'s own rule in fsa.py."""
     rule = evening_outreach_sessions(Scope(unit=None, period=Period.financial_year(2000)))
     starts_in_evening = rule.checks[-1].passes
-    return qs.annotate(**rule.annotations).annotate(
+    return qs.annotate(
         evening=ExpressionWrapper(Q(kind=ActivityKind.OUTREACH) & starts_in_evening, output_field=BooleanField()))
 
 
