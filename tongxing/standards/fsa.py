@@ -94,8 +94,8 @@ class Scope:
 # --- shared conditions -----------------------------------------------------------------------
 
 def holds(role, staff="staff") -> Q:
-    """The staff member (`staff` names them in the outer query) holds `role`."""
-    return Q(Exists(StaffRole.objects.filter(staff=OuterRef(staff), role=role)))
+    """The staff member (`staff` names the column) holds `role`: one list of holders built once per query."""
+    return Q(**{f"{staff}__in": StaffRole.objects.filter(role=role).values("staff")})
 
 
 def staffed_by(*roles, activity="pk") -> Q:
