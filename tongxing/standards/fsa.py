@@ -340,8 +340,12 @@ def education_sessions(s: Scope) -> Tally:
     )
 
 
+def _by_doctor_or_nurse() -> Q:
+    return Q(by__in=StaffRole.objects.filter(role__in=(Role.DOCTOR, Role.NURSE)).values("staff"))
+
+
 def _qualifying_assessments(unit):
-    return MedicalAssessment.objects.filter(unit=unit, plan=True, by__roles__role__in=(Role.DOCTOR, Role.NURSE))
+    return MedicalAssessment.objects.filter(_by_doctor_or_nurse(), unit=unit, plan=True)
 
 
 def medical_support_psa(s: Scope) -> Tally:
@@ -352,8 +356,7 @@ def medical_support_psa(s: Scope) -> Tally:
     qs = MedicalAssessment.objects.filter(s.period.dates("date"), unit=s.unit)
     return Tally(qs, [
         Check(_("沒有介入／治療計劃 no intervention/treatment plan"), Q(plan=True)),
-        Check(_("非由醫生或護士評估 not by a doctor or nurse"),
-              Q(Exists(Staff.objects.filter(pk=OuterRef("by"), roles__role__in=(Role.DOCTOR, Role.NURSE))))),
+        Check(_("非由醫生或護士評估 not by a doctor or nurse"), _by_doctor_or_nurse()),
         Check(_("此人之前已接受評估 person was assessed before"), ~Q(Exists(earlier))),
     ])
 
