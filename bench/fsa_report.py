@@ -35,7 +35,11 @@ def main(kind):
     configure(fresh_database(kind))
     doc, _generated = city_document()
     _parse, imported = import_city(doc)
-    from django.db import connection
+    from django.db import connection, connections
+
+    # As when `tongxing import` exits: its connection closes and SQLite folds the import's write-ahead log into
+    # the database, which the report then reads directly.
+    connections.close_all()
 
     from tongxing.organisations.models import Unit
     from tongxing.standards.report import fsa_report
