@@ -1,9 +1,10 @@
 """The counting engine: a rule is a set of candidate records and named checks.
 
 A `Tally` names the records near a rule (its candidates) and the checks a
-record must pass to be counted. The same definition gives the figure (one
-aggregate query) and the drill-down (the candidates, each with the reasons it
-was excluded), so what a supervisor checks is exactly what was counted.
+record must pass to be counted. The same definition gives the figure and the
+drill-down (the candidates, each with the reasons it was excluded), so what a
+supervisor checks is exactly what was counted. `evaluate` computes many rules
+at once: rules sharing a base of candidates are summed in one query over it.
 """
 
 from __future__ import annotations
