@@ -175,14 +175,14 @@ class Proportion:
 def evaluate(rules: dict) -> dict:
     """Each rule's figure (a Tally's value, a Proportion's (numerator, denominator)).
 
-    Rules over the same candidate base are read together: one query gives each base record one column per
+    Rules built on the same candidate base (the same queryset object) are read together: one query gives each base record one column per
     rule (what it contributes) and sums the columns, so a base table is scanned once for all the standards
     counted from it and each rule's conditions are evaluated once per record.
     """
     bases: dict[tuple, list] = {}
     for name, rule in rules.items():
         tally = rule.base if isinstance(rule, Proportion) else rule
-        bases.setdefault((tally.candidates.model, str(tally.candidates.query)), []).append(name)
+        bases.setdefault(id(tally.candidates), []).append(name)
     figures = {}
     for names in bases.values():
         first = rules[names[0]]

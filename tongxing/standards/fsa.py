@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import (
     Case,
@@ -77,18 +78,44 @@ FAR_FUTURE = dt.date(9999, 12, 31)  # the end of an episode that is still open
 
 @dataclass
 class Scope:
-    """One unit's records for one period."""
+    """One unit's records for one period.
+
+    Each base below is one object per scope, so the rules built on it are recognised as sharing it and
+    `evaluate` reads it in one query.
+    """
 
     unit: object
     period: Period
     warnings: list[str] = field(default_factory=list)
 
-    def activities(self, *kinds):
-        qs = Activity.objects.filter(self.period.dates("date"), unit=self.unit)
-        return qs.filter(kind__in=kinds) if kinds else qs
+    @cached_property
+    def _activities(self) -> QuerySet:
+        return Activity.objects.filter(self.period.dates("date"), unit=self.unit)
 
-    def episodes(self):
+    def activities(self, *kinds) -> QuerySet:
+        return self._activities.filter(kind__in=kinds) if kinds else self._activities
+
+    @cached_property
+    def _episodes(self) -> QuerySet:
         return Episode.objects.filter(case__unit=self.unit)
+
+    def episodes(self) -> QuerySet:
+        return self._episodes
+
+    @cached_property
+    def staff_present(self) -> QuerySet:
+        """Staff attendance at the unit's activities in the period."""
+        return ActivityStaff.objects.filter(activity__unit=self.unit).filter(self.period.dates("activity__date"))
+
+    @cached_property
+    def identified(self) -> QuerySet:
+        """People first identified in the period."""
+        return Person.objects.filter(self.period.dates("identified_on"), unit=self.unit)
+
+    @cached_property
+    def feedback(self) -> QuerySet:
+        """Forms collected at the unit's activities in the period."""
+        return Feedback.objects.filter(unit=self.unit).filter(self.period.dates("activity__date"))
 
 
 # --- shared conditions -----------------------------------------------------------------------
@@ -173,9 +200,8 @@ def proactively_identified_psa(s: Scope) -> Tally:
     and self-referral are not. The person must be a PSA on that date: use within 183 days
     (365 for a pregnant woman or a parent of a child under 12).
     """
-    people = Person.objects.filter(s.period.dates("identified_on"), unit=s.unit)
     gap = ExpressionWrapper(F("identified_on") - _latest_drug_use(), output_field=DurationField())
-    return Tally(people, [
+    return Tally(s.identified, [
         Check(_("非主動接觸途徑（轉介或自行求助） not a proactive channel"),
               Q(identification_channel__in=PROACTIVE_CHANNELS)),
         Check(_("識別時並非吸毒者（最近吸毒超過6個月／懷孕或家長12個月） not a PSA on that date"),
@@ -378,11 +404,6 @@ def nursing_sessions(s: Scope) -> Tally:
     ], within=Q(kind=ActivityKind.NURSING))
 
 
-def _staff_present(s: Scope) -> QuerySet:
-    """Staff attendance at the unit's activities in the period."""
-    return ActivityStaff.objects.filter(activity__unit=s.unit).filter(s.period.dates("activity__date"))
-
-
 def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
     """OS15 — activities ≥1 h delivered or co-delivered by peer support workers: each peer present counts one.
 
@@ -392,7 +413,7 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
     if ex_user_only:
         checks.append(Check(_("家人朋輩（非康復者） family peer worker, not an ex-user"),
                             Q(staff__peer_type=PeerType.EX_USER)))
-    return Tally(_staff_present(s), checks, within=holds(Role.PEER_SUPPORT_WORKER))
+    return Tally(s.staff_present, checks, within=holds(Role.PEER_SUPPORT_WORKER))
 
 
 def _families_taking_part():
@@ -431,7 +452,7 @@ def homemaker_service_minutes(s: Scope) -> Tally:
         | Q(person__pregnant=True)
         | Q(Exists(Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef(OuterRef("activity__date"))))
                    .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
-    return Tally(_staff_present(s), [Check(
+    return Tally(s.staff_present, [Check(
         _("非為吸毒孕婦／家長提供 not for a pregnant/parent PSA or their family"),
         Q(activity__case__parent_case=True) | Q(activity__case__merged_into__parent_case=True)
         | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
@@ -551,8 +572,7 @@ def psa_cases_with_family(s: Scope) -> Proportion:
 
 def _feedback(s: Scope, *topics) -> Tally:
     """Forms collected at the unit's activities in the period, on `topics`, to be checked."""
-    return Tally(Feedback.objects.filter(unit=s.unit).filter(s.period.dates("activity__date")),
-                 within=Q(topic__in=topics))
+    return Tally(s.feedback, within=Q(topic__in=topics))
 
 
 POSITIVE = Check(_("沒有表示改善 not positive"), Q(positive=True))
