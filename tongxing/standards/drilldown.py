@@ -65,9 +65,7 @@ def drilldown(code: str, scope: Scope, limit=2000) -> dict:
     rule = rule_for(code, scope)
     if rule is None:
         raise KeyError(code)
-    tally = rule.base if isinstance(rule, Proportion) else rule
-    model = tally.candidates.model
-    columns = COLUMNS[model]
+    columns = COLUMNS[rule.candidates.model]
     rows = rule.explain("pk", *[c for c, _label in columns], limit=limit)
     rows.sort(key=lambda r: (not r["counted"], not r.get("success", True)))
     return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion)}

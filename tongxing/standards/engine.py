@@ -148,6 +148,10 @@ class Proportion:
     base: Tally
     success: Check
 
+    @property
+    def candidates(self) -> QuerySet:
+        return self.base.candidates
+
     def values(self) -> tuple[int, int]:
         return evaluate({"figure": self})["figure"]
 
@@ -175,18 +179,15 @@ class Proportion:
 def evaluate(rules: dict) -> dict:
     """Each rule's figure (a Tally's value, a Proportion's (numerator, denominator)).
 
-    Rules built on the same candidate base (the same queryset object) are read together: one query gives each base record one column per
-    rule (what it contributes) and sums the columns, so a base table is scanned once for all the standards
-    counted from it and each rule's conditions are evaluated once per record.
+    Rules built on the same candidate base (the same queryset object) are read together: one query gives each
+    base record one column per rule (what it contributes) and sums the columns, so a base table is scanned once
+    for all the standards counted from it and each rule's conditions are evaluated once per record.
     """
-    bases: dict[tuple, list] = {}
+    bases: dict[int, tuple[QuerySet, list]] = {}
     for name, rule in rules.items():
-        tally = rule.base if isinstance(rule, Proportion) else rule
-        bases.setdefault(id(tally.candidates), []).append(name)
+        bases.setdefault(id(rule.candidates), (rule.candidates, []))[1].append(name)
     figures = {}
-    for names in bases.values():
-        first = rules[names[0]]
-        candidates = (first.base if isinstance(first, Proportion) else first).candidates
+    for candidates, names in bases.values():
         # Cast: a rule whose condition can match nothing compiles to a bare NULL, which PostgreSQL types as text.
         columns = {f"_f{i}": Cast(rules[name].per_record(), IntegerField()) for i, name in enumerate(names)}
         sql, params = candidates.annotate(**columns).values(*columns).query.sql_with_params()

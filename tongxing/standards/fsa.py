@@ -120,9 +120,14 @@ class Scope:
 
 # --- shared conditions -----------------------------------------------------------------------
 
-def holds(role, staff="staff") -> Q:
-    """The staff member (`staff` names the column) holds `role`: one list of holders built once per query."""
-    return Q(**{f"{staff}__in": StaffRole.objects.filter(role=role).values("staff")})
+def role_holders(*roles) -> QuerySet:
+    """The staff holding one of `roles`, as one list a query builds once."""
+    return StaffRole.objects.filter(role__in=roles).values("staff")
+
+
+def holds(role) -> Q:
+    """The record's staff member holds `role`."""
+    return Q(staff__in=role_holders(role))
 
 
 def staffed_by(*roles, activity="pk") -> Q:
@@ -133,9 +138,8 @@ def staffed_by(*roles, activity="pk") -> Q:
     """
     staff = ActivityStaff.objects.filter(activity=OuterRef(activity))
     holding = StaffRole.objects.filter(staff=OuterRef("staff"), role__in=roles)
-    holders = StaffRole.objects.filter(role__in=roles).values("staff")
     return Q(PerDatabase(Exists(staff.filter(Exists(holding))),
-                         postgresql=Exists(staff.filter(InList(F("staff"), holders)))))
+                         postgresql=Exists(staff.filter(InList(F("staff"), role_holders(*roles))))))
 
 
 AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))
@@ -367,7 +371,7 @@ def education_sessions(s: Scope) -> Tally:
 
 
 def _by_doctor_or_nurse() -> Q:
-    return Q(by__in=StaffRole.objects.filter(role__in=(Role.DOCTOR, Role.NURSE)).values("staff"))
+    return Q(by__in=role_holders(Role.DOCTOR, Role.NURSE))
 
 
 def _qualifying_assessments(unit):
