@@ -130,11 +130,8 @@ class NextActionForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.fields}
 
 
-class InvolvementForm(forms.ModelForm):
-    class Meta:
-        model = Involvement
-        fields = ["date", "party", "stakeholder", "stage", "mode"]
-        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
+class CaseRecordForm(forms.ModelForm):
+    """A dated entry on the case file (involvement, collaboration): today by default, never in the future."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +139,16 @@ class InvolvementForm(forms.ModelForm):
 
     def clean_date(self):
         return _not_future(self.cleaned_data.get("date"))
+
+    def record_data(self):
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class InvolvementForm(CaseRecordForm):
+    class Meta:
+        model = Involvement
+        fields = ["date", "party", "stakeholder", "stage", "mode"]
+        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def clean(self):
         data = super().clean()
@@ -151,25 +158,12 @@ class InvolvementForm(forms.ModelForm):
             self.add_error("stakeholder", _("家人參與不需選擇持份者 A family involvement has no stakeholder kind"))
         return data
 
-    def involvement_data(self):
-        return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
-
-class CollaborationForm(forms.ModelForm):
+class CollaborationForm(CaseRecordForm):
     class Meta:
         model = Collaboration
         fields = ["date", "kind"]
         widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
-
-    def clean_date(self):
-        return _not_future(self.cleaned_data.get("date"))
-
-    def collaboration_data(self):
-        return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
 class CaseChoice(forms.ModelChoiceField):

@@ -126,23 +126,14 @@ def remove_member(case: Case, person, *, user, request=None):
 
 
 @transaction.atomic
-def add_involvement(case: Case, *, data: dict, user, request=None) -> Involvement:
-    involvement = Involvement(unit=case.unit, case=case, external_id=new_external_id("web"), **data)
-    involvement.full_clean()
-    involvement.save()
-    record(Action.CREATE, user=user, obj=involvement, summary=f"{case} {involvement}",
+def add_case_record(case: Case, model: type[Involvement | Collaboration], *, data: dict, user, request=None):
+    """An involvement or a professional collaboration entered on the case file."""
+    entry = model(unit=case.unit, case=case, external_id=new_external_id("web"), **data)
+    entry.full_clean()
+    entry.save()
+    record(Action.CREATE, user=user, obj=entry, summary=f"{case} {entry}",
            changes={k: str(v) for k, v in data.items()}, request=request)
-    return involvement
-
-
-@transaction.atomic
-def add_collaboration(case: Case, *, data: dict, user, request=None) -> Collaboration:
-    collaboration = Collaboration(unit=case.unit, case=case, external_id=new_external_id("web"), **data)
-    collaboration.full_clean()
-    collaboration.save()
-    record(Action.CREATE, user=user, obj=collaboration, summary=f"{case} {collaboration}",
-           changes={k: str(v) for k, v in data.items()}, request=request)
-    return collaboration
+    return entry
 
 
 @transaction.atomic

@@ -218,26 +218,26 @@ def case_next_action(request, pk):
     return _done(case, "next", _("已儲存"), request)
 
 
+def _add_case_record(request, pk, form_class, prefix, form_name, message):
+    case = _writable_case(request, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _case_file(request, case, status=400, **{form_name: form})
+    services.add_case_record(case, form_class.Meta.model, data=form.record_data(), user=request.user,
+                             request=request)
+    return _done(case, "timeline", message, request)
+
+
 @require_POST
 @login_required
 def case_involvement(request, pk):
-    case = _writable_case(request, pk)
-    form = InvolvementForm(request.POST, prefix="inv")
-    if not form.is_valid():
-        return _case_file(request, case, status=400, involvement_form=form)
-    services.add_involvement(case, data=form.involvement_data(), user=request.user, request=request)
-    return _done(case, "timeline", _("已加入參與紀錄"), request)
+    return _add_case_record(request, pk, InvolvementForm, "inv", "involvement_form", _("已加入參與紀錄"))
 
 
 @require_POST
 @login_required
 def case_collaboration(request, pk):
-    case = _writable_case(request, pk)
-    form = CollaborationForm(request.POST, prefix="col")
-    if not form.is_valid():
-        return _case_file(request, case, status=400, collaboration_form=form)
-    services.add_collaboration(case, data=form.collaboration_data(), user=request.user, request=request)
-    return _done(case, "timeline", _("已加入專業協作紀錄"), request)
+    return _add_case_record(request, pk, CollaborationForm, "col", "collaboration_form", _("已加入專業協作紀錄"))
 
 
 @require_GET

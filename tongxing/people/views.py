@@ -105,30 +105,29 @@ def person_detail(request, pk):
     return _detail(request, person)
 
 
+def _add_person_record(request, pk, form_class, prefix, form_name, add, message):
+    require_write(request)
+    person = get_object_or_404(selectors.active_people(request.user), pk=pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _detail(request, person, status=400, **{form_name: form})
+    add(person, user=request.user, request=request, **form.cleaned_data)
+    messages.success(request, message)
+    return redirect("person-detail", pk=person.pk)
+
+
 @require_POST
 @login_required
 def person_drug_use(request, pk):
-    require_write(request)
-    person = get_object_or_404(selectors.active_people(request.user), pk=pk)
-    form = DrugUseForm(request.POST, prefix="drug")
-    if not form.is_valid():
-        return _detail(request, person, drug_form=form, status=400)
-    services.add_drug_use(person, user=request.user, request=request, **form.cleaned_data)
-    messages.success(request, _("已加入吸毒紀錄"))
-    return redirect("person-detail", pk=person.pk)
+    return _add_person_record(request, pk, DrugUseForm, "drug", "drug_form", services.add_drug_use,
+                              _("已加入吸毒紀錄"))
 
 
 @require_POST
 @login_required
 def person_child(request, pk):
-    require_write(request)
-    person = get_object_or_404(selectors.active_people(request.user), pk=pk)
-    form = ChildForm(request.POST, prefix="child")
-    if not form.is_valid():
-        return _detail(request, person, child_form=form, status=400)
-    services.add_child(person, user=request.user, request=request, **form.cleaned_data)
-    messages.success(request, _("已加入子女紀錄"))
-    return redirect("person-detail", pk=person.pk)
+    return _add_person_record(request, pk, ChildForm, "child", "child_form", services.add_child,
+                              _("已加入子女紀錄"))
 
 
 def _links(people_ids):
