@@ -60,13 +60,18 @@ def _outcome(numerator, denominator, agreed):
             "met": _met(achieved, agreed)}
 
 
+def counting_rules(scope: Scope, served: set) -> dict:
+    """The rule of every standard counted from records (OS11's schools and OC10's establishment apart)."""
+    rules = {code: rule(scope) for code, rule in {**OUTPUT_RULES, **OUTCOME_RULES}.items()}
+    rules["OC4"] = fsa.school_feedback(scope, served)
+    rules["OC10"] = fsa.paid_peer_trainings(scope)
+    return rules
+
+
 def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
     """All standards for the scope's period; returns (standards, extras such as served schools)."""
     schools = fsa.schools_served(scope)
-    rules = {code: rule(scope) for code, rule in {**OUTPUT_RULES, **OUTCOME_RULES}.items()}
-    rules["OC4"] = fsa.school_feedback(scope, schools.served)
-    rules["OC10"] = fsa.paid_peer_trainings(scope)
-    values = evaluate(rules)
+    values = evaluate(counting_rules(scope, schools.served))
     values["OS17"] = round_half_up(values["OS17"] / 60, 2)
     standards = {}
     for code in OUTPUT_STANDARDS:
