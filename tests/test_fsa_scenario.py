@@ -19,7 +19,13 @@ from tongxing.exchange.generate import generate
 from tongxing.standards import fsa
 from tongxing.standards.engine import Period, Proportion, evaluate
 from tongxing.standards.fsa import Scope
-from tongxing.standards.report import counting_rules, fsa_report
+from tongxing.standards.report import (
+    agreed_levels,
+    compute_standards,
+    counting_rules,
+    fsa_report,
+    quarterly_progress,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +268,30 @@ def test_batched_evaluation_equals_each_rule_alone(no_school_served, django_asse
     assert batched == {code: _alone(rule) for code, rule in rules.items()}
     assert batched["OS1"] > 0 and batched["OS17"] > 0 and batched["OC6"][1] > 0
     assert (batched["OC4"][1] > 0) is not no_school_served
+
+
+def test_quarters_counted_together_equal_each_quarter_counted_alone(django_assert_max_num_queries):
+    unit = import_doc(generate(unit_code=next(_codes), people=150, activities_per_year=600, years=(2024,), seed=6))
+    quarters = Period.financial_year(2024).quarters()
+    agreed = agreed_levels(unit, 2024)
+    alone = [compute_standards(Scope(unit, quarter), agreed)[0] for quarter in quarters]
+    # Nine shared bases for all four quarters, plus each quarter's school and establishment figures.
+    with django_assert_max_num_queries(9 + 4 * 6 + 1):
+        together = quarterly_progress(unit, 2024)
+    assert [row["standards"] for row in together] == alone
+    assert [row["end"] for row in together] == ["2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31"]
+    assert 0 < alone[0]["OS1"]["achieved"] < alone[1]["OS1"]["achieved"] < alone[3]["OS1"]["achieved"]
+    assert 0 < alone[0]["OC6"]["denominator"] < alone[3]["OC6"]["denominator"]
+    # Given the year's standards, the fourth quarter is not counted again.
+    assert quarterly_progress(unit, 2024, alone[3])[3]["standards"] is alone[3]
+
+
+def test_a_period_is_counted_on_the_bases_of_a_later_one_only_from_the_same_start():
+    unit = import_doc(generate(unit_code=next(_codes), people=20, activities_per_year=40, years=(2024,), seed=1))
+    q1, q2 = (Scope(unit, quarter) for quarter in Period.financial_year(2024).quarters()[:2])
+    with pytest.raises(ValueError):
+        q2.on_bases_of(q1, fsa.outreach_sessions(q2))
+    with pytest.raises(ValueError):
+        Scope(unit, Period(2023, dt.date(2024, 6, 30))).on_bases_of(q2, fsa.outreach_sessions(q2))
+    with pytest.raises(ValueError):
+        q1.on_bases_of(q2, fsa.outreach_sessions(q2))  # a rule of another scope's bases

@@ -190,7 +190,7 @@ def evaluate(rules: dict) -> dict:
     for candidates, names in bases.values():
         # Cast: a rule whose condition can match nothing compiles to a bare NULL, which PostgreSQL types as text.
         columns = {f"_f{i}": Cast(rules[name].per_record(), IntegerField()) for i, name in enumerate(names)}
-        sql, params = candidates.annotate(**columns).values(*columns).query.sql_with_params()
+        sql, params = candidates.order_by().annotate(**columns).values(*columns).query.sql_with_params()
         summaries = [rules[name].summary(f"_f{i}") for i, name in enumerate(names)]
         connection = connections[candidates.db]
         fence = ""

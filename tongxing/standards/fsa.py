@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.db.models import (
@@ -116,6 +116,51 @@ class Scope:
     def feedback(self) -> QuerySet:
         """Forms collected at the unit's activities in the period."""
         return Feedback.objects.filter(unit=self.unit).filter(self.period.dates("activity__date"))
+
+    @cached_property
+    def collaborations(self) -> QuerySet:
+        return Collaboration.objects.filter(self.period.dates("date"), unit=self.unit)
+
+    @cached_property
+    def assessments(self) -> QuerySet:
+        """Health and drug-related needs assessments in the period."""
+        return MedicalAssessment.objects.filter(self.period.dates("date"), unit=self.unit)
+
+    @cached_property
+    def trainings(self) -> QuerySet:
+        return Training.objects.filter(self.period.dates("date"), unit=self.unit)
+
+    @cached_property
+    def brief_counselling(self) -> QuerySet:
+        """The person each brief-counselling session in the period served (see `brief_counselling_sessions`)."""
+        return _brief_counselling_served(self.unit).filter(self.period.dates("activity__date"))
+
+    def on_bases_of(self, latest: Scope, rule: Tally | Proportion) -> Tally | Proportion:
+        """`rule`, built for this scope, read from the bases of `latest`, a period with the same start ending no
+        earlier (the cumulative quarters of a year).
+
+        This period's end becomes a condition within `latest`'s bases, placed first so that later records skip
+        the checks; rules of several periods then share each base and are counted in one query.
+        """
+        if latest is self:
+            return rule
+        if self.period.start != latest.period.start or self.period.end > latest.period.end:
+            raise ValueError(f"{self.period} does not start with {latest.period} or ends after it")
+        tally = rule.base if isinstance(rule, Proportion) else rule
+        for name, date_field in BASE_DATES.items():
+            if self.__dict__.get(name) is tally.candidates:
+                until_end = Q(**{f"{date_field}__lte": self.period.end}) if date_field else Q()
+                moved = replace(tally, candidates=getattr(latest, name), within=until_end & tally.within)
+                return replace(rule, base=moved) if isinstance(rule, Proportion) else moved
+        raise ValueError("the rule is not counted over a base of its scope")
+
+
+# Each base of a Scope, and the date that places its records in the period (None: every period reads it all).
+BASE_DATES = {
+    "_activities": "date", "_episodes": None, "staff_present": "activity__date", "identified": "identified_on",
+    "feedback": "activity__date", "collaborations": "date", "assessments": "date", "trainings": "date",
+    "brief_counselling": "activity__date",
+}
 
 
 # --- shared conditions -----------------------------------------------------------------------
@@ -286,8 +331,7 @@ def cases_with_stakeholders(s: Scope) -> Tally:
 
 def parent_case_collaborations(s: Scope) -> Tally:
     """OS7 — professional collaboration events in the year on pregnant/parent cases (any date vs episode)."""
-    qs = Collaboration.objects.filter(s.period.dates("date"), unit=s.unit)
-    return Tally(qs, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"),
+    return Tally(s.collaborations, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"),
                             Q(case__parent_case=True) | Q(case__merged_into__parent_case=True))])
 
 
@@ -341,7 +385,7 @@ def brief_counselling_sessions(s: Scope) -> Tally:
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
     return Tally(
-        _brief_counselling_served(s.unit).filter(s.period.dates("activity__date")),
+        s.brief_counselling,
         [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
          Check(BY_SW_OR_NURSE.reason, staffed),
          Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand()),
@@ -383,8 +427,7 @@ def medical_support_psa(s: Scope) -> Tally:
     is in the year (an earlier assessment without a plan does not count as the first)."""
     earlier = _qualifying_assessments(s.unit).filter(person=OuterRef("person")).filter(
         Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk")))
-    qs = MedicalAssessment.objects.filter(s.period.dates("date"), unit=s.unit)
-    return Tally(qs, [
+    return Tally(s.assessments, [
         Check(_("沒有介入／治療計劃 no intervention/treatment plan"), Q(plan=True)),
         Check(_("非由醫生或護士評估 not by a doctor or nurse"), _by_doctor_or_nurse()),
         Check(_("此人之前已接受評估 person was assessed before"), ~Q(Exists(earlier))),
@@ -642,5 +685,5 @@ def peer_establishment(s: Scope) -> int:
 
 def paid_peer_trainings(s: Scope) -> Tally:
     """OC10 numerator — paid work-related training sessions attended by peer workers in the year."""
-    qs = Training.objects.filter(s.period.dates("date"), unit=s.unit, staff__roles__role=Role.PEER_SUPPORT_WORKER)
-    return Tally(qs, [Check(_("非受薪培訓 unpaid training"), Q(paid=True))])
+    return Tally(s.trainings, [Check(_("非受薪培訓 unpaid training"), Q(paid=True))],
+                 within=holds(Role.PEER_SUPPORT_WORKER))

@@ -70,8 +70,26 @@ def counting_rules(scope: Scope, served: set) -> dict:
 
 def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
     """All standards for the scope's period; returns (standards, extras such as served schools)."""
-    schools = fsa.schools_served(scope)
-    values = evaluate(counting_rules(scope, schools.served))
+    return cumulative_standards(scope, [scope], agreed)[0]
+
+
+def cumulative_standards(latest: Scope, scopes: list[Scope], agreed: dict) -> list[tuple[dict, dict]]:
+    """`compute_standards` for each of `scopes`, periods starting with `latest`'s and ending no later, counted
+    together: every period's rules read `latest`'s bases, so each base is scanned once for all the periods.
+    """
+    schools = [fsa.schools_served(scope) for scope in scopes]
+    rules = {}
+    for i, (scope, served) in enumerate(zip(scopes, schools, strict=True)):
+        for code, rule in counting_rules(scope, served.served).items():
+            rules[i, code] = scope.on_bases_of(latest, rule)
+    values = evaluate(rules)
+    return [(_standards(scope, agreed, {code: v for (j, code), v in values.items() if j == i}, served),
+             {"schools": served})
+            for i, (scope, served) in enumerate(zip(scopes, schools, strict=True))]
+
+
+def _standards(scope: Scope, agreed: dict, values: dict, schools: fsa.SchoolFigures) -> dict:
+    """The standards of EXCHANGE.md from the counted `values` and the OS11 school figures."""
     values["OS17"] = round_half_up(values["OS17"] / 60, 2)
     standards = {}
     for code in OUTPUT_STANDARDS:
@@ -91,7 +109,7 @@ def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
     values["OC10"] = (values["OC10"], fsa.peer_establishment(scope))
     for code in OUTCOME_STANDARDS:
         standards[code] = _outcome(*values[code], agreed.get(code))
-    return standards, {"schools": schools}
+    return standards
 
 
 def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[str]:
@@ -162,15 +180,14 @@ def fsa_report(unit, fy: int, end=None) -> dict:
 def quarterly_progress(unit, fy: int, year_standards: dict | None = None) -> list[dict]:
     """Cumulative figures at the end of each quarter with the pro-rata expectation.
 
-    The fourth quarter is the whole year: pass the year's standards when they are already computed.
+    The quarters are counted together over the year's records. The fourth quarter is the whole year: pass the
+    year's standards when they are already computed.
     """
     agreed = agreed_levels(unit, fy)
-    rows = []
-    for quarter in Period.financial_year(fy).quarters():
-        if year_standards is not None and quarter.end == quarter.last_day:
-            standards = year_standards
-        else:
-            standards, _extras = compute_standards(Scope(unit, quarter), agreed)
-        rows.append({"end": quarter.end.isoformat(), "share": float(quarter.share_of_year()),
-                     "standards": standards})
-    return rows
+    quarters = Period.financial_year(fy).quarters()
+    scopes = [Scope(unit, q) for q in quarters if year_standards is None or q.end < q.last_day]
+    # The latest quarter counted holds the records of all the others.
+    counted = cumulative_standards(scopes[-1], scopes, agreed)
+    figures = {scope.period: standards for scope, (standards, _extras) in zip(scopes, counted, strict=True)}
+    return [{"end": q.end.isoformat(), "share": float(q.share_of_year()),
+             "standards": figures.get(q, year_standards)} for q in quarters]
