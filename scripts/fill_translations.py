@@ -37,6 +37,7 @@ EN = {
     "上限 15%%": "limit 15%%",
     "點選數字以查看計算在內及未計算的紀錄。": "Click a figure to see the records counted and those left out.",
     "季度累積進度": "Quarterly cumulative progress",
+    "截至 %(end)s 落後於按比例預期": "Behind the pro-rata expectation at %(end)s",
     "季度累積進度圖": "Quarterly cumulative progress chart",
     "預期": "expected",
     "跳到內容": "Skip to content",

@@ -20,7 +20,7 @@ from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from tongxing.standards.drilldown import drilldown
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
-from tongxing.standards.report import fsa_report, quarterly_progress
+from tongxing.standards.report import behind_at_latest_quarter, fsa_report, quarterly_progress
 
 # The standards whose quarterly progress is charted: the ones a supervisor watches month by month.
 QUARTER_CODES = ("OS1", "OS4", "OS5", "OS8", "OS9", "OS10", "OS13", "OS14", "OS15", "OS17")
@@ -75,6 +75,7 @@ def fsa_page(request, unit, fy):
     }
     return render(request, "reports/fsa.html", {
         "unit": unit, "fy": fy, "report": report, "rows": list(_rows(report)), "quarters": quarters,
+        "behind": behind_at_latest_quarter(fy, quarters, timezone.localdate()),
         "units": units_for(request.user).order_by("code"), "years": range(fy - 3, fy + 2),
         "chart_json": chart, "progress": progress,
     })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef
@@ -152,6 +153,19 @@ def pro_rata_warnings(period: Period, standards: dict) -> list[str]:
                 out.append(_("%(code)s：%(achieved)s 落後於按比例預期的 %(expected).1f %(code)s: %(achieved)s is behind the pro-rata expectation %(expected).1f")
                            % {"code": code, "achieved": achieved, "expected": expected})
     return out
+
+
+def behind_at_latest_quarter(fy: int, quarters: list[dict], today: dt.date) -> tuple[str, list[str]] | None:
+    """While the year runs: the latest quarter ended by `today` and the standards behind its pro-rata expectation.
+
+    `quarters` is `quarterly_progress`. Before the first quarter ends there is nothing to compare yet; once the
+    year has ended, met or not met against the agreed level says it.
+    """
+    ended = [q for q in quarters if dt.date.fromisoformat(q["end"]) <= today]
+    if not ended or ended[-1] is quarters[-1]:
+        return None
+    latest = ended[-1]
+    return latest["end"], pro_rata_warnings(Period(fy, dt.date.fromisoformat(latest["end"])), latest["standards"])
 
 
 def family_case_share(standards: dict, agreed: dict):
