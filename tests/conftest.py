@@ -24,6 +24,19 @@ def scenario_unit(db, scenario_doc):
     return Unit.objects.get(code="U1")
 
 
+@pytest.fixture
+def scenario_bob(scenario_unit):
+    """bob, supervisor of the scenario's unit."""
+    from django.contrib.auth import get_user_model
+
+    from tongxing.accounts.models import Access, Level
+
+    user = get_user_model().objects.create_user("bob")
+    Access.objects.create(user=user, level=Level.SUPERVISOR, unit=scenario_unit,
+                          organisation=scenario_unit.organisation)
+    return user
+
+
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

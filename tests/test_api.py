@@ -15,14 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bob(scenario_unit):
-    user = get_user_model().objects.create_user("bob")
-    Access.objects.create(user=user, level=Level.SUPERVISOR, unit=scenario_unit,
-                          organisation=scenario_unit.organisation)
-    return user
-
-
-@pytest.fixture
 def charlie(scenario_unit):
     from tongxing.organisations.models import Organisation
 
@@ -32,23 +24,23 @@ def charlie(scenario_unit):
     return user
 
 
-def test_annual_return_matches_the_report(client, bob, scenario_unit):
-    verified_login(client, bob)
+def test_annual_return_matches_the_report(client, scenario_bob, scenario_unit):
+    verified_login(client, scenario_bob)
     response = client.get("/api/units/U1/fsa/2024")
     assert response.status_code == 200
     assert response.json() == json.loads(json.dumps(fsa_report(scenario_unit, 2024)))
     assert Event.objects.filter(action=Action.EXPORT, unit_code="U1").exists()
 
 
-def test_drilldown_names_the_excluded_records_and_why(client, bob):
-    verified_login(client, bob)
+def test_drilldown_names_the_excluded_records_and_why(client, scenario_bob):
+    verified_login(client, scenario_bob)
     rows = client.get("/api/units/U1/fsa/2024/OS1").json()
     assert sum(r["counted"] for r in rows) == 11
     assert any("少於1小時" in reason for r in rows for reason in r["reasons"])
 
 
-def test_people_search_is_scoped_and_audited(client, bob, charlie):
-    verified_login(client, bob)
+def test_people_search_is_scoped_and_audited(client, scenario_bob, charlie):
+    verified_login(client, scenario_bob)
     found = client.get("/api/people", {"q": "p1"}).json()
     assert [p["external_id"] for p in found] == ["p1"]
     assert Event.objects.filter(action=Action.VIEW, object_type="people.person").count() == 1
@@ -63,8 +55,8 @@ def test_anonymous_callers_are_refused(client):
     assert client.get("/api/units").status_code == 401
 
 
-def test_openapi_schema_lists_every_operation(client, bob):
-    verified_login(client, bob)
+def test_openapi_schema_lists_every_operation(client, scenario_bob):
+    verified_login(client, scenario_bob)
     schema = client.get("/api/openapi.json").json()
     assert {"/api/units", "/api/units/{code}/fsa/{fy}", "/api/units/{code}/fsa/{fy}/{standard}",
             "/api/people"} <= set(schema["paths"])
