@@ -76,64 +76,75 @@ SW_OR_NURSE = (Role.SOCIAL_WORKER, Role.NURSE)
 FAR_FUTURE = dt.date(9999, 12, 31)  # the end of an episode that is still open
 
 
+class base(cached_property):  # lower case: a decorator, like cached_property
+    """A Scope's base of records: the unit's records the method returns, placed in the scope's period by
+    `date_field` (None: every period reads them all). One object per scope, so the rules built on it are
+    recognised as sharing it and `evaluate` reads it in one query."""
+
+    def __init__(self, date_field: str | None):
+        self.date_field = date_field
+
+    def __call__(self, records):
+        def in_period(scope: Scope) -> QuerySet:
+            qs = records(scope)
+            return qs.filter(scope.period.dates(self.date_field)) if self.date_field else qs
+
+        super().__init__(in_period)
+        self.__doc__ = records.__doc__
+        return self
+
+
 @dataclass
 class Scope:
-    """One unit's records for one period.
-
-    Each base below is one object per scope, so the rules built on it are recognised as sharing it and
-    `evaluate` reads it in one query.
-    """
+    """One unit's records for one period, read through its bases."""
 
     unit: object
     period: Period
     warnings: list[str] = field(default_factory=list)
 
-    @cached_property
+    @base("date")
     def _activities(self) -> QuerySet:
-        return Activity.objects.filter(self.period.dates("date"), unit=self.unit)
+        return Activity.objects.filter(unit=self.unit)
 
     def activities(self, *kinds) -> QuerySet:
         return self._activities.filter(kind__in=kinds) if kinds else self._activities
 
-    @cached_property
-    def _episodes(self) -> QuerySet:
+    @base(None)
+    def episodes(self) -> QuerySet:
         return Episode.objects.filter(case__unit=self.unit)
 
-    def episodes(self) -> QuerySet:
-        return self._episodes
-
-    @cached_property
+    @base("activity__date")
     def staff_present(self) -> QuerySet:
         """Staff attendance at the unit's activities in the period."""
-        return ActivityStaff.objects.filter(activity__unit=self.unit).filter(self.period.dates("activity__date"))
+        return ActivityStaff.objects.filter(activity__unit=self.unit)
 
-    @cached_property
+    @base("identified_on")
     def identified(self) -> QuerySet:
         """People first identified in the period."""
-        return Person.objects.filter(self.period.dates("identified_on"), unit=self.unit)
+        return Person.objects.filter(unit=self.unit)
 
-    @cached_property
+    @base("activity__date")
     def feedback(self) -> QuerySet:
         """Forms collected at the unit's activities in the period."""
-        return Feedback.objects.filter(unit=self.unit).filter(self.period.dates("activity__date"))
+        return Feedback.objects.filter(unit=self.unit)
 
-    @cached_property
+    @base("date")
     def collaborations(self) -> QuerySet:
-        return Collaboration.objects.filter(self.period.dates("date"), unit=self.unit)
+        return Collaboration.objects.filter(unit=self.unit)
 
-    @cached_property
+    @base("date")
     def assessments(self) -> QuerySet:
         """Health and drug-related needs assessments in the period."""
-        return MedicalAssessment.objects.filter(self.period.dates("date"), unit=self.unit)
+        return MedicalAssessment.objects.filter(unit=self.unit)
 
-    @cached_property
+    @base("date")
     def trainings(self) -> QuerySet:
-        return Training.objects.filter(self.period.dates("date"), unit=self.unit)
+        return Training.objects.filter(unit=self.unit)
 
-    @cached_property
+    @base("activity__date")
     def brief_counselling(self) -> QuerySet:
         """The person each brief-counselling session in the period served (see `brief_counselling_sessions`)."""
-        return _brief_counselling_served(self.unit).filter(self.period.dates("activity__date"))
+        return _brief_counselling_served(self.unit)
 
     def on_bases_of(self, latest: Scope, rule: Tally | Proportion) -> Tally | Proportion:
         """`rule`, built for this scope, read from the bases of `latest`, a period with the same start ending no
@@ -147,20 +158,12 @@ class Scope:
         if self.period.start != latest.period.start or self.period.end > latest.period.end:
             raise ValueError(f"{self.period} does not start with {latest.period} or ends after it")
         tally = rule.base if isinstance(rule, Proportion) else rule
-        for name, date_field in BASE_DATES.items():
-            if self.__dict__.get(name) is tally.candidates:
-                until_end = Q(**{f"{date_field}__lte": self.period.end}) if date_field else Q()
+        for name, records in vars(Scope).items():
+            if isinstance(records, base) and self.__dict__.get(name) is tally.candidates:
+                until_end = Q(**{f"{records.date_field}__lte": self.period.end}) if records.date_field else Q()
                 moved = replace(tally, candidates=getattr(latest, name), within=until_end & tally.within)
                 return replace(rule, base=moved) if isinstance(rule, Proportion) else moved
         raise ValueError("the rule is not counted over a base of its scope")
-
-
-# Each base of a Scope, and the date that places its records in the period (None: every period reads it all).
-BASE_DATES = {
-    "_activities": "date", "_episodes": None, "staff_present": "activity__date", "identified": "identified_on",
-    "feedback": "activity__date", "collaborations": "date", "assessments": "date", "trainings": "date",
-    "brief_counselling": "activity__date",
-}
 
 
 # --- shared conditions -----------------------------------------------------------------------
@@ -279,7 +282,7 @@ def cases_with_plan(s: Scope) -> Tally:
 
     A family case merged into a PSA case is counted through that case, not again on its own.
     """
-    return Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=_in_hand_or_opened(s))
+    return Tally(s.episodes, [NOT_MERGED, PLAN_COMPLETE], within=_in_hand_or_opened(s))
 
 
 def psa_cases_with_plan(s: Scope) -> Tally:
@@ -301,7 +304,7 @@ def new_cases(s: Scope) -> Tally:
 
     Reading (seed 002: "計入服務量標準第4項的個案數目"): only cases counted in OS4, so with a complete plan.
     """
-    return Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("opened"))
+    return Tally(s.episodes, [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("opened"))
 
 
 def _involvements(party, period=None, **extra):
@@ -598,13 +601,13 @@ def schools_served(s: Scope) -> SchoolFigures:
 
 def closed_cases_plan_achieved(s: Scope) -> Proportion:
     """OC1 — episodes closed in the year with a (complete) case plan → plan achieved."""
-    base = Tally(s.episodes(), [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("closed"))
+    base = Tally(s.episodes, [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("closed"))
     return Proportion(base, Check(_("未達成個案計劃 plan not achieved"), Q(plan_achieved=True)))
 
 
 def abstinent_at_closure(s: Scope) -> Proportion:
     """OC2 — PSA episodes closed in the year → last drug use ≥90 days before closure (89 is not)."""
-    base = Tally(s.episodes(), [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
+    base = Tally(s.episodes, [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
                  within=s.period.dates("closed"))
     abstinent = ExpressionWrapper(F("closed") - F("last_drug_use"), output_field=DurationField())
     return Proportion(base, Check(_("結案前90日內仍有吸毒 used within 90 days of closure"),

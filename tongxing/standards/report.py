@@ -131,7 +131,7 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     if share is not None and share > fsa.FAMILY_CASE_SHARE_LIMIT:
         warnings.append(_("OS4：家人個案佔協定水平 %(share).1f%%（超過15%%） OS4: family cases are %(share).1f%% of the agreed level (more than 15%%)")
                         % {"share": share * 100})
-    closed_without_outcome = scope.episodes().filter(scope.period.dates("closed")).filter(
+    closed_without_outcome = scope.episodes.filter(scope.period.dates("closed")).filter(
         plan_achieved__isnull=True).values_list("case__external_id", flat=True)
     for case_id in closed_without_outcome:
         warnings.append(_("個案 %(case)s：結案時未有記錄結案結果 Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
