@@ -23,7 +23,7 @@ def page_on(client, monkeypatch, user, today):
 
 def test_running_year_names_the_standards_behind_at_the_latest_quarter_end(client, monkeypatch, scenario_bob, scenario_unit):
     period = Period(2024, END_OF_Q2)
-    standards, _extras = compute_standards(Scope(scenario_unit, period), agreed_levels(scenario_unit, 2024))
+    standards = compute_standards(Scope(scenario_unit, period), agreed_levels(scenario_unit, 2024))
     with translation.override("zh-hant"):
         behind = pro_rata_warnings(period, standards)
     assert behind  # the scenario is behind in some standards at the end of September

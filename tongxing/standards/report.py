@@ -69,12 +69,12 @@ def counting_rules(scope: Scope, served: set) -> dict:
     return rules
 
 
-def compute_standards(scope: Scope, agreed: dict) -> tuple[dict, dict]:
-    """All standards for the scope's period; returns (standards, extras such as served schools)."""
+def compute_standards(scope: Scope, agreed: dict) -> dict:
+    """All standards for the scope's period."""
     return cumulative_standards(scope, [scope], agreed)[0]
 
 
-def cumulative_standards(latest: Scope, scopes: list[Scope], agreed: dict) -> list[tuple[dict, dict]]:
+def cumulative_standards(latest: Scope, scopes: list[Scope], agreed: dict) -> list[dict]:
     """`compute_standards` for each of `scopes`, periods starting with `latest`'s and ending no later, counted
     together: every period's rules read `latest`'s bases, so each base is scanned once for all the periods.
     """
@@ -84,8 +84,7 @@ def cumulative_standards(latest: Scope, scopes: list[Scope], agreed: dict) -> li
         for code, rule in counting_rules(scope, served.served).items():
             rules[i, code] = scope.on_bases_of(latest, rule)
     values = evaluate(rules)
-    return [(_standards(scope, agreed, {code: v for (j, code), v in values.items() if j == i}, served),
-             {"schools": served})
+    return [_standards(scope, agreed, {code: v for (j, code), v in values.items() if j == i}, served)
             for i, (scope, served) in enumerate(zip(scopes, schools, strict=True))]
 
 
@@ -181,7 +180,7 @@ def fsa_report(unit, fy: int, end=None) -> dict:
     period = Period(fy, end) if end else Period.financial_year(fy)
     scope = Scope(unit, period)
     agreed = agreed_levels(unit, fy)
-    standards, _extras = compute_standards(scope, agreed)
+    standards = compute_standards(scope, agreed)
     warnings = data_quality_warnings(scope, standards, agreed) + scope.warnings
     if period.end < period.last_day:
         warnings += pro_rata_warnings(period, standards)
@@ -202,6 +201,6 @@ def quarterly_progress(unit, fy: int, year_standards: dict | None = None) -> lis
     scopes = [Scope(unit, q) for q in quarters if year_standards is None or q.end < q.last_day]
     # The latest quarter counted holds the records of all the others.
     counted = cumulative_standards(scopes[-1], scopes, agreed)
-    figures = {scope.period: standards for scope, (standards, _extras) in zip(scopes, counted, strict=True)}
+    figures = {scope.period: standards for scope, standards in zip(scopes, counted, strict=True)}
     return [{"end": q.end.isoformat(), "share": float(q.share_of_year()),
              "standards": figures.get(q, year_standards)} for q in quarters]
