@@ -380,21 +380,20 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     Only a person's first 4 such sessions ever count. Nursing and consultation sessions are never counted here.
     Counted over attendance rows (one per session: its first person) so the person is a plain column.
     """
-    staffed = staffed_by(*SW_OR_NURSE, activity="activity")
-    qualifying = _brief_counselling_served(s.unit).filter(
-        activity__date__lte=s.period.end, activity__minutes__gte=ONE_HOUR).filter(staffed).exclude(_case_in_hand())
-    # Numbered once per person over their whole history, rather than recounting each session's earlier ones.
-    first_four = qualifying.annotate(_nth=Window(
+    session = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
+               Check(BY_SW_OR_NURSE.reason, staffed_by(*SW_OR_NURSE, activity="activity")),
+               Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand())]
+    # The person's sessions passing those checks, numbered once over their whole history, rather than
+    # recounting each session's earlier ones.
+    history = _brief_counselling_served(s.unit).filter(activity__date__lte=s.period.end)
+    first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
-    return Tally(
-        s.brief_counselling,
-        [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
-         Check(BY_SW_OR_NURSE.reason, staffed),
-         Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand()),
-         Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
-               Q(pk__in=first_four), after_earlier=True)],
-    )
+    return Tally(s.brief_counselling, [
+        *session,
+        Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
+              Q(pk__in=first_four), after_earlier=True),
+    ])
 
 
 SESSION_FORMATS = ("talk", "workshop", "group")
