@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from tongxing.activities.models import ActivityStaff, Group, GroupKind
+from tongxing.activities.models import ActivityKind, ActivityStaff, Group, GroupKind
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -116,7 +116,8 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     """What a supervisor must see before signing (issue: annual return, "warnings")."""
     warnings = []
     # The few small groups first, then which of them OS8 counts: checking every session would cost a second OS8.
-    in_period = scope.activities().values("group")
+    # OS8 counts group sessions only, and naming the kind lets the (unit, kind, date) index find them.
+    in_period = scope.activities(ActivityKind.GROUP_SESSION).values("group")
     small = dict(Group.objects.filter(kind=GroupKind.COUNSELLING, pk__in=in_period).annotate(
         participants=Count("sessions__attendance__person", distinct=True)).filter(
         participants__lt=fsa.GROUP_SMALL).values_list("pk", "participants"))
