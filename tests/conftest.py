@@ -37,6 +37,16 @@ def scenario_bob(scenario_unit):
     return user
 
 
+@pytest.fixture
+def unstaffed_activity(scenario_unit):
+    """One of the scenario's activities with its staff removed, so the return carries a warning; its id."""
+    from tongxing.activities.models import Activity
+
+    activity = Activity.objects.filter(unit=scenario_unit).order_by("external_id").first()
+    activity.staffing.all().delete()
+    return activity.external_id
+
+
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

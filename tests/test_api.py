@@ -1,13 +1,14 @@
 """The read API: scoped like the pages, same figures as the report command, OpenAPI schema published."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from tongxing.accounts.models import Access, Level
 from tongxing.audit.models import Action, Event
-from tongxing.standards.report import fsa_report
+from tongxing.standards.report import annual_return_document
 
 from .conftest import verified_login
 
@@ -28,8 +29,15 @@ def test_annual_return_matches_the_report(client, scenario_bob, scenario_unit):
     verified_login(client, scenario_bob)
     response = client.get("/api/units/U1/fsa/2024")
     assert response.status_code == 200
-    assert response.json() == json.loads(json.dumps(fsa_report(scenario_unit, 2024)))
+    assert response.json() == json.loads(json.dumps(annual_return_document(scenario_unit, 2024)))
     assert Event.objects.filter(action=Action.EXPORT, unit_code="U1").exists()
+
+
+def test_annual_return_warnings_are_in_english_for_a_chinese_reader(client, scenario_bob, unstaffed_activity):
+    verified_login(client, scenario_bob)
+    response = client.get("/api/units/U1/fsa/2024", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert f"Activity {unstaffed_activity} has no staff" in response.json()["warnings"]
+    assert not any(re.search("[\u4e00-\u9fff]", warning) for warning in response.json()["warnings"])
 
 
 def test_drilldown_names_the_excluded_records_and_why(client, scenario_bob):

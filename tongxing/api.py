@@ -23,7 +23,7 @@ from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from tongxing.standards.drilldown import drilldown
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
-from tongxing.standards.report import fsa_report
+from tongxing.standards.report import annual_return_document
 
 # The schema and docs are for signed-in users too: least privilege applies to what the API offers.
 api = NinjaAPI(title="Tongxing 同行", version="1", auth=django_auth, urls_namespace="api",
@@ -69,7 +69,7 @@ def annual_return(request, code: str, fy: int):
     unit = _unit(request, code)
     with transaction.atomic():
         record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary=f"API annual return {fy}")
-    return fsa_report(unit, fy)
+    return annual_return_document(unit, fy)
 
 
 @api.get("/units/{code}/fsa/{fy}/{standard}", response=list[DrilldownRow],

@@ -20,7 +20,12 @@ from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from tongxing.standards.drilldown import drilldown
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
-from tongxing.standards.report import behind_at_latest_quarter, fsa_report, quarterly_progress
+from tongxing.standards.report import (
+    annual_return_document,
+    behind_at_latest_quarter,
+    fsa_report,
+    quarterly_progress,
+)
 
 # The standards whose quarterly progress is charted: the ones a supervisor watches month by month.
 QUARTER_CODES = ("OS1", "OS4", "OS5", "OS8", "OS9", "OS10", "OS13", "OS14", "OS15", "OS17")
@@ -111,7 +116,7 @@ def fsa_export(request, unit, fy, fmt):
     from . import render as renderers  # WeasyPrint and matplotlib load slowly; only exports need them
 
     unit = _unit(request, unit)
-    report = fsa_report(unit, fy)
+    report = annual_return_document(unit, fy) if fmt == "json" else fsa_report(unit, fy)
     with transaction.atomic():
         record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary=f"annual return {fy} as {fmt}")
     if fmt == "json":

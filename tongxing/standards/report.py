@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongxing.activities.models import ActivityKind, ActivityStaff, Group, GroupKind
@@ -189,6 +190,13 @@ def fsa_report(unit, fy: int, end=None) -> dict:
         "unit": unit.code, "fy": fy, "period": [period.start.isoformat(), period.end.isoformat()],
         "standards": standards, "family_case_share": family_case_share(standards, agreed), "warnings": warnings,
     }
+
+
+def annual_return_document(unit, fy: int) -> dict:
+    """`fsa_report` as the machine contract of EXCHANGE.md: its warnings in English, whatever the reader's
+    language, so a check outside reads the same object from the command line, the web export and the API."""
+    with translation.override("en"):
+        return fsa_report(unit, fy)
 
 
 def quarterly_progress(unit, fy: int, year_standards: dict | None = None) -> list[dict]:

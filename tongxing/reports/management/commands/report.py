@@ -3,13 +3,12 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import translation
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.db import ensure_migrated
 from tongxing.organisations.models import Unit
-from tongxing.standards.report import fsa_report
+from tongxing.standards.report import annual_return_document, fsa_report
 
 
 class Command(BaseCommand):
@@ -27,10 +26,8 @@ class Command(BaseCommand):
         found = Unit.objects.filter(code=unit).first()
         if found is None:
             raise CommandError(f"no unit with code {unit!r}")
-        # The JSON is the machine contract of EXCHANGE.md, so its warnings are in English; the human reports
-        # (xlsx, pdf) follow the product's language.
-        with translation.override("en" if format == "json" else None):
-            data = fsa_report(found, fy)
+        # The human reports (xlsx, pdf) follow the product's language.
+        data = annual_return_document(found, fy) if format == "json" else fsa_report(found, fy)
         with transaction.atomic():
             record(Action.EXPORT, object_type="organisations.unit", object_id=found.pk, unit_code=found.code,
                    summary=f"annual return {fy} as {format} via command line")
