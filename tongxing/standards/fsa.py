@@ -245,6 +245,14 @@ def _is_parent_on(date_ref) -> Q:
     return Q(pregnant=True) | Q(Exists(young_child))
 
 
+def _of_a_parent_case(case="case") -> Q:
+    """The case the record names (`case`) is a pregnant/parent case, or was merged into one.
+
+    A subquery, not a join: only the records reaching this check read their case."""
+    return Q(Exists(CaseFile.objects.filter(pk=OuterRef(case)).filter(
+        Q(parent_case=True) | Q(merged_into__parent_case=True))))
+
+
 def proactively_identified_psa(s: Scope) -> Tally:
     """OS2 — PSA first identified in the year through a proactive channel.
 
@@ -334,8 +342,7 @@ def cases_with_stakeholders(s: Scope) -> Tally:
 
 def parent_case_collaborations(s: Scope) -> Tally:
     """OS7 — professional collaboration events in the year on pregnant/parent cases (any date vs episode)."""
-    return Tally(s.collaborations, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"),
-                            Q(case__parent_case=True) | Q(case__merged_into__parent_case=True))])
+    return Tally(s.collaborations, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"), _of_a_parent_case())])
 
 
 def _long_sessions_of_group():
@@ -461,7 +468,7 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
     checks = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR))]
     if ex_user_only:
         checks.append(Check(_("家人朋輩（非康復者） family peer worker, not an ex-user"),
-                            Q(staff__peer_type=PeerType.EX_USER)))
+                            Q(staff__in=Staff.objects.filter(peer_type=PeerType.EX_USER))))
     return Tally(s.staff_present, checks, within=holds(Role.PEER_SUPPORT_WORKER))
 
 
@@ -503,8 +510,7 @@ def homemaker_service_minutes(s: Scope) -> Tally:
                    .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
     return Tally(s.staff_present, [Check(
         _("非為吸毒孕婦／家長提供 not for a pregnant/parent PSA or their family"),
-        Q(activity__case__parent_case=True) | Q(activity__case__merged_into__parent_case=True)
-        | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
+        _of_a_parent_case("activity__case") | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
         weight=F("activity__minutes"), within=holds(Role.HOMEMAKER))
 
 
