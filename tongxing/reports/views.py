@@ -116,6 +116,9 @@ def fsa_export(request, unit, fy, fmt):
     from . import render as renderers  # WeasyPrint and matplotlib load slowly; only exports need them
 
     unit = _unit(request, unit)
+    # An unknown format is refused before the return is counted or an export is written to the audit trail.
+    if fmt not in ("json", "xlsx", "pdf"):
+        raise Http404(fmt)
     report = annual_return_document(unit, fy) if fmt == "json" else fsa_report(unit, fy)
     with transaction.atomic():
         record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary=f"annual return {fy} as {fmt}")
@@ -124,10 +127,8 @@ def fsa_export(request, unit, fy, fmt):
     elif fmt == "xlsx":
         body = renderers.fsa_xlsx(unit, report)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        body, ctype = renderers.fsa_pdf(unit, report), "application/pdf"
     else:
-        raise Http404(fmt)
+        body, ctype = renderers.fsa_pdf(unit, report), "application/pdf"
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="fsa-{unit.code}-{fy}.{fmt}"'
     return response
