@@ -32,7 +32,7 @@ def fresh_database(kind: str) -> str:
 
 
 def city_document(people=6000, activities_per_year=35000, years=(2023, 2024)):
-    from tongxing.exchange.generate import generate
+    from tongxing.demo.generate import generate
 
     started = time.perf_counter()
     doc = generate(unit_code="CITY", unit_name="城市中心", people=people, activities_per_year=activities_per_year,

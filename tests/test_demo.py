@@ -15,7 +15,7 @@ from tongxing.activities.models import Activity
 from tongxing.audit.models import Event
 from tongxing.cases import selectors as case_selectors
 from tongxing.cases.models import Case
-from tongxing.exchange.demo_extras import PROJECT_CODE
+from tongxing.demo.extras import PROJECT_CODE
 from tongxing.organisations.models import Unit
 from tongxing.outcomes.models import Administration
 from tongxing.people.models import Person

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.conftest import SCENARIO
 from tests.fsa_oracle import compute
 from tests.test_fsa_rules import STAFF, Doc, ep, figures
-from tongxing.exchange.generate import generate
+from tongxing.demo.generate import generate
 from tongxing.standards import fsa
 from tongxing.standards.engine import Period, Proportion, evaluate
 from tongxing.standards.fsa import Scope

@@ -1,4 +1,4 @@
-"""The synthetic exchange-document generator (tongxing/exchange/generate.py).
+"""The synthetic exchange-document generator (tongxing/demo/generate.py).
 
 Pure Python: no database. Checks determinism, referential integrity, the enums of
 shared/EXCHANGE.md, time order, the counting edges the generator promises and
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 try:
-    from tongxing.exchange.generate import generate
+    from tongxing.demo.generate import generate
 except ImportError:  # not installed: run from the checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tongxing.exchange.generate import generate
+    from tongxing.demo.generate import generate
 
 ROLES = {"social_worker", "nurse", "peer_support_worker", "homemaker", "doctor", "supervisor", "other"}
 PEER_TYPES = {"ex_user", "family"}

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tongxing.standards",
     "tongxing.reports",
     "tongxing.exchange",
+    "tongxing.demo",
     "tongxing.accounts",
     "tongxing.audit",
     "tongxing.outcomes",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from tongxing.accounts.models import Access, Level
 from tongxing.cases.models import Case
 from tongxing.cases.selectors import open_cases
-from tongxing.exchange.demo_extras import add_extras
-from tongxing.exchange.generate import generate
+from tongxing.demo.extras import add_extras
+from tongxing.demo.generate import generate
 from tongxing.exchange.schema import parse
 from tongxing.exchange.services import import_document
 from tongxing.lib.db import ensure_migrated
