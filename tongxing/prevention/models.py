@@ -14,6 +14,10 @@ from simple_history.models import HistoricalRecords
 
 from tongxing.organisations.models import Unit
 
+from .choices import CallerType, Comparison, ConsultationCategory, PreReleaseKind, ServiceItem
+from .figures import FIGURES
+from .kpi import FormulaError, parse
+
 
 class Institution(models.Model):
     """A prison, drug-treatment institution or detention centre the centre's workers visit (seed 004: 5)."""
@@ -29,12 +33,6 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class PreReleaseKind(models.TextChoices):
-    GROUP = "group", _("團體輔導 group counselling")
-    INDIVIDUAL = "individual", _("個別輔導 individual counselling")
-    FAMILY_MEETING = "family_meeting", _("懇親會 family meeting")
 
 
 class PreReleaseSession(models.Model):
@@ -83,18 +81,6 @@ class Lecture(models.Model):
         return f"{self.title or _('講習 lecture')} {self.date}"
 
 
-class ConsultationCategory(models.TextChoices):
-    """The columns of seed 004 表三, in its order (其他 last: it absorbs the rounding)."""
-
-    FAMILY = "family", _("家庭 family")
-    WORK = "work", _("工作 work")
-    SELF_EXPLORATION = "self_exploration", _("自我探索 self-exploration")
-    RELATIONSHIP = "relationship", _("感情（婚姻）relationship/marriage")
-    PHYSICAL_HEALTH = "physical_health", _("身體狀況 physical health")
-    LEGAL = "legal", _("官司 legal")
-    OTHER = "other", _("其他 other")
-
-
 class Consultation(models.Model):
     """One consultation at the counselling station (心靈諮詢站) set up at a lecture; anonymous.
     Like an attendance row it belongs to its lecture's unit."""
@@ -109,24 +95,6 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} @ {self.lecture}"
-
-
-class CallerType(models.TextChoices):
-    CLIENT = "client", _("個案 client")
-    FAMILY = "family", _("家屬 family")
-    OTHER = "other", _("其他 other")
-
-
-class ServiceItem(models.TextChoices):
-    """Items of service given on a hotline call; seed 004 names the two largest (心理支持, 講習)."""
-
-    PSYCHOLOGICAL_SUPPORT = "psychological_support", _("心理支持 psychological support")
-    LECTURE_ENQUIRY = "lecture_enquiry", _("第三、四級毒品危害講習 lecture enquiries")
-    TREATMENT = "treatment", _("醫療戒治 medical treatment")
-    LEGAL = "legal", _("法律諮詢 legal advice")
-    WELFARE = "welfare", _("社會福利 social welfare")
-    EMPLOYMENT = "employment", _("就業 employment")
-    OTHER = "other", _("其他 other")
 
 
 class HotlineCall(models.Model):
@@ -173,11 +141,6 @@ class HotlineItem(models.Model):
         return self.get_category_display()
 
 
-class Comparison(models.TextChoices):
-    AT_LEAST = "at_least", _("不低於 at least")
-    AT_MOST = "at_most", _("不高於 at most")
-
-
 class Kpi(models.Model):
     """A performance indicator as data: a formula over the named figures, a target, and the period it covers.
 
@@ -207,9 +170,6 @@ class Kpi(models.Model):
         return self.name
 
     def clean(self):
-        from .kpi import FormulaError, parse
-        from .statistics import FIGURES
-
         try:
             parse(self.formula, names=FIGURES)
         except FormulaError as error:
