@@ -16,7 +16,15 @@ from decimal import Decimal
 import pytest
 
 from tongxing.activities.models import Activity, ActivityKind, Attendance, Group, GroupKind
-from tongxing.cases.models import Case, CaseType, Episode, Referral, ReferralCategory, ReferralStatus
+from tongxing.cases.models import (
+    NOT_A_REFERRAL,
+    Case,
+    CaseType,
+    Episode,
+    Referral,
+    ReferralCategory,
+    ReferralStatus,
+)
 from tongxing.lib.percentages import PLAIN, shares
 from tongxing.organisations.models import Organisation, Unit
 from tongxing.people.models import Person, Sex
@@ -128,8 +136,9 @@ def build_seed_004(unit: Unit, rng: random.Random | None = None) -> dict:
     _activities(unit, ActivityKind.OUTREACH, [(_moment(rng), [ids[2]], 5)], rng, "outreach")
     _activities(other, ActivityKind.PHONE, [(_moment(rng), [], 3)], rng, "other-unit")
 
-    # 表二: referrals out, with closed-loop statuses; referrals in and other years are not counted.
-    statuses = list(ReferralStatus.values)
+    # 表二: referrals out, with closed-loop statuses; referrals in, other years and referrals cancelled or
+    # withdrawn before being acted on are not counted.
+    statuses = [s for s in ReferralStatus.values if s not in NOT_A_REFERRAL]
     referrals = [Referral(unit=unit, external_id=f"R{category}{i}", person_id=rng.choice(ids), direction="out",
                           category=category, date=_moment(rng).date(), status=rng.choice(statuses))
                  for category, n in REFERRALS.items() for i in range(n)]
@@ -137,6 +146,10 @@ def build_seed_004(unit: Unit, rng: random.Random | None = None) -> dict:
                            category=ReferralCategory.EMPLOYMENT, date=dt.date(2017, 5, 1)),
                   Referral(unit=unit, external_id="R2016", person_id=ids[0], direction="out",
                            category=ReferralCategory.EMPLOYMENT, date=dt.date(2016, 12, 31))]
+    referrals += [Referral(unit=unit, external_id=f"R{status}", person_id=ids[1], direction="out",
+                           category=ReferralCategory.HALFWAY_HOUSE, date=dt.date(2017, 6, 1), status=status,
+                           status_date=dt.date(2017, 6, 2), status_reason="個案已自行入住 moved in on his own")
+                  for status in NOT_A_REFERRAL]
     Referral.objects.bulk_create(referrals)
 
     # Lectures: 26 in 2017 (1,357 attended, 92%), consultations at 24 of them (表三); January 2018.
@@ -238,6 +251,7 @@ def test_seed_004_tables_from_records(kaohsiung):
         ("rehabilitation_protection", 2, "0.7%"), ("ngo", 15, "5.1%"), ("halfway_house", 11, "3.8%")]
     assert (tables["referrals"].total, tables["referrals"].total_share_text) == (294, "100.0%")
     assert tables["referral_status"].total == 294
+    assert not {row.key for row in tables["referral_status"].rows} & set(NOT_A_REFERRAL)
     assert data["figures"]["referrals_closed_loop"] == 294 - sum(
         row.count for row in tables["referral_status"].rows if row.key == ReferralStatus.SENT)
 

@@ -131,3 +131,31 @@ def test_referral_list_query_count_does_not_grow(client, world, n, django_assert
     client.force_login(world.alice)
     with django_assert_num_queries(10):
         client.get(reverse("activities:referrals"))
+
+
+def test_a_referral_cancelled_or_withdrawn_keeps_its_reason_and_leaves_the_counts(client, world):
+    from django.db import IntegrityError, transaction
+
+    from tongxing.activities.services import cancel_referral
+    from tongxing.prevention.statistics import Span, referrals_by_category_and_status
+
+    kept, cancelled, acted_on = _referral(world), _referral(world), _referral(world, status=ReferralStatus.ATTENDED)
+    on = timezone.localdate()
+    cancel_referral(user=world.alice, referral=cancelled, status=ReferralStatus.WITHDRAWN, reason="  本人撤回  ", on=on)
+    cancelled.refresh_from_db()
+    assert (cancelled.status, cancelled.status_reason, cancelled.status_date) == (ReferralStatus.WITHDRAWN, "本人撤回", on)
+    assert Event.objects.filter(summary__contains="→ withdrawn").count() == 1
+    for bad in ({"referral": acted_on, "status": ReferralStatus.CANCELLED, "reason": "x"},  # already acted on
+                {"referral": kept, "status": ReferralStatus.CANCELLED, "reason": " "},  # no reason
+                {"referral": kept, "status": ReferralStatus.DECLINED, "reason": "x"}):  # not a cancellation
+        with pytest.raises(ValueError):
+            cancel_referral(user=world.alice, on=on, **bad)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses one without a reason
+        Referral.objects.filter(pk=kept.pk).update(status=ReferralStatus.CANCELLED)
+
+    span = Span(on - dt.timedelta(days=30), on)
+    counts = referrals_by_category_and_status(world.unit, span)
+    assert sum(counts.values()) == 2 and (ReferralCategory.MEDICAL_TREATMENT, ReferralStatus.WITHDRAWN) not in counts
+    client.force_login(world.alice)
+    page = client.get(reverse("activities:referral", args=[cancelled.pk])).content.decode()
+    assert "本人撤回" in page

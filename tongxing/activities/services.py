@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
-from tongxing.cases.models import Referral, ReferralStatus
+from tongxing.cases.models import NOT_A_REFERRAL, Referral, ReferralStatus
 from tongxing.privacy.services import disclose
 
 from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment
@@ -144,4 +144,25 @@ def advance_referral(*, user, referral: Referral, status: str, on: dt.date, requ
     referral.save(update_fields=["status", "status_date"])
     record(Action.CHANGE, user=user, obj=referral, request=request, summary=f"referral {before[0]} → {status}",
            changes={"status": [before[0], status], "status_date": [before[1], str(on)]})
+    return referral
+
+
+#: A referral may be cancelled (by the centre) or withdrawn (by the person) only before it is acted on.
+CANCELLABLE = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+@transaction.atomic
+def cancel_referral(*, user, referral: Referral, status: str, reason: str, on: dt.date, request=None) -> Referral:
+    """Cancel or withdraw a referral not yet acted on: it leaves every count but stays on file with its reason
+    (DOMAIN.md "Taiwan")."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    reason = reason.strip()
+    if status not in NOT_A_REFERRAL or referral.status not in CANCELLABLE or not reason:
+        raise ValueError(f"{referral.status} → {status}")
+    before = [referral.status, str(referral.status_date)]
+    referral.status, referral.status_date, referral.status_reason = status, on, reason
+    referral.save(update_fields=["status", "status_date", "status_reason"])
+    record(Action.CHANGE, user=user, obj=referral, request=request, summary=f"referral {before[0]} → {status}",
+           changes={"status": [before[0], status], "status_date": [before[1], str(on)],
+                    "status_reason": ["", reason]})
     return referral

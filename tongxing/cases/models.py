@@ -202,6 +202,18 @@ class ReferralStatus(models.TextChoices):
     ATTENDED = "attended", _("已出席 attended")
     NOT_ATTENDED = "not_attended", _("未出席 not attended")
     DECLINED = "declined", _("拒絕 declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: DOMAIN.md "Taiwan": a referral cancelled or withdrawn before it is acted on is not a referral in any count;
+#: it stays in the record with its reason.
+NOT_A_REFERRAL = (ReferralStatus.CANCELLED, ReferralStatus.WITHDRAWN)
+
+
+def counted_referral() -> Q:
+    """The referrals every count reads: all but those cancelled or withdrawn (DOMAIN.md "Taiwan")."""
+    return ~Q(status__in=NOT_A_REFERRAL)
 
 
 class Referral(models.Model):
@@ -217,6 +229,7 @@ class Referral(models.Model):
     date = models.DateField(_("日期 date"))
     status = models.CharField(_("狀態 status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     status_date = models.DateField(_("狀態日期 status date"), null=True, blank=True)
+    status_reason = models.TextField(_("Reason for cancelling or withdrawing"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -226,6 +239,8 @@ class Referral(models.Model):
             models.UniqueConstraint(fields=["unit", "external_id"], name="referral_external_id_unique"),
             models.CheckConstraint(condition=Q(status_date__isnull=True) | Q(status_date__gte=F("date")),
                                    name="referral_status_after_sent"),
+            models.CheckConstraint(condition=~Q(status__in=NOT_A_REFERRAL) | ~Q(status_reason=""),
+                                   name="referral_cancelled_with_reason"),
         ]
 
     def __str__(self):

@@ -129,7 +129,7 @@ SHAPES: dict[str, dict[str, Field]] = {
         "category": f("enum", required=True, choices=ReferralCategory), "agency": f("str"),
         "date": f("date", required=True), "status": f("enum", choices=ReferralStatus, default="sent",
                                                       omit_default=False),
-        "status_date": f("date", nullable=True),
+        "status_date": f("date", nullable=True), "status_reason": f("str"),
     },
     "groups": {"id": ID, "kind": f("enum", required=True, choices=GroupKind), "title": f("str", default="",
                                                                                           omit_default=False)},
@@ -458,6 +458,8 @@ def _check_rules(parser: Parser, records):
     for r in records["referrals"]:
         if r.get("status_date") and r["status_date"] < r["date"]:
             add(f"{r['_path']}.status_date", "before the referral date")
+        if r.get("status") in ("cancelled", "withdrawn") and not (r.get("status_reason") or "").strip():
+            add(f"{r['_path']}.status_reason", "a cancelled or withdrawn referral needs its reason")
     seen_routes = {}
     for c in records["conversions"]:
         key = (c["fy"], c["route"])

@@ -198,7 +198,8 @@ def import_document(document: Document, progress=None) -> ImportSummary:
         ("referrals", Referral,
          lambda r: {"person_id": w.ref("people", r["person"]), "case_id": w.ref("cases", r.get("case")),
                     "direction": r["direction"], "category": r["category"], "agency": r.get("agency", ""),
-                    "date": _date(r["date"]), "status": r["status"], "status_date": _date(r.get("status_date"))}),
+                    "date": _date(r["date"]), "status": r["status"], "status_date": _date(r.get("status_date")),
+                    "status_reason": r.get("status_reason", "")}),
     ]:
         w.load_ids(name, model)
         w.write(name, model, todo[name], fields)

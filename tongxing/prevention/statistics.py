@@ -19,7 +19,15 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import Activity, ActivityKind, Attendance, GroupKind
-from tongxing.cases.models import CaseType, Episode, Referral, ReferralCategory, ReferralStatus
+from tongxing.cases.models import (
+    NOT_A_REFERRAL,
+    CaseType,
+    Episode,
+    Referral,
+    ReferralCategory,
+    ReferralStatus,
+    counted_referral,
+)
 from tongxing.lib.percentages import LAST_ABSORBS, format_share, shares
 from tongxing.people.models import Person, Sex
 from tongxing.standards.engine import age_on
@@ -127,8 +135,9 @@ def contacts_by_type(unit, span: Span) -> dict[str, int]:
 
 def referrals_by_category_and_status(unit, span: Span) -> dict[tuple[str, str], int]:
     """Referrals out made in the period, person-times by (destination category, closed-loop status)
-    (seed 004 表二: 294 人次); one query serves both the destination table and the closed loop."""
-    rows = (Referral.objects.filter(span.dates("date"), unit=unit, direction="out").order_by()
+    (seed 004 表二: 294 人次); one query serves both the destination table and the closed loop. A cancelled or
+    withdrawn referral is not a referral (DOMAIN.md "Taiwan")."""
+    rows = (Referral.objects.filter(span.dates("date"), counted_referral(), unit=unit, direction="out").order_by()
             .values("category", "status").annotate(n=Count("pk")))
     return {(row["category"], row["status"]): row["n"] for row in rows}
 
@@ -314,7 +323,8 @@ def report(unit, span: Span, *, method: str = LAST_ABSORBS) -> dict:
                            list(ReferralCategory.choices), by_category, method,
                            optional=(ReferralCategory.OTHER,)),
         "referral_status": table("referral_status", _("轉介閉環追蹤 Referral closed-loop outcomes"), PERSON_TIMES,
-                                 list(ReferralStatus.choices), by_status, method),
+                                 [c for c in ReferralStatus.choices if c[0] not in NOT_A_REFERRAL], by_status,
+                                 method),
         "consultations": table("consultations", _("表三 心靈諮詢站諮詢類型 Table 3 Counselling-station "
                                                   "consultations by category"), PERSON_TIMES,
                                list(ConsultationCategory.choices), consultations, method),
