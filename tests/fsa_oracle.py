@@ -657,7 +657,7 @@ def os16_family_groups(ctx):
             continue
         if not ctx.has_role(a, {"social_worker"}):
             continue
-        fams = {family_of(ctx, p) for p in a.get("people") or []}
+        fams = {family_of(ctx, p) for p in a.get("people") or []} - {None}
         if len(fams) < OS16_MIN_FAMILIES:
             continue
         n += ctx.session_units(a)
@@ -666,7 +666,7 @@ def os16_family_groups(ctx):
 
 def family_of(ctx, pid):
     """A participant's family: the first case they are client of, else member of (file order), a merged
-    family case standing for its PSA case; someone in no case is a family of their own."""
+    family case standing for its PSA case; someone in no case makes no family (None)."""
     order = {cid: i for i, cid in enumerate(ctx.cases)}
     for role in ("client", "member"):
         mine = [c for c in ctx.cases.values()
@@ -674,7 +674,7 @@ def family_of(ctx, pid):
         if mine:
             first = min(mine, key=lambda c: order[c["id"]])
             return ("case", ctx.target_case(first["id"]))
-    return ("person", pid)
+    return None
 
 
 def os17_homemaker_hours(ctx):

@@ -736,8 +736,17 @@ def test_os16_family_groups_with_two_families_led_by_a_social_worker():
     doc.act("group_session", "2024-05-09", 45, group=g, people=[a_client, b_client])       # under 1 h
     doc.act("group_session", "2024-05-10T09:00", 240, full_day=True, group=g,
             people=[a_member, b_client])                                                   # full day: 3
-    doc.act("group_session", "2024-05-11", 90, staff=["sup"], group=g, people=loners)      # no case: 1 each
-    doc.act("group_session", "2024-05-12", 90, group=g, people=[loners[0]])                # one person
+    doc.act("group_session", "2024-05-11", 90, staff=["sup"], group=g, people=loners)      # no case: no family
+    doc.act("group_session", "2024-05-12", 90, group=g, people=[loners[0], a_client])      # one family + no case
+    # A family case merged into the PSA case is that case: its member and the PSA client are one family.
+    c_client, c_relative = doc.person(), doc.person()
+    c_case = doc.case(ep("2024-01-01"), client=c_client)
+    doc.case(ep("2023-06-01"), type="family", client=c_relative, merged_into=c_case)
+    doc.act("group_session", "2024-05-14", 90, group=g, people=[c_client, c_relative])     # one family
+    doc.act("group_session", "2024-05-15", 90, group=g, people=[c_relative, b_member])     # 2 families: 1
+    # A client of one case who is a member of another belongs to the case of which they are client.
+    doc.case(ep("2024-01-01"), members=[a_client])
+    doc.act("group_session", "2024-05-16", 90, group=g, people=[a_client, a_member])       # still one family
     doc.act("group_session", "2024-03-12", 90, group=g, people=[a_client, b_client])       # previous year
     counselling = doc.group("counselling")
     doc.act("group_session", "2024-05-13", 90, group=counselling, people=[a_client, b_client])

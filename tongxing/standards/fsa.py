@@ -473,19 +473,19 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
 
 
 def _families_taking_part():
-    """Distinct families among the participants.
+    """Distinct families among the participants (DOMAIN.md OS16).
 
-    A participant's family is the case they belong to (as client, else as member; the first such case), a
-    family case merged into a PSA case being that PSA case; a participant in no case is a family of their own.
+    A participant's family is the case they are in (as client first, else as member; the first such case), a
+    family case merged into a PSA case being that PSA case; a participant in no case makes no family.
     """
     def first_case(**membership):
         return Subquery(CaseFile.objects.filter(**membership).order_by("pk").annotate(
             _family=Coalesce("merged_into", "pk")).values("_family")[:1])
 
     family = Coalesce(first_case(client=OuterRef("person")), first_case(members=OuterRef("person")),
-                      -F("person"), output_field=IntegerField())
+                      output_field=IntegerField())
     per_participant = Attendance.objects.filter(activity=OuterRef("pk")).annotate(_family=family)
-    return SubqueryCount(per_participant.values("_family").distinct())
+    return SubqueryCount(per_participant.filter(_family__isnull=False).values("_family").distinct())
 
 
 def family_group_sessions(s: Scope) -> Tally:
