@@ -15,7 +15,10 @@ if [ "${TONGXING_BROWSER:-1}" = "1" ]; then command -v chromium >/dev/null || ap
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installing Debian packages: ${apt_missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+    # Wait for another apt/dpkg (unattended upgrades, a second set-up) instead of failing at once.
+    apt_wait=(-o DPkg::Lock::Timeout=600)
+    apt-get "${apt_wait[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get "${apt_wait[@]}" install -y -qq "${apt_missing[@]}" >/dev/null
   else
     echo "Please install these Debian packages (as root): ${apt_missing[*]}" >&2
   fi

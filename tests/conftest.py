@@ -7,6 +7,32 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCENARIO = SHARED / "scenarios" / "centre-small-2024.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Pages name their static files through the manifest, as in production: collect them once per run."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings.STATIC_ROOT
+
+
+@pytest.fixture(scope="session")
+def live_server(request, collected_static):
+    """pytest-django's live server, its static files served by WhiteNoise from the collected, hashed
+    copies as in production (Django's test handler would look for them unhashed, by finders)."""
+    import os
+
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost", start=False)
+    server.thread.static_handler = lambda app: app
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def scenario_doc():
     return json.loads(SCENARIO.read_text(encoding="utf-8"))

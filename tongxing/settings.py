@@ -9,14 +9,25 @@ from pathlib import Path
 
 import dj_database_url
 
+from tongxing.server.guard import DEVELOPMENT_SECRET_KEY, refuse_unsafe_production
+
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("TONGXING_HOME", BASE_DIR.parent / "var"))
 
+# TONGXING_ENV=production refuses to start on development defaults (tongxing/server/guard.py).
+TONGXING_ENV = os.environ.get("TONGXING_ENV", "development")
+PRODUCTION = TONGXING_ENV == "production"
 DEBUG = os.environ.get("TONGXING_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("TONGXING_SECRET_KEY") or "dev-only-not-secret-set-TONGXING_SECRET_KEY"
+SECRET_KEY = os.environ.get("TONGXING_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 # Encrypts identity numbers and keys their look-up hash; set it (and keep it) in production.
 TONGXING_FIELD_KEY = os.environ.get("TONGXING_FIELD_KEY", "")
-ALLOWED_HOSTS = [h for h in os.environ.get("TONGXING_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("TONGXING_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+refuse_unsafe_production(TONGXING_ENV, secret_key=SECRET_KEY, field_key=TONGXING_FIELD_KEY, debug=DEBUG,
+                         allowed_hosts=ALLOWED_HOSTS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -29,6 +40,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "tongxing.organisations",
     "tongxing.people",
     "tongxing.cases",
@@ -44,6 +57,7 @@ INSTALLED_APPS = [
     "tongxing.prevention",
     "tongxing.privacy",
     "tongxing.web",
+    "tongxing.server",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +125,18 @@ def _database():
 
 
 DATABASES = {"default": _database()}
+
+# Nothing lives in one process: sessions and the cache are in the database, so any app server
+# behind a load balancer can answer any request (docs/deploy.md, "Several app servers").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tongxing_cache",  # created by `tongxing migrate` (tongxing/server/apps.py)
+    }
+}
+# Long jobs (web imports, whole-year PDFs) queue in the database; `tongxing serve` starts a worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,11 +154,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = Path(os.environ.get("TONGXING_STATIC_ROOT", HOME / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Self-hosted centres run one process; WhiteNoise serves the static files from it.
-WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(os.environ.get("TONGXING_MEDIA_ROOT", HOME / "media"))
+# WhiteNoise serves static files from the app server itself: `collectstatic` (run by `tongxing serve`,
+# up.sh and the test session) writes content-hashed, gzip- and brotli-compressed copies, which
+# WhiteNoise sends with a far-future immutable Cache-Control header.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -173,12 +206,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = os.environ.get("TONGXING_SECURE_COOKIES", "") == "1"
+# Production is served over HTTPS (a reverse proxy in front, docs/deploy.md) unless told otherwise.
+SESSION_COOKIE_SECURE = os.environ.get("TONGXING_SECURE_COOKIES", "1" if PRODUCTION else "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+# A load balancer or monitor may probe the health check over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
+SECURE_HSTS_PRELOAD = SESSION_COOKIE_SECURE and os.environ.get("TONGXING_HSTS_PRELOAD", "1") == "1"
 
 # Named readings of the ambiguous rules in DOMAIN.md ("interpretation" rows).
 TONGXING = {

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tongxing.api import api
+from tongxing.server.views import healthz
 from tongxing.web.views import set_language
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Same address and name as Django's switch, which it wraps to remember the choice per user.

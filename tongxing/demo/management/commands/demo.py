@@ -51,7 +51,7 @@ class Command(BaseCommand):
                    today=timezone.localdate(), by=User.objects.get(username="supervisor"),
                    worker=Staff.objects.filter(unit=unit, user__username="worker").first())
         self.stdout.write(self.style.SUCCESS("Demo centre ready: 同行社區戒毒輔導中心 (DEMO)"))
-        self.stdout.write("Open http://127.0.0.1:8000/ and log in as:")
+        self.stdout.write("Log in as:")
         for username, role in accounts:
             self.stdout.write(f"  {username:<18} password: {password}   ({role})")
         self.stdout.write("The supervisor account must pair an authenticator app (TOTP) on first login, as production "

@@ -1,0 +1,122 @@
+"""Going live: production refuses development keys, the health check, hashed static files, the cache."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from tongxing.server import health
+from tongxing.server.guard import DEVELOPMENT_SECRET_KEY, production_problems
+
+GOOD = {"secret_key": "s" * 50, "field_key": "f" * 50, "debug": False, "allowed_hosts": ["tongxing.example.org"]}
+
+
+def tongxing(*args, **env):
+    """Run the console script in a fresh process with only these TONGXING_ settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TONGXING_")}
+    return subprocess.run([sys.executable, "-m", "tongxing.cli", *args], env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_that_are_safe_raise_nothing():
+    assert production_problems("production", **GOOD) == []
+    # Development keeps its defaults: a laptop needs no keys.
+    assert production_problems("development", **{**GOOD, "secret_key": DEVELOPMENT_SECRET_KEY,
+                                                  "field_key": "", "debug": True, "allowed_hosts": []}) == []
+
+
+@pytest.mark.parametrize("change, named", [
+    ({"secret_key": DEVELOPMENT_SECRET_KEY}, "TONGXING_SECRET_KEY"),
+    ({"secret_key": "short"}, "TONGXING_SECRET_KEY"),
+    ({"field_key": ""}, "TONGXING_FIELD_KEY"),
+    ({"field_key": "s" * 50}, "TONGXING_FIELD_KEY"),  # the secret key again: not a key of its own
+    ({"field_key": DEVELOPMENT_SECRET_KEY}, "TONGXING_FIELD_KEY"),
+    ({"debug": True}, "TONGXING_DEBUG"),
+    ({"allowed_hosts": []}, "TONGXING_ALLOWED_HOSTS"),
+])
+def test_production_names_each_unsafe_setting(change, named):
+    problems = production_problems("production", **{**GOOD, **change})
+    assert len(problems) == 1 and named in problems[0]
+
+
+def test_an_unknown_environment_is_refused():
+    assert "TONGXING_ENV" in production_problems("prod", **GOOD)[0]
+
+
+def test_production_refuses_to_start_with_the_development_keys():
+    result = tongxing("check", TONGXING_ENV="production", TONGXING_ALLOWED_HOSTS="tongxing.example.org")
+    assert result.returncode == 2
+    assert "will not start in production mode" in result.stderr
+    assert "TONGXING_SECRET_KEY" in result.stderr and "TONGXING_FIELD_KEY" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_production_with_its_own_keys_passes_the_deploy_check():
+    result = tongxing("check", "--deploy", "--fail-level", "WARNING", TONGXING_ENV="production",
+                      TONGXING_SECRET_KEY="k" * 20 + "Zq8!x" * 8, TONGXING_FIELD_KEY="f" * 20 + "Yp7?w" * 8,
+                      TONGXING_ALLOWED_HOSTS="tongxing.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.fixture
+def fresh_health(monkeypatch):
+    monkeypatch.setattr(health, "_migrated", False)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_login_and_without_records(client, fresh_health):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_with_the_reason_when_migrations_are_pending(client, fresh_health, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("people", "9999_new")])
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "1 migration(s) not applied" in response.json()["problems"][0]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_cannot_be_reached(client, fresh_health, monkeypatch):
+    from django.db import connection
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["problems"] == ["database unreachable: OperationalError"]
+
+
+@pytest.mark.django_db
+def test_static_files_have_hashed_names_and_far_future_cache_headers():
+    page = Client().get(reverse("login")).content.decode()
+    start = page.index("/static/tongxing/site.")
+    name = page[start:page.index('"', start)]
+    assert name != "/static/tongxing/site.css"  # the content hash is in the name
+    response = Client().get(name, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
+    assert response["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.django_db
+def test_the_cache_lives_in_the_database():
+    from django.db import connection
+
+    cache.set("shared-by-every-app-server", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tongxing_cache")
+        assert cursor.fetchone()[0] == 1
