@@ -140,3 +140,14 @@ def test_privacy_records(demo):
 def test_the_annual_return_computes(demo):
     report_ = fsa_report(Unit.objects.get(code="DEMO"), current_fy())
     assert report_["standards"]["OS4"]["achieved"] is not None
+
+
+def test_no_record_of_work_lies_after_today(demo):
+    today = timezone.localdate()
+    unit = Unit.objects.get(code="DEMO")
+    done = Activity.objects.filter(unit=unit).exclude(kind="group_session", attendance__isnull=True)
+    assert done.exists() and not done.filter(date__gt=today).exists()
+    assert not Case.objects.filter(unit=unit, episodes__closed__gt=today).exists()
+    assert not Lecture.objects.filter(unit=unit, date__gt=today).exists()
+    assert not HotlineCall.objects.filter(unit=unit, date__gt=today).exists()
+    assert not PreReleaseSession.objects.filter(unit=unit, date__gt=today).exists()

@@ -284,3 +284,21 @@ def test_admin_pages_for_every_prevention_model(client, units):
         "comparison": "at_least", "starts": "2018-01-01", "ends": "2018-12-31"})
     assert response.status_code == 200 and Kpi.objects.count() == 0
     assert "公式只可使用數字" in response.content.decode()
+
+
+def test_a_hotline_call_received_in_the_future_is_refused(client, alice):
+    verified_login(client, alice)
+    later = (dt.datetime.now(zoneinfo.ZoneInfo("Asia/Taipei")) + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/prevention/A/hotline/", {"received": later, "caller": "client"})
+    assert response.status_code == 400
+    assert "來電時間不可遲於現在" in response.content.decode()
+    assert HotlineCall.objects.count() == 0
+
+
+def test_a_lecture_after_today_is_refused(client, bob):
+    verified_login(client, bob)
+    tomorrow = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Taipei")).date() + dt.timedelta(days=1)
+    response = client.post("/prevention/A/lectures/", {"date": tomorrow.isoformat(), "required": 10, "attended": 9})
+    assert response.status_code == 400
+    assert "日期不可遲於今天" in response.content.decode()
+    assert Lecture.objects.count() == 0

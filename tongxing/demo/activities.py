@@ -99,6 +99,7 @@ class ActivityRecords(GeneratorBase):
             staff = self.with_peer(staff, 0.35)
             if peers and rng.random() < 0.03:
                 staff = [rng.choice(peers)]
+            o = min(o, hi)  # a year cut short at `until` may not yet have reached that weekday
             dur = self.pick(DUR_OUTREACH)
             if start >= 1320 and rng.random() < 0.5:
                 dur = 120  # crosses midnight
@@ -360,6 +361,8 @@ class ActivityRecords(GeneratorBase):
             o = first + 7 * s
             d = dur if rng.random() > 0.04 else 45
             attend = [m for m in members if rng.random() < 0.85] or members[:1]
+            if self.until is not None and o > self.until:
+                attend = []  # a session still to come: scheduled, nobody has attended it yet
             staff = self.with_peer(list(base_staff), 0.25)
             rec = self.act("group_session", o, start, d, staff, attend, group=gid, school=school)
             if rng.random() < 0.03 or (gi == 1 and s == n_sess - 1):  # day camp (the first group ends with one)

@@ -12,7 +12,7 @@ from .vocabulary import CLOSE_MIN, FEMALE_CHARS, FEMALE_NAMES, MALE_CHARS, MALE_
 
 
 class GeneratorBase:
-    def __init__(self, unit_code, unit_name, people, activities_per_year, years, seed):
+    def __init__(self, unit_code, unit_name, people, activities_per_year, years, seed, until=None):
         self.rng = random.Random(seed)
         self.unit_code, self.unit_name = unit_code, unit_name
         self.n_people = max(int(people), 10)
@@ -20,7 +20,13 @@ class GeneratorBase:
         if isinstance(years, int):
             years = (years,)
         self.years = sorted({int(y) for y in years}) or [2024]
-        self.fy_range = {fy: (_dt.date(fy, 4, 1).toordinal(), _dt.date(fy + 1, 3, 31).toordinal())
+        # Records of work cannot lie after `until` (today, for the demo): a year still running ends there.
+        self.until = until.toordinal() if until is not None else None
+        if self.until is not None:
+            self.years = [fy for fy in self.years if _dt.date(fy, 4, 1).toordinal() <= self.until] or [
+                min(self.years)]
+        self.fy_range = {fy: (_dt.date(fy, 4, 1).toordinal(),
+                              min(_dt.date(fy + 1, 3, 31).toordinal(), self.until or _dt.date.max.toordinal()))
                          for fy in self.years}
         self.w0 = self.fy_range[self.years[0]][0]
         self.w1 = self.fy_range[self.years[-1]][1]

@@ -34,6 +34,8 @@ class CaseRecords(GeneratorBase):
         pd = opened + rng.randint(0, 21)
         if closed is not None:
             pd = min(pd, closed)
+        if self.until is not None:
+            pd = min(pd, self.until)
         if kind == "family":
             d, a, g = FAMILY_DIRECTIONS, FAMILY_ACTIONS, FAMILY_GOALS
         elif kind == "parent":

@@ -93,11 +93,12 @@ class _Centre(OrganisationRecords, PeopleRecords, CaseRecords, ActivityRecords, 
 
 
 def generate(*, unit_code="DEMO", unit_name="同行社區戒毒輔導中心", people=120, activities_per_year=600,
-             years=(2023, 2024), seed=1) -> dict:
+             years=(2023, 2024), seed=1, until=None) -> dict:
     """A valid exchange document for one unit, deterministic from the arguments.
 
     ``people`` is the number of person records (about a fifth of them family members,
     ids ``f…``; the rest service users, ids ``p…``); ``activities_per_year`` the number
-    of activities in each financial year of ``years`` (FY 2024 = 2024-04-01..2025-03-31).
+    of activities in each financial year of ``years`` (FY 2024 = 2024-04-01..2025-03-31). With ``until``
+    (a date) no record of work lies after it: a year still running is generated up to that day.
     """
-    return _Centre(unit_code, unit_name, people, activities_per_year, years, seed).run()
+    return _Centre(unit_code, unit_name, people, activities_per_year, years, seed, until).run()

@@ -416,6 +416,46 @@ def _parse_agreed_levels(parser: Parser, raw):
     return out
 
 
+def _check_not_future(parser: Parser, records, today: dt.date):
+    """Records of work done cannot be dated after today (the unit's local day): a future-dated contact or
+    closure would be counted in the current year's return. A group session planned ahead is a schedule, not
+    work done, until someone attends it."""
+    add = parser.problems.add
+    last = today.isoformat()
+
+    def check(path, value):
+        if value is not None and value[:10] > last:
+            add(path, f"after today ({last}): records of work done cannot be dated in the future")
+
+    for p in records["people"]:
+        check(f"{p['_path']}.birth_date", p.get("birth_date"))
+        check(f"{p['_path']}.identification.date", (p.get("identification") or {}).get("date"))
+        for i, d in enumerate(p.get("drug_use", [])):
+            check(f"{p['_path']}.drug_use[{i}].last_used", d.get("last_used"))
+    for c in records["cases"]:
+        for i, ep in enumerate(c.get("episodes", [])):
+            ep_path = f"{c['_path']}.episodes[{i}]"
+            check(f"{ep_path}.opened", ep.get("opened"))
+            check(f"{ep_path}.closed", ep.get("closed"))
+            check(f"{ep_path}.plan.date", (ep.get("plan") or {}).get("date"))
+            check(f"{ep_path}.closure.last_drug_use", (ep.get("closure") or {}).get("last_drug_use"))
+    for name in ("involvements", "collaborations", "medical_assessments", "trainings"):
+        for r in records[name]:
+            check(f"{r['_path']}.date", r.get("date"))
+    for r in records["referrals"]:
+        check(f"{r['_path']}.date", r.get("date"))
+        check(f"{r['_path']}.status_date", r.get("status_date"))
+    planned = set()
+    for a in records["activities"]:
+        if a.get("kind") == "group_session" and not a.get("people"):
+            planned.add(a["id"])
+            continue
+        check(f"{a['_path']}.start", a.get("start"))
+    starts = {a["id"]: a.get("start") for a in records["activities"] if a["id"] in planned}
+    for r in records["feedback"]:
+        check(f"{r['_path']}.activity", starts.get(r.get("activity")))
+
+
 def _check_rules(parser: Parser, records):
     """Cross-record rules beyond single-field types."""
     add = parser.problems.add
@@ -474,8 +514,15 @@ def _check_rules(parser: Parser, records):
         seen_est[key] = e["_path"]
 
 
-def parse(doc) -> tuple[Document | None, list[str]]:
-    """Validate a whole exchange document. Returns (document, []) or (None, problems)."""
+def unit_today(timezone_name: str) -> dt.date:
+    """Today in the unit's own time zone."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(timezone_name)).date()
+
+
+def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[str]]:
+    """Validate a whole exchange document. Returns (document, []) or (None, problems).
+
+    ``today`` is the last day records of work may carry (default: today in the unit's time zone)."""
     parser = Parser()
     if not isinstance(doc, dict):
         return None, ["(document): must be a JSON object"]
@@ -506,6 +553,7 @@ def parse(doc) -> tuple[Document | None, list[str]]:
         for rec in records[name]:
             parser.resolve_refs(name, rec)
     _check_rules(parser, records)
+    _check_not_future(parser, records, today or unit_today((unit or {}).get("timezone", "Asia/Hong_Kong")))
     if parser.problems:
         return None, list(parser.problems)
     for recs in records.values():

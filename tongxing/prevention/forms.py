@@ -30,8 +30,15 @@ class HotlineCallForm(forms.Form):
 
     def __init__(self, *args, now: dt.datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.now = now
         if now is not None:
             self.fields["received"].initial = now.replace(second=0, microsecond=0)
+
+    def clean_received(self):
+        received = self.cleaned_data["received"]
+        if self.now is not None and received > self.now:
+            raise forms.ValidationError(_("The time received cannot be in the future"))
+        return received
 
 
 def consultation_field(category) -> str:
@@ -46,11 +53,18 @@ class LectureForm(forms.Form):
     required = forms.IntegerField(label=_("應出席人數 required to attend"), min_value=0)
     attended = forms.IntegerField(label=_("實際出席人數 attended"), min_value=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         for category, label in ConsultationCategory.choices:
             self.fields[consultation_field(category)] = forms.IntegerField(
                 label=label, min_value=0, initial=0, required=False)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if self.today is not None and day > self.today:
+            raise forms.ValidationError(_("The date cannot be after today"))
+        return day
 
     def clean(self):
         data = super().clean()

@@ -140,7 +140,7 @@ def hotline(request, unit):
 def lectures(request, unit):
     unit = _unit(request, unit)
     _require_writer(request)
-    form = LectureForm(request.POST or None)
+    form = LectureForm(request.POST or None, today=timezone.localdate(timezone=zoneinfo.ZoneInfo(unit.timezone)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.record_lecture(unit=unit, user=request.user, request=request, date=data["date"],

@@ -37,8 +37,9 @@ class Command(BaseCommand):
         ensure_migrated()
         fy = current_fy()
         if not Unit.objects.filter(code=DEMO_UNIT).exists():
+            # The current year runs up to today: work not yet done is not recorded.
             doc = generate(unit_code=DEMO_UNIT, people=people, activities_per_year=activities_per_year,
-                           years=(fy - 1, fy), seed=2024)
+                           years=(fy - 1, fy), seed=2024, until=timezone.localdate())
             document, problems = parse(doc)
             if problems:
                 raise RuntimeError("demo data is not valid exchange data: " + "; ".join(problems[:5]))
