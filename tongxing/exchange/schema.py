@@ -10,28 +10,61 @@ detects "nothing changed" and why export → import → export is byte-identical
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import zoneinfo
 from dataclasses import dataclass, field
 
-from tongxing.activities.models import ActivityFormat, ActivityKind, FeedbackTopic, Funding, GroupKind
+from django.core.exceptions import FieldDoesNotExist
+
+from tongxing.activities.models import (
+    Activity,
+    ActivityFormat,
+    ActivityKind,
+    Feedback,
+    FeedbackTopic,
+    Funding,
+    Group,
+    GroupKind,
+    MedicalAssessment,
+    Training,
+)
 from tongxing.cases.models import (
+    Case,
     CaseType,
+    Collaboration,
     CollaborationKind,
+    Episode,
+    Involvement,
     Mode,
     Party,
+    Referral,
     ReferralCategory,
     ReferralStatus,
     Stage,
     Stakeholder,
 )
-from tongxing.organisations.models import PeerType, Role, SchoolKind
-from tongxing.people.models import Channel, Drug, Sex
+from tongxing.organisations.models import (
+    Organisation,
+    PeerType,
+    Role,
+    School,
+    SchoolKind,
+    Staff,
+    Unit,
+    Workplace,
+)
+from tongxing.people.models import Channel, Child, Drug, Person, Sex
 from tongxing.standards.codes import STANDARD_CODES
-from tongxing.standards.models import ConversionRoute
+from tongxing.standards.models import AgreedLevel, ConversionRoute
 
 FORMAT = "tongxing-exchange"
 VERSION = 1
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# Whole numbers are stored in 32-bit columns; dates outside these years are typing mistakes, and
+# times near year 1 or 9999 overflow when converted between time zones.
+INT_MAX = 2**31 - 1
+YEARS = (1900, 2200)
 
 
 class Problems(list):
@@ -50,12 +83,14 @@ class Field:
     nullable: bool = False
     default: object = None
     omit_default: bool = True  # leave the key out of the canonical record when it holds the default
+    maximum: int = INT_MAX
 
 
-def f(kind, *, required=False, choices=None, ref="", nullable=False, default=None, omit_default=True):
+def f(kind, *, required=False, choices=None, ref="", nullable=False, default=None, omit_default=True,
+      maximum=INT_MAX):
     values = tuple(c.value for c in choices) if choices is not None and hasattr(choices, "__members__") else (
         tuple(choices or ()))
-    return Field(kind, required, values, ref, nullable, default, omit_default)
+    return Field(kind, required, values, ref, nullable, default, omit_default, maximum)
 
 
 ID = f("str", required=True)
@@ -161,7 +196,7 @@ SHAPES: dict[str, dict[str, Field]] = {
         "paid": f("bool", default=False, omit_default=False), "title": f("str", default="", omit_default=False),
     },
     "conversions": {
-        "fy": f("int", required=True), "route": f("enum", required=True, choices=ConversionRoute),
+        "fy": f("int", required=True, maximum=YEARS[1]), "route": f("enum", required=True, choices=ConversionRoute),
         "schools": f("int", required=True),
     },
 }
@@ -177,30 +212,84 @@ GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_
                        "feedback": "fb", "trainings": "tr"}
 NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure"}
 
+# Where each shape's strings are stored (key -> model field when the names differ), so a string longer
+# than its column is refused here instead of failing (PostgreSQL) or being kept whole (SQLite) on write.
+STORED_IN = {
+    "staff": (Staff, {"id": "external_id"}), "schools": (School, {"id": "external_id"}),
+    "workplaces": (Workplace, {"id": "external_id"}), "people": (Person, {"id": "external_id"}),
+    "children": (Child, {}), "cases": (Case, {"id": "external_id"}),
+    "closure": (Episode, {"reason": "closure_reason"}),
+    "involvements": (Involvement, {"id": "external_id"}), "collaborations": (Collaboration, {"id": "external_id"}),
+    "referrals": (Referral, {"id": "external_id"}), "groups": (Group, {"id": "external_id"}),
+    "activities": (Activity, {"id": "external_id"}),
+    "medical_assessments": (MedicalAssessment, {"id": "external_id"}),
+    "feedback": (Feedback, {"id": "external_id"}), "trainings": (Training, {"id": "external_id"}),
+}
+
+
+def max_length(model, field_name):
+    try:
+        return getattr(model._meta.get_field(field_name), "max_length", None)
+    except FieldDoesNotExist:
+        return None
+
+
+def shape_max_length(shape, key):
+    model, renamed = STORED_IN.get(shape, (None, {}))
+    return max_length(model, renamed.get(key, key)) if model is not None else None
+
+
+def show(value, limit=60):
+    """A value quoted for a message, cut short so a 10,000-character mistake gives a readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def text_problem(value: str, limit: int | None = None):
+    """Why a string cannot be stored, or None: NUL characters and unpaired surrogates are refused by
+    PostgreSQL (and are never meant), and a string longer than its column would fail or be cut."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (not valid Unicode text)"
+    if limit is not None and len(value) > limit:
+        return f"too long: {len(value)} characters (at most {limit})"
+    return None
+
+
+def _in_years(value, parsed):
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise ValueError(f"year out of range ({YEARS[0]}–{YEARS[1]}): {show(value)}")
+    return parsed
+
 
 def parse_date(value):
     if not isinstance(value, str) or len(value) != 10:
-        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
+        raise ValueError(f"not a date (YYYY-MM-DD): {show(value)}")
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        raise ValueError(f"not a date (YYYY-MM-DD): {show(value)}") from None
+    return _in_years(value, parsed)
 
 
 def parse_datetime(value):
     if not isinstance(value, str) or len(value) != 16 or value[10] != "T":
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {value!r}")
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {show(value)}")
     try:
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except ValueError:
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {value!r}") from None
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {show(value)}") from None
+    return _in_years(value, parsed)
 
 
 def parse_hhmm(value):
     try:
         return dt.datetime.strptime(value, "%H:%M").time()
     except (TypeError, ValueError):
-        raise ValueError(f"not a time (HH:MM): {value!r}") from None
+        raise ValueError(f"not a time (HH:MM): {show(value)}") from None
 
 
 @dataclass
@@ -210,6 +299,8 @@ class Document:
     unit: dict
     organisation: dict
     records: dict[str, list[dict]] = field(default_factory=dict)
+    # False when the file names no organisation: an existing unit then stays in its own.
+    organisation_given: bool = True
 
     def as_json(self) -> dict:
         out = {"format": FORMAT, "version": VERSION, "organisation": self.organisation, "unit": self.unit}
@@ -223,7 +314,7 @@ class Parser:
         self.problems = Problems()
         self.ids: dict[str, set[str]] = {}
 
-    def value(self, path, spec: Field, value):
+    def value(self, path, spec: Field, value, limit=None):
         """Check one value against its spec; return the canonical value (or raise ValueError)."""
         if value is None:
             if spec.nullable or not spec.required:
@@ -233,7 +324,10 @@ class Parser:
         if k in ("str", "text"):
             if not isinstance(value, str):
                 raise ValueError(f"must be a string, not {type(value).__name__}")
-            return value.strip() if k == "str" else value
+            value = value.strip() if k == "str" else value
+            if problem := text_problem(value, limit):
+                raise ValueError(problem)
+            return value
         if k == "bool":
             if not isinstance(value, bool):
                 raise ValueError(f"must be true or false, not {value!r}")
@@ -242,32 +336,39 @@ class Parser:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"must be a whole number, not {value!r}")
             if value < 0:
-                raise ValueError(f"must not be negative: {value}")
+                raise ValueError(f"must not be negative: {show(value)}")
+            if value > spec.maximum:
+                raise ValueError(f"too large: {show(value)} (at most {spec.maximum})")
             return value
         if k == "date":
             return parse_date(value).isoformat()
         if k == "datetime":
             return parse_datetime(value).strftime("%Y-%m-%dT%H:%M")
         if k == "enum":
-            if value not in spec.choices:
-                raise ValueError(f"unknown value {value!r} (expected one of {', '.join(spec.choices)})")
+            if not isinstance(value, str) or value not in spec.choices:
+                raise ValueError(f"unknown value {show(value)} (expected one of {', '.join(spec.choices)})")
             return value
         if k == "enums":
             if not isinstance(value, list) or not value:
                 raise ValueError("must be a non-empty list")
             for i, v in enumerate(value):
-                if v not in spec.choices:
-                    raise ValueError(f"[{i}] unknown value {v!r} (expected one of {', '.join(spec.choices)})")
+                if not isinstance(v, str) or v not in spec.choices:
+                    raise ValueError(f"[{i}] unknown value {show(v)} (expected one of {', '.join(spec.choices)})")
             if len(set(value)) != len(value):
                 raise ValueError("lists a value twice")
             return list(value)
         if k == "ref":
             if not isinstance(value, str):
                 raise ValueError(f"must be an id string, not {type(value).__name__}")
+            if problem := text_problem(value):
+                raise ValueError(problem)
             return value  # resolved after every collection's ids are known
         if k == "refs":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError("must be a list of id strings")
+            for i, v in enumerate(value):
+                if problem := text_problem(v):
+                    raise ValueError(f"[{i}] {problem}")
             if len(set(value)) != len(value):
                 raise ValueError("names the same id twice")
             return list(value)
@@ -293,7 +394,7 @@ class Parser:
                 value = spec.default
             else:
                 try:
-                    value = self.value(f"{path}.{key}", spec, raw[key])
+                    value = self.value(f"{path}.{key}", spec, raw[key], shape_max_length(shape_name, key))
                 except ValueError as e:
                     self.problems.add(f"{path}.{key}", str(e))
                     continue
@@ -314,6 +415,7 @@ class Parser:
         for i, item in enumerate(raw):
             if prefix and isinstance(item, dict) and "id" not in item:
                 item = {"id": f"{prefix}{i + 1}", **item}
+            known = len(self.problems)
             rec = self.record(f"{name}[{i}]", name, item)
             if rec is None:
                 continue
@@ -321,10 +423,13 @@ class Parser:
             rid = rec.get("id")
             if rid is not None:
                 if rid in seen:
-                    self.problems.add(f"{name}[{i}].id", f"duplicate id {rid!r} (first at {name}[{seen[rid]}])")
+                    self.problems.add(f"{name}[{i}].id", f"duplicate id {show(rid)} (first at {name}[{seen[rid]}])")
                     continue
                 seen[rid] = i
-            out.append(rec)
+            # A record with a mistake of its own is known by its id (no second "unknown id" for references
+            # to it) but left out of the cross-record rules, which read its keys.
+            if len(self.problems) == known:
+                out.append(rec)
         self.ids[name] = set(seen)
         return out
 
@@ -334,11 +439,16 @@ class Parser:
                 continue
             p = f"{path or rec['_path']}.{key}"
             if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.ids.get(spec.ref, ()):
-                self.problems.add(p, f"unknown {spec.ref} id {rec[key]!r}")
+                self.problems.add(p, f"unknown {spec.ref} id {show(rec[key])}")
             elif spec.kind == "refs":
                 for i, v in enumerate(rec[key]):
                     if v not in self.ids.get(spec.ref, ()):
-                        self.problems.add(f"{p}[{i}]", f"unknown {spec.ref} id {v!r}")
+                        self.problems.add(f"{p}[{i}]", f"unknown {spec.ref} id {show(v)}")
+
+
+@functools.cache
+def _time_zones():
+    return zoneinfo.available_timezones()  # reads the whole zone database: once per process
 
 
 def _parse_unit(parser: Parser, raw):
@@ -350,14 +460,15 @@ def _parse_unit(parser: Parser, raw):
         v = raw.get(key)
         if not isinstance(v, str) or not v.strip():
             parser.problems.add(f"unit.{key}", "missing")
+        elif problem := text_problem(v.strip(), max_length(Unit, key)):
+            parser.problems.add(f"unit.{key}", problem)
         else:
             unit[key] = v.strip()
     tz = raw.get("timezone", "Asia/Hong_Kong")
-    try:
-        zoneinfo.ZoneInfo(tz)
+    if isinstance(tz, str) and tz in _time_zones():
         unit["timezone"] = tz
-    except (zoneinfo.ZoneInfoNotFoundError, TypeError, ValueError):
-        parser.problems.add("unit.timezone", f"unknown time zone {tz!r}")
+    else:
+        parser.problems.add("unit.timezone", f"unknown time zone {show(tz)}")
     hours = raw.get("opening_hours", {})
     canonical_hours = {}
     if not isinstance(hours, dict):
@@ -365,7 +476,7 @@ def _parse_unit(parser: Parser, raw):
         hours = {}
     for key in hours:
         if key not in WEEKDAYS:
-            parser.problems.add(f"unit.opening_hours.{key}", f"unknown weekday (expected {', '.join(WEEKDAYS)})")
+            parser.problems.add(f"unit.opening_hours.{str(key)[:40]}", f"unknown weekday (expected {', '.join(WEEKDAYS)})")
     for day in WEEKDAYS:
         span = hours.get(day)
         if span is None:
@@ -384,6 +495,10 @@ def _parse_unit(parser: Parser, raw):
     return unit
 
 
+_value_field = AgreedLevel._meta.get_field("value")
+AGREED_LEVEL_LIMIT = 10 ** (_value_field.max_digits - _value_field.decimal_places)
+
+
 def _parse_agreed_levels(parser: Parser, raw):
     out, seen = [], {}
     if not isinstance(raw, list):
@@ -396,7 +511,7 @@ def _parse_agreed_levels(parser: Parser, raw):
             continue
         fy = item.get("fy")
         if isinstance(fy, bool) or not isinstance(fy, int) or not 1990 <= fy <= 2200:
-            parser.problems.add(f"{path}.fy", f"must be a financial year such as 2024, not {fy!r}")
+            parser.problems.add(f"{path}.fy", f"must be a financial year such as 2024, not {show(fy)}")
             continue
         if fy in seen:
             parser.problems.add(f"{path}.fy", f"duplicate year {fy} (first at agreed_levels[{seen[fy]}])")
@@ -407,9 +522,12 @@ def _parse_agreed_levels(parser: Parser, raw):
             if key == "fy":
                 continue
             if key not in STANDARD_CODES:
-                parser.problems.add(f"{path}.{key}", "unknown standard")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                parser.problems.add(f"{path}.{key}", f"must be a non-negative number, not {value!r}")
+                parser.problems.add(f"{path}.{key[:40]}", "unknown standard")
+            elif (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                  or value < 0):
+                parser.problems.add(f"{path}.{key}", f"must be a non-negative number, not {show(value)}")
+            elif value >= AGREED_LEVEL_LIMIT:
+                parser.problems.add(f"{path}.{key}", f"too large: {show(value)} (below {AGREED_LEVEL_LIMIT})")
             else:
                 rec[key] = value
         out.append({k: rec[k] for k in ["fy", *[c for c in STANDARD_CODES if c in rec]]})
@@ -539,8 +657,11 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
             parser.problems.add("organisation", 'must be {"code": "…", "name": "…"}')
         else:
             organisation = {"code": org_raw["code"].strip(), "name": org_raw["name"].strip()}
+            for key, value in organisation.items():
+                if problem := text_problem(value, max_length(Organisation, key)):
+                    parser.problems.add(f"organisation.{key}", problem)
     if organisation is None and unit and "code" in unit and "name" in unit:
-        organisation = {"code": unit["code"], "name": unit["name"]}
+        organisation = {"code": unit["code"], "name": unit["name"][:max_length(Organisation, "name")]}
     records = {}
     for name in COLLECTIONS:
         if name == "agreed_levels":
@@ -559,7 +680,8 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
     for recs in records.values():
         for rec in recs:
             rec.pop("_path", None)
-    return Document(unit=unit, organisation=organisation, records=records), []
+    return Document(unit=unit, organisation=organisation, records=records,
+                    organisation_given=org_raw is not None), []
 
 
 def canonical(shape: str, raw: dict) -> dict:

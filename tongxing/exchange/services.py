@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+import os
+import threading
+import time
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from tongxing.activities.models import (
@@ -40,6 +47,90 @@ from .schema import COLLECTIONS, WEEKDAYS, Document
 from .selectors import export_unit
 
 BATCH = 2000
+# An import waits this long for another one to finish before giving up with a clear message.
+IMPORT_WAIT_SECONDS = int(os.environ.get("TONGXING_IMPORT_WAIT_SECONDS", "600"))
+# Key of the PostgreSQL advisory lock that lets one import run at a time.
+IMPORT_LOCK_KEY = 0x7458494D  # "tXIM"
+
+
+class ImportRefused(Exception):
+    """The file is valid on its own but conflicts with what is stored; `problems` are `PATH: message` lines."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class ImportBusy(Exception):
+    """Another import kept the lock for longer than this one would wait."""
+
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def import_lock(wait=None, on_wait=None):
+    """One import at a time per database: concurrent imports wait for each other instead of failing with
+    "database is locked" (SQLite) or interleaving (PostgreSQL). Re-entrant within a thread."""
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    wait = IMPORT_WAIT_SECONDS if wait is None else wait
+    with _acquire(wait, on_wait):
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+
+
+@contextlib.contextmanager
+def _acquire(wait, on_wait):
+    deadline = time.monotonic() + wait
+    told = False
+
+    def waiting():
+        nonlocal told
+        if time.monotonic() > deadline:
+            raise ImportBusy("another import is running; try again when it has finished")
+        if on_wait and not told:
+            on_wait()
+            told = True
+        time.sleep(0.2)
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+                if cursor.fetchone()[0]:
+                    break
+                waiting()
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+        return
+    name = str(settings.DATABASES["default"]["NAME"])
+    path = Path(name) if connection.vendor == "sqlite" and not connection.is_in_memory_db() else None
+    if path is None:
+        yield
+        return
+    with open(path.with_name(path.name + ".import-lock"), "a") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waiting()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -133,14 +224,38 @@ def _changed_records(document: Document, existing: Document | None, summary: Imp
     return out
 
 
-@transaction.atomic
+def check_against_database(document: Document) -> list[str]:
+    """What a valid file may still not do to the stored records, as `PATH: message` lines."""
+    unit = Unit.objects.filter(code=document.unit["code"]).select_related("organisation").first()
+    if unit is None or not document.organisation_given:
+        return []
+    if unit.organisation.code != document.organisation["code"]:
+        return [f"organisation.code: unit {unit.code} belongs to organisation {unit.organisation.code}; "
+                f"an import cannot move it to {document.organisation['code']}"]
+    return []
+
+
 def import_document(document: Document, progress=None) -> ImportSummary:
-    """Create or update the document's unit and records; records not in the file are left alone."""
+    """Create or update the document's unit and records; records not in the file are left alone.
+    Raises ImportRefused (nothing written) when the file conflicts with what is stored, and ImportBusy
+    when another import holds the lock for too long."""
+    with import_lock(), transaction.atomic():
+        problems = check_against_database(document)
+        if problems:
+            raise ImportRefused(problems)
+        return _import(document, progress)
+
+
+def _import(document: Document, progress) -> ImportSummary:
     u = document.unit
     summary = ImportSummary(unit=u["code"])
-    org, _ = Organisation.objects.get_or_create(code=document.organisation["code"],
-                                                defaults={"name": document.organisation["name"]})
     unit = Unit.objects.filter(code=u["code"]).select_related("organisation").first()
+    if unit is not None and not document.organisation_given:
+        org = unit.organisation
+        document.organisation = {"code": org.code, "name": org.name}
+    else:
+        org, _ = Organisation.objects.get_or_create(code=document.organisation["code"],
+                                                    defaults={"name": document.organisation["name"]})
     existing = export_unit(unit) if unit else None
     if unit is None:
         unit = Unit.objects.create(organisation=org, code=u["code"], name=u["name"], timezone=u["timezone"])

@@ -5,9 +5,21 @@ import time
 from django.core.management.base import BaseCommand
 
 from tongxing.exchange.schema import parse
-from tongxing.exchange.services import import_document
+from tongxing.exchange.services import ImportBusy, ImportRefused, import_document, import_lock
 from tongxing.lib.db import ensure_migrated
 from tongxing.lib.progress import Progress
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def load(fh):
+    """The file's JSON; ValueError with a readable reason for anything that is not plain JSON."""
+    try:
+        return json.load(fh, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 class Command(BaseCommand):
@@ -20,19 +32,29 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with (sys.stdin if file == "-" else open(file, encoding="utf-8")) as fh:
-                doc = json.load(fh)
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
-            self.stderr.write(f"{file}: {e}")
-            sys.exit(2)
+                doc = load(fh)
+        except (OSError, ValueError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            self.refuse([f"{file}: {e}"])
         document, problems = parse(doc)
         if problems:
-            for line in problems:
-                self.stderr.write(line)
-            self.stderr.write(f"{len(problems)} problem(s); nothing was imported.")
+            self.refuse(problems)
+        try:
+            with import_lock(on_wait=lambda: self.stderr.write("waiting for another import to finish…")):
+                ensure_migrated()
+                summary = import_document(document, progress=Progress(self.stderr._out))
+        except ImportRefused as e:
+            self.refuse(e.problems)
+        except ImportBusy as e:
+            self.stderr.write(f"{file}: {e}; nothing was imported.")
             sys.exit(2)
-        ensure_migrated()
-        summary = import_document(document, progress=Progress(self.stderr._out))
         for line in summary.lines():
             self.stdout.write(line)
         verdict = "imported" if summary.changed else "already up to date; nothing changed"
         self.stdout.write(f"unit {summary.unit}: {verdict} in {time.perf_counter() - started:.1f} s")
+
+    def refuse(self, problems):
+        for line in problems:
+            # A file's keys may hold unpaired surrogates, which no terminal can print.
+            self.stderr.write(line.encode("utf-8", "backslashreplace").decode("utf-8"))
+        self.stderr.write(f"{len(problems)} problem(s); nothing was imported.")
+        sys.exit(2)
