@@ -58,7 +58,7 @@ def build_world() -> dict:
     return {
         "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey},
         "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
-                    "member": w.member.pk,
+                    "member": w.member.pk, "alice_login": w.alice.pk,
                     "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
                     "referral": referral.pk, "consent": consent.pk},

@@ -40,6 +40,8 @@ MATRIX = {
     "logout": ("POST", {}, "", SIGNED_IN, None),
     "otp-verify": ("GET", {}, "", SIGNED_IN, None),
     "otp-setup": ("GET", {}, "", SIGNED_IN, None),
+    "otp-recovery-codes": ("GET", {}, "", SIGNED_IN, None),
+    "otp-reset": ("GET", {"pk": "alice_login"}, "", SUPERVISION, None),
     "set_language": ("POST", {}, "", EVERYONE, None),
     "api:openapi-json": ("GET", {}, "", SIGNED_IN, None),
     "api:openapi-view": ("GET", {}, "", SIGNED_IN, None),

@@ -20,7 +20,8 @@ PASSWORD = "a-long-enough-password"
 @pytest.fixture
 def enforced_second_factor():
     # No throttle between code attempts, so a test may follow a wrong code with the right one at once.
-    with override_settings(TONGXING_REQUIRE_2FA_LEVELS={"supervisor", "org_admin"}, OTP_TOTP_THROTTLE_FACTOR=0):
+    with override_settings(TONGXING_REQUIRE_2FA_LEVELS={"supervisor", "org_admin"}, OTP_TOTP_THROTTLE_FACTOR=0,
+                           OTP_STATIC_THROTTLE_FACTOR=0):
         yield
 
 
@@ -73,7 +74,7 @@ def test_setting_up_the_authenticator_opens_the_pages(client, people):
     device = TOTPDevice.objects.get(user=people["bob"])
     assert client.post("/account/two-factor/", {"token": "000000"}).status_code == 200
     response = client.post("/account/two-factor/", {"token": f"{totp(device.bin_key):06d}", "next": "/"})
-    assert response.status_code == 302
+    assert response.status_code == 200 and len(response.context["codes"]) == 10  # the recovery codes, once
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/reports/fsa/U1/2024/").status_code == 200
@@ -110,3 +111,106 @@ def test_pages_carry_a_content_security_policy(client, people):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert response["X-Frame-Options"] == "DENY"
     assert 'onchange="' not in response.content.decode()
+
+
+def _code(device):
+    return f"{totp(device.bin_key):06d}"
+
+
+def test_a_password_alone_cannot_pair_another_authenticator(client, people):
+    """Issue 13 finding 1: with the password only, the enrolment page must send to the code, never pair."""
+    TOTPDevice.objects.create(user=people["bob"], name="phone", confirmed=True)
+    post_login(client, "bob", PASSWORD)
+    page = client.get("/account/two-factor/")
+    assert page.status_code == 302 and page["Location"].startswith("/login/verify/")
+    assert client.post("/account/two-factor/", {"token": "123456"})["Location"].startswith("/login/verify/")
+    assert TOTPDevice.objects.filter(user=people["bob"]).count() == 1  # no secret was made for the intruder
+    assert client.get("/reports/fsa/U1/2024/")["Location"].startswith("/login/verify/")
+
+
+def test_a_worker_who_paired_an_authenticator_must_give_its_code(client, people):
+    TOTPDevice.objects.create(user=people["alice"], name="phone", confirmed=True)
+    post_login(client, "alice", PASSWORD)
+    assert client.get("/")["Location"].startswith("/login/verify/")
+    assert client.get("/account/two-factor/")["Location"].startswith("/login/verify/")
+
+
+def test_a_second_authenticator_after_the_first_is_audited_and_told_to_the_owner(client, people):
+    from tongxing.accounts.models import SecurityNotice
+    from tongxing.audit.models import Event
+
+    phone = TOTPDevice.objects.create(user=people["bob"], name="phone", confirmed=True)
+    post_login(client, "bob", PASSWORD)
+    client.post("/login/verify/", {"token": _code(phone)})
+    assert client.get("/account/two-factor/").status_code == 200  # passed the current factor: may add one
+    tablet = TOTPDevice.objects.get(user=people["bob"], confirmed=False)
+    assert client.post("/account/two-factor/", {"token": _code(tablet), "next": "/"}).status_code == 302
+    assert Event.objects.filter(user=people["bob"], summary="two-factor device added").count() == 1
+    assert SecurityNotice.objects.get(user=people["bob"]).kind == "device_added"
+    client.post("/logout/")
+    page = client.post("/login/", {"username": "bob", "password": PASSWORD}, follow=True)
+    assert "An authenticator was added to your account." in page.content.decode() or \
+        "認證程式" in page.content.decode()
+    assert SecurityNotice.objects.get(user=people["bob"]).shown
+
+
+def test_recovery_codes_are_shown_once_and_each_works_once(client, people):
+    post_login(client, "bob", PASSWORD)
+    client.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=people["bob"])
+    page = client.post("/account/two-factor/", {"token": _code(device), "next": "/"})
+    assert page.status_code == 200 and page["Cache-Control"].startswith("no-store") or "no-store" in page["Cache-Control"]
+    codes = page.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    client.post("/logout/")
+    post_login(client, "bob", PASSWORD)
+    assert client.post("/login/verify/", {"token": codes[0].upper()}).status_code == 302
+    assert client.get("/reports/fsa/U1/2024/").status_code == 200
+    client.post("/logout/")
+    post_login(client, "bob", PASSWORD)
+    again = client.post("/login/verify/", {"token": codes[0]})
+    assert again.status_code == 200 and again.context["form"].errors  # used once: refused
+    assert client.post("/login/verify/", {"token": codes[1].replace("-", "")}).status_code == 302
+    # a later page on the recovery codes makes a new set; the old ones stop working
+    new = client.post("/account/two-factor/recovery-codes/").context["codes"]
+    assert set(new).isdisjoint(codes)
+    client.post("/logout/")
+    post_login(client, "bob", PASSWORD)
+    assert client.post("/login/verify/", {"token": codes[2]}).status_code == 200
+
+
+def test_a_supervisor_resets_a_workers_lost_authenticator_and_it_is_audited(client, people, scenario_unit):
+    from tongxing.audit.models import Event
+
+    alice_phone = TOTPDevice.objects.create(user=people["alice"], name="phone", confirmed=True)
+    bob_phone = TOTPDevice.objects.create(user=people["bob"], name="phone", confirmed=True)
+    url = f"/account/users/{people['alice'].pk}/two-factor/reset/"
+    # alice may not reset her own (a stolen password would replace her phone), nor bob's
+    post_login(client, "alice", PASSWORD)
+    client.post("/login/verify/", {"token": _code(alice_phone)})
+    assert client.post(url).status_code == 403
+    assert client.post(f"/account/users/{people['bob'].pk}/two-factor/reset/").status_code == 403
+    client.post("/logout/")
+    post_login(client, "bob", PASSWORD)
+    assert client.post(url).status_code == 302 and client.post(url)["Location"].startswith("/login/verify/")
+    client.post("/login/verify/", {"token": _code(bob_phone)})
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not TOTPDevice.objects.filter(user=people["alice"]).exists()
+    event = Event.objects.get(action="delete", object_type="auth.user", object_id=str(people["alice"].pk))
+    assert event.user == people["bob"] and event.summary == "second factor reset"
+    client.post("/logout/")
+    page = client.post("/login/", {"username": "alice", "password": PASSWORD}, follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == "/"  # a worker: no longer asked for a code
+
+
+def test_no_reset_of_another_organisations_login(client, people):
+    from django.contrib.auth import get_user_model
+
+    from tongxing.organisations.models import Organisation
+
+    other = Organisation.objects.create(code="ELSE", name="另一機構")
+    admin = get_user_model().objects.create_user("olga", password=PASSWORD)
+    Access.objects.create(user=admin, level=Level.ORG_ADMIN, organisation=other)
+    client.force_login(admin)
+    assert client.post(f"/account/users/{people['alice'].pk}/two-factor/reset/").status_code == 403

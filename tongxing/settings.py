@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp.plugins.otp_static",
     "tongxing.organisations",
     "tongxing.people",
     "tongxing.cases",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .scope import level_of
+from .services import has_second_factor
 
 # Pages a signed-in user may reach before the second factor: finishing the login, leaving, switching language.
 OPEN_BEFORE_SECOND_FACTOR = ("login", "logout", "otp-verify", "otp-setup", "set_language")
@@ -38,7 +39,9 @@ class IdleTimeoutMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Supervisors and administrators reach nothing but the two-factor pages until verified (django-otp)."""
+    """Until the second step of the login is passed (django-otp), a signed-in user reaches nothing but the
+    two-factor pages: supervisors and administrators always; anyone else once they have paired an
+    authenticator (having one means a password alone no longer signs in)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,7 +49,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and not user.is_verified() and second_factor_required(user)
+        if (user.is_authenticated and not user.is_verified()
                 and not request.path.startswith(self.exempt_prefixes)):
             match = getattr(request, "resolver_match", None)
             from django.urls import Resolver404, resolve
@@ -56,10 +59,10 @@ class SecondFactorMiddleware:
             except Resolver404:
                 name = None
             if name not in OPEN_BEFORE_SECOND_FACTOR:
-                from django_otp import devices_for_user
-
-                target = "otp-verify" if any(devices_for_user(user, confirmed=True)) else "otp-setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                if has_second_factor(user):
+                    return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
+                if second_factor_required(user):
+                    return redirect(f"{reverse('otp-setup')}?next={request.get_full_path()}")
         return self.get_response(request)
 
 

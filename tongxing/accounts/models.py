@@ -39,3 +39,30 @@ class Access(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_level_display()}"
+
+
+class NoticeKind(models.TextChoices):
+    DEVICE_ADDED = "device_added", _("An authenticator was added to your account.")
+    RECOVERY_CODES = "recovery_codes", _("New recovery codes were made for your account; the old ones no longer work.")
+    RECOVERY_CODE_USED = "recovery_code_used", _("A recovery code was used to sign in to your account.")
+    SECOND_FACTOR_RESET = "second_factor_reset", _(
+        "Your two-factor authentication was reset; set up your authenticator again.")
+
+
+class SecurityNotice(models.Model):
+    """A change to a login's second factor, told to its owner at their next sign-in (they may not have made it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_notices")
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    shown = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("Security notice")
+        verbose_name_plural = _("Security notices")
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.at:%Y-%m-%d %H:%M}"

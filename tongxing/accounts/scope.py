@@ -95,3 +95,21 @@ def can_write(user) -> bool:
 def can_manage(user) -> bool:
     """Supervisors and project coordinators set what is measured: instruments, targets, figures entered by hand."""
     return user.is_superuser or level_of(user) in {Level.SUPERVISOR, Level.COORDINATOR}
+
+
+def can_reset_second_factor(user, target) -> bool:
+    """Who may clear another login's lost authenticator: a superuser anyone's; an organisation administrator
+    their organisation's logins; a supervisor their unit's workers and coordinators. Never one's own (that
+    would let a stolen password replace the second factor), never a superuser's but by a superuser."""
+    if not user.is_authenticated or user.pk == target.pk:
+        return False
+    if user.is_superuser:
+        return True
+    mine, theirs = access_of(user), access_of(target)
+    if mine is None or theirs is None or target.is_superuser:
+        return False
+    if mine.level == Level.ORG_ADMIN:
+        return theirs.organisation_id == mine.organisation_id
+    if mine.level == Level.SUPERVISOR:
+        return theirs.unit_id == mine.unit_id and theirs.level in {Level.WORKER, Level.COORDINATOR}
+    return False
