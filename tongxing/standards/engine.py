@@ -212,24 +212,6 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
-class UnionCount(Func):
-    """COUNT(*) of the UNION (distinct rows) of correlated querysets: one indexed lookup per source,
-    where a single query with an OR across a join would scan."""
-
-    output_field = IntegerField()
-
-    def __init__(self, *querysets):
-        super().__init__(*[Subquery(qs) for qs in querysets])
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for source in self.source_expressions:
-            sql, source_params = compiler.compile(source)
-            parts.append(sql[1:-1])  # SQLite takes no parentheses around the members of a UNION
-            params.extend(source_params)
-        return f"(SELECT COUNT(*) FROM ({' UNION '.join(parts)}) _union)", params
-
-
 class PerDatabase(Func):
     """One condition written two equivalent ways, each database given the one its planner runs well."""
 
@@ -246,7 +228,8 @@ class PerDatabase(Func):
 
 
 class InList(Func):
-    """`expression IN (uncorrelated queryset)`, the list computed once per query on both databases.
+    """`expression IN (queryset)`: an uncorrelated list is computed once per query on both databases, a correlated
+    one once per outer row, and either drives an index lookup on `expression`'s column.
 
     Inside a correlated subquery PostgreSQL would pull a plain IN into a join re-planned for every outer row;
     `= ANY(ARRAY(...))` keeps it a list built once.
@@ -254,8 +237,9 @@ class InList(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, expression, queryset):
-        super().__init__(expression, Subquery(queryset))
+    def __init__(self, expression, values):
+        """`values`: a queryset, or an expression compiling to a parenthesised SELECT."""
+        super().__init__(expression, Subquery(values) if isinstance(values, QuerySet) else values)
 
     def as_sql(self, compiler, connection, **extra_context):
         (lhs, lhs_params), (rhs, rhs_params) = (compiler.compile(e) for e in self.source_expressions)

@@ -18,6 +18,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -56,7 +57,7 @@ from tongxing.organisations.models import (
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
-from .engine import Check, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, UnionCount, age_on
+from .engine import Check, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, age_on
 
 # Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
 ONE_HOUR = 60
@@ -315,21 +316,34 @@ def new_cases(s: Scope) -> Tally:
     return Tally(s.episodes, [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("opened"))
 
 
-def _involvements(party, period=None, **extra):
-    """Involvements of `party` dated within the outer episode: (on its own case, on a family case merged into it).
+class CaseAndMergedCases(Func):
+    """The ids of case `case` (an outer reference) and of the family cases merged into it, as one SELECT:
+    the case itself, then those the merged-into index gives (a UNION ALL, never an OR across the merge)."""
 
-    Kept as two querysets so each is one indexed lookup; one OR across the merge join makes both databases scan.
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        case, params = compiler.compile(self.source_expressions[0])
+        q = connection.ops.quote_name
+        merged_into = CaseFile._meta.get_field("merged_into").column
+        return (f"(SELECT {case} UNION ALL SELECT merged.{q(CaseFile._meta.pk.column)} "
+                f"FROM {q(CaseFile._meta.db_table)} merged WHERE merged.{q(merged_into)} = {case})", (*params, *params))
+
+
+def _involvements(party, period=None) -> QuerySet:
+    """Involvements of `party` dated within the outer episode, on its case or a family case merged into it.
+
+    The cases are an IN-list, so each is one lookup in the involvements' case index whatever the proportions: an
+    OR across the merge join lets the planner scan every involvement of the party for every episode.
     """
-    qs = Involvement.objects.filter(party=party, date__gte=OuterRef("opened"), **extra).filter(
-        date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
-    if period is not None:
-        qs = qs.filter(period.dates("date"))
-    return qs.filter(case=OuterRef("case")), qs.filter(case__merged_into=OuterRef("case"))
+    qs = Involvement.objects.filter(InList(F("case"), CaseAndMergedCases(OuterRef("case"))), party=party,
+                                    date__gte=OuterRef("opened"))
+    qs = qs.filter(date__lte=Coalesce(OuterRef("closed"), Value(FAR_FUTURE)))
+    return qs.filter(period.dates("date")) if period is not None else qs
 
 
 def _involved(party, period=None) -> Q:
-    own, merged = _involvements(party, period)
-    return Q(Exists(own)) | Q(Exists(merged))
+    return Q(Exists(_involvements(party, period)))
 
 
 def cases_with_stakeholders(s: Scope) -> Tally:
@@ -676,7 +690,7 @@ def drug_use_feedback(s: Scope) -> Proportion:
 
 def parent_cases_with_stakeholders(s: Scope) -> Proportion:
     """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
-    kinds = UnionCount(*(qs.values("stakeholder") for qs in _involvements(Party.STAKEHOLDER)))
+    kinds = SubqueryCount(_involvements(Party.STAKEHOLDER).values("stakeholder").distinct())
     return Proportion(parent_cases_with_plan(s), Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"),
                                                        Q(GreaterThanOrEqual(kinds, 2))))
 
