@@ -15,20 +15,38 @@ def configure(database_url: str):
     django.setup()
 
 
-def fresh_database(kind: str) -> str:
-    """A new empty database of `kind` (sqlite or postgres); returns its URL."""
-    OUT.mkdir(exist_ok=True)
+def database_url(kind: str, name: str = "city") -> str:
     if kind == "sqlite":
-        path = OUT / "city.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+        return f"sqlite:///{OUT / name}.sqlite3"
+    # Several developers may share one server: TONGXING_BENCH_DB prefixes this bench's databases.
+    return f"postgres://postgres@127.0.0.1:5432/{os.environ.get('TONGXING_BENCH_DB', 'tongxing_bench')}_{name}"
+
+
+def database_exists(kind: str, name: str = "city") -> bool:
+    if kind == "sqlite":
+        return (OUT / f"{name}.sqlite3").exists()
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS tongxing_bench")
-        conn.execute("CREATE DATABASE tongxing_bench")
-    return "postgres://postgres@127.0.0.1:5432/tongxing_bench"
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                            [database_url(kind, name).rsplit("/", 1)[1]]).fetchone() is not None
+
+
+def fresh_database(kind: str, name: str = "city") -> str:
+    """A new empty database of `kind` (sqlite or postgres); returns its URL."""
+    OUT.mkdir(exist_ok=True)
+    url = database_url(kind, name)
+    if kind == "sqlite":
+        path = OUT / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return url
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
+        conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+    return url
 
 
 def city_document(people=6000, activities_per_year=35000, years=(2023, 2024)):
