@@ -180,7 +180,7 @@ SHAPES = {
 
 
 def shape_document(name: str, people=PEOPLE, activities_per_year=ACTIVITIES_PER_YEAR, years=YEARS):
-    from tongxing.exchange.generate import generate
+    from tongxing.demo.generate import generate
 
     seed, reshape, description = SHAPES[name]
     doc = generate(unit_code="CITY", unit_name="城市中心", people=people, activities_per_year=activities_per_year,

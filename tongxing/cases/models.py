@@ -156,6 +156,8 @@ class Involvement(models.Model):
             models.CheckConstraint(condition=Q(party="family") | ~Q(stakeholder=""),
                                    name="involvement_stakeholder_named"),
         ]
+        # The counting rules look up a case's involvements of one party within an episode's dates (OS6, OC3, OC9).
+        indexes = [models.Index(fields=["case", "party", "date"], name="involvement_case_party_date")]
 
     def __str__(self):
         return f"{self.get_party_display()} {self.date}"

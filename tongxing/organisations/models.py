@@ -86,6 +86,7 @@ class Staff(models.Model):
         verbose_name = _("職員 staff member")
         verbose_name_plural = _("職員 staff")
         constraints = [models.UniqueConstraint(fields=["unit", "external_id"], name="staff_external_id_unique")]
+        indexes = [models.Index(fields=["peer_type"], name="staff_peer_type")]  # OS15a's ex-user peer workers
 
     def __str__(self):
         return self.name
@@ -99,6 +100,8 @@ class StaffRole(models.Model):
         verbose_name = _("職位 role")
         verbose_name_plural = _("職位 roles")
         constraints = [models.UniqueConstraint(fields=["staff", "role"], name="staff_role_once")]
+        # The counting rules read the holders of a role as one list (tongxing.standards.fsa.role_holders).
+        indexes = [models.Index(fields=["role", "staff"], name="staff_role_holders")]
 
     def __str__(self):
         return self.get_role_display()
