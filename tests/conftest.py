@@ -141,6 +141,23 @@ def _verify_second_factor(client, user):
     session.save()
 
 
+@pytest.fixture(scope="session")
+def checkpoint_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(checkpoint_dir, request, monkeypatch):
+    """Each test's database starts empty, so each gets its own audit checkpoint file."""
+    import uuid
+
+    from django.conf import settings
+
+    path = checkpoint_dir / f"{uuid.uuid4().hex}.jsonl"
+    monkeypatch.setattr(settings, "TONGXING_AUDIT_CHECKPOINTS", str(path), raising=False)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def force_login_is_a_full_sign_in(monkeypatch):
     """In tests, `client.force_login` and `client.login` stand for both login steps, password and

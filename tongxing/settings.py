@@ -21,6 +21,14 @@ DEBUG = os.environ.get("TONGXING_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("TONGXING_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 # Encrypts identity numbers and keys their look-up hash; set it (and keep it) in production.
 TONGXING_FIELD_KEY = os.environ.get("TONGXING_FIELD_KEY", "")
+# Keys the audit trail's chain and signed checkpoints (tongxing/audit/checkpoints.py); without it, derived
+# from the field key. Keep it outside the database, with the backups.
+TONGXING_AUDIT_KEY = os.environ.get("TONGXING_AUDIT_KEY", "")
+# Where the signed checkpoints go (default: one file per database under TONGXING_HOME), how often one is
+# written automatically, and whether they are also sent to syslog.
+TONGXING_AUDIT_CHECKPOINTS = os.environ.get("TONGXING_AUDIT_CHECKPOINTS", "")
+TONGXING_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TONGXING_AUDIT_CHECKPOINT_EVERY", "20"))
+TONGXING_AUDIT_SYSLOG = os.environ.get("TONGXING_AUDIT_SYSLOG", "") == "1"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("TONGXING_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")

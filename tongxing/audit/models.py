@@ -1,9 +1,12 @@
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tongxing.privacy.crypto import audit_key
 
 
 class Action(models.TextChoices):
@@ -20,7 +23,12 @@ class Action(models.TextChoices):
 
 class Event(models.Model):
     """One audited event. `digest` chains each event to the one before it, so changing, deleting or
-    reordering a stored event breaks the chain from that event on (`tongxing audit verify`)."""
+    reordering a stored event breaks the chain from that event on (`tongxing audit verify`).
+
+    The digest is an HMAC-SHA256 under the audit key, which is configuration and never in the database,
+    so someone who can write the database cannot forge or re-chain events. Events written before the
+    chain was keyed (`keyed` false) keep their plain SHA-256 digests: they may only form the trail's
+    first part, and the signed checkpoints (checkpoints.py) pin them."""
 
     at = models.DateTimeField(_("時間 when"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -35,6 +43,8 @@ class Event(models.Model):
     ip = models.GenericIPAddressField(_("來源 from"), null=True, blank=True)
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64, unique=True)
+    position = models.PositiveBigIntegerField(_("Position in the trail"), null=True, editable=False)
+    keyed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("稽核事件 audit event")
@@ -47,11 +57,17 @@ class Event(models.Model):
 
     def payload(self) -> str:
         """The event's content in a fixed form: what the digest covers."""
-        return json.dumps({
+        content = {
             "at": self.at.isoformat(), "user": self.user_id, "username": self.username, "action": self.action,
             "object_type": self.object_type, "object_id": self.object_id, "unit": self.unit_code,
             "summary": self.summary, "changes": self.changes, "ip": self.ip,
-        }, sort_keys=True, ensure_ascii=False, default=str)
+        }
+        if self.keyed:
+            content["position"] = self.position
+        return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
 
     def compute_digest(self) -> str:
-        return hashlib.sha256(f"{self.previous_digest}|{self.payload()}".encode()).hexdigest()
+        message = f"{self.previous_digest}|{self.payload()}".encode()
+        if self.keyed:
+            return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
+        return hashlib.sha256(message).hexdigest()

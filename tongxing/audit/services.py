@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
+from . import checkpoints
 from .models import Event
 
 GENESIS = "0" * 64
+# Key of the PostgreSQL advisory lock that makes writers take turns at the chain's head.
+AUDIT_LOCK_KEY = 0x74584155  # "tXAU"
 
 
 def client_ip(request):
     return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def checkpoint_every() -> int:
+    return int(getattr(settings, "TONGXING_AUDIT_CHECKPOINT_EVERY", 20))
 
 
 def record(action, *, user=None, obj=None, object_type="", object_id="", unit_code="", summary="",
@@ -27,16 +35,29 @@ def record(action, *, user=None, obj=None, object_type="", object_id="", unit_co
     if user is not None and not user.is_authenticated:
         user = None
     with transaction.atomic():
-        # Serialise writers: the chain needs the true previous event.
-        last = Event.objects.select_for_update().order_by("-pk").only("digest").first()
+        _take_the_head()
+        last = Event.objects.order_by("-pk").only("digest", "position").first()
+        position = 1 if last is None else (last.position or Event.objects.count()) + 1
         event = Event(
             at=timezone.now(), user=user, username=user.get_username() if user else "", action=action,
             object_type=object_type, object_id=str(object_id), unit_code=unit_code, summary=summary[:300],
             changes=changes or {}, ip=client_ip(request), previous_digest=last.digest if last else GENESIS,
+            position=position, keyed=True,
         )
         event.digest = event.compute_digest()
         event.save()
+    if position % checkpoint_every() == 0:
+        transaction.on_commit(checkpoints.take_quietly)
     return event
+
+
+def _take_the_head():
+    """One writer at a time until its transaction ends, so two events never name the same predecessor.
+    SQLite already serialises writers (transactions begin IMMEDIATE); PostgreSQL needs the lock, since a
+    row lock on the last event lets two writers read the same head and fork the chain."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -25,6 +25,13 @@ def _subkey(purpose: bytes, master: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"tongxing", info=purpose).derive(master)
 
 
+def audit_key() -> bytes:
+    """Keys the audit trail's chain and checkpoints. TONGXING_AUDIT_KEY when set (recommended: the trail then
+    never depends on the field key, which `tongxing keys rotate` replaces); otherwise derived like the others."""
+    own = getattr(settings, "TONGXING_AUDIT_KEY", "")
+    return _subkey(b"audit-chain", own.encode() if own else _master())
+
+
 def fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(_subkey(b"field-encryption", _master())))
 
