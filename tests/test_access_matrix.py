@@ -37,6 +37,7 @@ SEES_CLIENT = CASEWORK
 MATRIX = {
     "home": ("GET", {}, "", SIGNED_IN, None),
     "login": ("GET", {}, "", EVERYONE, None),
+    "healthz": ("GET", {}, "", EVERYONE, None),
     "logout": ("POST", {}, "", SIGNED_IN, None),
     "otp-verify": ("GET", {}, "", SIGNED_IN, None),
     "otp-setup": ("GET", {}, "", SIGNED_IN, None),
