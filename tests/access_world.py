@@ -14,8 +14,9 @@ from tongxing.organisations.models import Organisation, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
+from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.privacy.models import Consent
-from tongxing.projects.models import OutputIndicator, OutputKind, Project
+from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 
 from .activities_world import activity, build, group_with_members
 
@@ -43,6 +44,13 @@ def build_world() -> dict:
                                      end=dt.date(2025, 3, 31))
     indicator = OutputIndicator.objects.create(project=project, number="1", kind=OutputKind.MANUAL,
                                                description="專頁人次", target=100)
+    programme = Programme.objects.create(project=project, name="講座")
+    outcome = OutcomeIndicator.objects.create(project=project, number="O1", description="抑鬱改善", instrument=instrument)
+    kpi = Kpi.objects.create(unit=w.unit, name="講習出席率", formula="lecture_attended / lecture_required", target=70,
+                             starts=dt.date(2024, 1, 1), ends=dt.date(2024, 12, 31))
+    institution = Institution.objects.create(unit=w.unit, name="高雄監獄")
+    prerelease = PreReleaseSession.objects.create(unit=w.unit, institution=institution, kind="group",
+                                                  date=dt.date(2024, 7, 1), participants=10)
     referral = Referral.objects.create(unit=w.unit, external_id="r1", person=w.client, case=w.case,
                                        direction="out", category="ngo", date=dt.date(2024, 7, 3))
     consent = Consent.objects.create(person=w.client, recipient="醫院", information="病歷", purpose="轉介",
@@ -61,5 +69,7 @@ def build_world() -> dict:
                     "member": w.member.pk, "alice_login": w.alice.pk,
                     "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
-                    "referral": referral.pk, "consent": consent.pk},
+                    "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
+                    "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
+                    "prerelease": prerelease.pk},
     }

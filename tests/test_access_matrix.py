@@ -30,6 +30,7 @@ UNIT_A_FIGURES = who(Y, Y, N, N, Y)      # unit A's aggregates: its staff and th
 UNIT_A_WORK = who(Y, Y, N, N, N)         # unit A's records that name people
 SUPERVISION = who(N, Y, N, N, N)         # unit A's supervisor only
 WRITERS = who(Y, Y, Y, Y, N)             # forms for new records: anyone who may write, in their own unit
+SETTING_UP = who(N, Y, N, Y, N)          # set-up pages: supervisors (each of their own units)
 # A list open to every signed-in user shows alice's client only to those who may see the case.
 SEES_CLIENT = CASEWORK
 
@@ -111,6 +112,30 @@ MATRIX = {
     "case-member": ("POST", {"pk": "case"}, "?person={member}", CASEWORK, None),
     "case-member-search": ("GET", {"pk": "case"}, "?q=周", CASEWORK, None),
     "case-merge": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "setup": ("GET", {}, "", SETTING_UP, None),
+    "setup-levels-now": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-levels": ("GET", {"code": "unit", "fy": "fy"}, "", SUPERVISION, None),
+    "setup-projects": ("GET", {"code": "unit"}, "", SUPERVISION, "同行計劃"),
+    "setup-project-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-project": ("GET", {"pk": "project"}, "", SUPERVISION, "同行計劃"),
+    "setup-programme-new": ("GET", {"pk": "project"}, "", SUPERVISION, None),
+    "setup-programme": ("GET", {"pk": "project", "part": "programme"}, "", SUPERVISION, "講座"),
+    "setup-output-new": ("GET", {"pk": "project"}, "", SUPERVISION, None),
+    "setup-output": ("GET", {"pk": "project", "part": "indicator"}, "", SUPERVISION, "專頁人次"),
+    "setup-outcome-new": ("GET", {"pk": "project"}, "", SUPERVISION, None),
+    "setup-outcome": ("GET", {"pk": "project", "part": "outcome"}, "", SUPERVISION, "抑鬱改善"),
+    "setup-kpis": ("GET", {"code": "unit"}, "", SUPERVISION, "講習出席率"),
+    "setup-kpi-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-kpi": ("GET", {"code": "unit", "pk": "kpi"}, "", SUPERVISION, "講習出席率"),
+    "setup-prerelease": ("GET", {"code": "unit"}, "", SUPERVISION, "高雄監獄"),
+    "setup-institution-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-institution": ("GET", {"code": "unit", "pk": "institution"}, "", SUPERVISION, "高雄監獄"),
+    "setup-session-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-session": ("GET", {"code": "unit", "pk": "prerelease"}, "", SUPERVISION, None),
+    "setup-unit": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-users": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-user-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-user": ("GET", {"code": "unit", "pk": "alice_login"}, "", SUPERVISION, None),
 }
 
 

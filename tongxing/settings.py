@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tongxing.projects",
     "tongxing.prevention",
     "tongxing.privacy",
+    "tongxing.setup",
     "tongxing.web",
     "tongxing.server",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tongxing.outcomes.urls")),
     path("", include("tongxing.projects.urls")),
     path("", include("tongxing.prevention.urls")),
+    path("", include("tongxing.setup.urls")),
     path("", include("tongxing.activities.urls")),
     path("", include("tongxing.people.urls")),
     path("", include("tongxing.cases.urls")),

@@ -113,3 +113,22 @@ def can_reset_second_factor(user, target) -> bool:
     if mine.level == Level.SUPERVISOR:
         return theirs.unit_id == mine.unit_id and theirs.level in {Level.WORKER, Level.COORDINATOR}
     return False
+
+
+SETTERS_UP = {Level.SUPERVISOR, Level.COORDINATOR, Level.ORG_ADMIN}
+
+
+def can_set_up(user) -> bool:
+    """Supervisors, project coordinators and organisation administrators set their units up: agreed levels,
+    projects and their indicators, KPIs, institutions, opening hours (in the product's pages, not the admin)."""
+    return user.is_superuser or level_of(user) in SETTERS_UP
+
+
+def levels_granted_by(user) -> list[str]:
+    """Access levels a user may give (and logins at those levels they may change): an administrator any; a
+    supervisor their unit's workers and coordinators, as for second-factor resets (never a fellow supervisor)."""
+    if user.is_superuser or level_of(user) == Level.ORG_ADMIN:
+        return list(Level)
+    if level_of(user) == Level.SUPERVISOR:
+        return [Level.WORKER, Level.COORDINATOR]
+    return []
