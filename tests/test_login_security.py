@@ -214,3 +214,13 @@ def test_no_reset_of_another_organisations_login(client, people):
     Access.objects.create(user=admin, level=Level.ORG_ADMIN, organisation=other)
     client.force_login(admin)
     assert client.post(f"/account/users/{people['alice'].pk}/two-factor/reset/").status_code == 403
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_other_accounts(client, people):
+    """Issue 13 finding 9: six failures under invented usernames from one address locked everyone there."""
+    for n in range(6):
+        post_login(client, f"nobody{n}", "wrong")
+    for _ in range(6):
+        post_login(client, "bob", "wrong")
+    assert post_login(client, "bob", PASSWORD).status_code == 429  # the account tried is locked
+    assert post_login(client, "alice", PASSWORD).status_code == 302  # its colleague at the same address is not

@@ -188,7 +188,9 @@ def _env_int(name, default):
 # Login throttling (django-axes): the Nth wrong password in a row locks the account for the cool-off time.
 AXES_FAILURE_LIMIT = _env_int("TONGXING_LOGIN_FAILURES", 6)
 AXES_COOLOFF_TIME = _env_int("TONGXING_LOCKOUT_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+# Locked per username and address together: wrong passwords from one address (a centre behind one NAT
+# address) lock only the account tried, never its colleagues' accounts.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
