@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.privacy.services import REDISCLOSURE_NOTICE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,9 +47,7 @@ def workbook(headers: Sequence, rows: Iterable[Sequence], title: str = "Sheet") 
     ws.append([REDISCLOSURE_NOTICE])
     ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
     ws.oddFooter.center.text = "機密 Confidential · &P / &N"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def xlsx_response(filename: str, headers: Sequence, rows: Iterable[Sequence], title: str = "Sheet") -> HttpResponse:

@@ -7,7 +7,6 @@ switched off, which leaves each bilingual msgid ("電訪 phone visit") whole.
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from weasyprint import HTML
 
 from tongxing.lib.percentages import LAST_ABSORBS
 from tongxing.lib.roc import format_date, format_span
+from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.reports.render import (
     PDF_CSS,
     _body_cell,
@@ -133,9 +133,7 @@ def statistics_xlsx(unit, data: dict, calendar: str) -> bytes:
         row = _xlsx_block(ws, row + 2, SUMMARY_TITLE, SUMMARY_HEADER, [list(r) for r in summary_rows(data)], width)
         _xlsx_block(ws, row + 2, KPI_TITLE, KPI_HEADER, kpi_rows(data, calendar), width)
         _finish(ws, [44, 18, 18, 18, 18, 18, 18], 1, 1)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return workbook_bytes(book)
 
 
 def _xlsx_block(ws, row: int, title: str, header: list[str], rows: list[list], width: int) -> int:

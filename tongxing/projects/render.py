@@ -4,13 +4,13 @@ Sheet and page furniture come from the annual return's renderer (tongxing.report
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.reports.render import (
     CONFIDENTIAL,
     PDF_CSS,
@@ -117,9 +117,7 @@ def project_xlsx(project, figures) -> bytes:
               for i, (_title, width) in enumerate(OUTCOME_COLUMNS)]
     _finish(sheet, widths, header, header)
     sheet.freeze_panes = None  # two tables on one sheet: no single header row to hold
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --- PDF --------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from weasyprint import HTML
 
 from tongxing.lib.percentages import format_share
+from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS, RATIO_STANDARDS
 from tongxing.standards.report import DEDUCTED, quarterly_progress
 
@@ -169,9 +170,7 @@ def fsa_xlsx(unit, data: dict) -> bytes:
     _return_sheet(sheet, unit, data)
     _quarterly_sheet(book.create_sheet(QUARTERLY_SHEET), unit, data)
     _warnings_sheet(book.create_sheet(WARNINGS_SHEET), unit, data)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _return_sheet(ws: Worksheet, unit, data: dict) -> None:
