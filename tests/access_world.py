@@ -10,6 +10,7 @@ from django.utils import timezone
 from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import ActivityKind, MedicalAssessment
 from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
+from tongxing.jobs.models import Job
 from tongxing.organisations.models import Organisation, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Instrument
@@ -63,6 +64,7 @@ def build_world() -> dict:
     Collaboration.objects.create(unit=w.unit, external_id="k1", case=w.case, date=episode.opened, kind="mdcc")
     MedicalAssessment.objects.create(unit=w.unit, external_id="ma1", person=w.client, date=dt.date(2024, 7, 4),
                                      by=w.nurse, plan=True)
+    job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=w.bob, filename="unit-a.json")
     return {
         "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey},
         "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
@@ -71,5 +73,5 @@ def build_world() -> dict:
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
-                    "prerelease": prerelease.pk},
+                    "prerelease": prerelease.pk, "job": job.pk},
     }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tongxing.setup",
     "tongxing.web",
     "tongxing.server",
+    "tongxing.jobs",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,8 @@ CACHES = {
 }
 # Long jobs (web imports, whole-year PDFs) queue in the database; `tongxing serve` starts a worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# SQLite only: where a running job's progress is written (tongxing/jobs/progress.py).
+TONGXING_JOBS_DIR = Path(os.environ.get("TONGXING_JOBS_DIR", HOME / "jobs"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

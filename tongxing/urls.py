@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("tongxing.activities.urls")),
     path("", include("tongxing.people.urls")),
     path("", include("tongxing.cases.urls")),
+    path("", include("tongxing.jobs.urls")),
     path("", include("tongxing.web.urls")),
 ]

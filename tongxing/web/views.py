@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from tongxing.accounts.models import Access, Level
-from tongxing.accounts.scope import access_of, can_write, cases_for, level_of, units_for
+from tongxing.accounts.scope import access_of, can_manage, can_write, cases_for, level_of, units_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases import selectors as case_selectors
@@ -103,6 +103,7 @@ def _supervisor_home(request):
                                  "percent": _("達標百分比 % of agreed level"), "expected": _("至今預期 expected so far")}},
             "warnings": report["warnings"][:5],
         })
+    context["can_import"] = can_manage(request.user)
     return render(request, "web/home_supervisor.html", context)
 
 

@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run the jobs waiting now, then exit")
 
     def handle(self, *args, batch, **options):
-        call_command("db_worker", queue_name="*", interval=1, batch=batch, reload=False,
+        call_command("db_worker", queue_name="*", interval=1, batch=batch, reload=False, startup_delay=not batch,
                      verbosity=options["verbosity"])

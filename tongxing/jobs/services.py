@@ -1,0 +1,101 @@
+"""Starting jobs from a page and running them in the worker."""
+
+import json
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxing.accounts.scope import units_for
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
+from tongxing.exchange.schema import COLLECTIONS, parse
+from tongxing.exchange.services import import_document
+
+from .models import Job
+from .progress import Reporter
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+class Refused(Exception):
+    """The job cannot be done as asked; its lines say why, in the words the user sees."""
+
+    def __init__(self, *lines):
+        super().__init__(*lines)
+        self.lines = list(lines)
+
+
+@transaction.atomic
+def start_import(user, upload) -> Job:
+    """Queue an exchange file for import; the page that started it follows the job's progress."""
+    from .tasks import run_job
+
+    job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=user, filename=upload.name[:255],
+                             payload=b"".join(upload.chunks()))
+    record(Action.CREATE, user=user, object_type="jobs.job", object_id=job.pk,
+           summary=f"import of {job.filename} queued ({upload.size} bytes)")
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+def run(job_id):
+    """Run a queued job to its end: finished with its summary, or not done with the reasons."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.state != Job.State.QUEUED:
+            return job.state  # another worker took it, or it already ran
+        job.state, job.started_at = Job.State.RUNNING, timezone.now()
+        job.save(update_fields=["state", "started_at"])
+    reporter = Reporter(job.pk)
+    try:
+        job.lines = _import(job, reporter)
+        job.state = Job.State.DONE
+    except Refused as e:
+        job.lines, job.state = e.lines, Job.State.FAILED
+    except Exception:
+        log.exception("job %s failed", job.pk)
+        job.lines = [_("The import stopped on an error of the system; nothing was imported. "
+                       "The administrator can find it in the server's log.")]
+        job.state = Job.State.FAILED
+    finally:
+        reporter.close()
+    job.payload, job.finished_at = None, timezone.now()
+    job.save(update_fields=["state", "lines", "payload", "finished_at", "unit_code", "step", "done", "total"])
+    return job.state
+
+
+def _import(job, reporter):
+    reporter(_("Reading the file"), 0, 0, force=True)
+    try:
+        doc = json.loads(bytes(job.payload).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Refused(_("The file is not UTF-8 text; nothing was imported.")) from None
+    except json.JSONDecodeError as e:
+        raise Refused(_("The file is not valid JSON (line %(line)s, column %(col)s); nothing was imported.")
+                      % {"line": e.lineno, "col": e.colno}) from None
+    reporter(_("Checking every record"), 0, 0, force=True)
+    document, problems = parse(doc)
+    if problems:
+        raise Refused(*problems[:200], _("%(n)s problem(s); nothing was imported.") % {"n": len(problems)})
+    job.unit_code = document.unit["code"]
+    user = job.created_by
+    mine = units_for(user).filter(code=job.unit_code).exists()
+    if not mine and not user.is_superuser:
+        raise Refused(_("This file is for unit %(code)s, which is not yours to import into; nothing was imported.")
+                      % {"code": job.unit_code})
+    total = sum(len(document.records[name]) for name in COLLECTIONS)
+    written = {}
+    labels = {name: name.replace("_", " ") for name in COLLECTIONS}
+
+    def progress(name, done, _of):
+        written[name] = done
+        reporter(labels.get(name, name), sum(written.values()), total)
+
+    summary = import_document(document, progress=progress)
+    job.step, job.done, job.total = "", total, total
+    verdict = _("imported") if summary.changed else _("already up to date; nothing changed")
+    return [*summary.lines(), f"{job.unit_code}: {verdict}"]
