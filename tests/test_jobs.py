@@ -31,9 +31,9 @@ def units():
         organisation=org, code="U9", name="另一中心")
 
 
-def login(username, level, unit):
+def login(username, level, unit, language="en"):
     user = get_user_model().objects.create_user(username)
-    Access.objects.create(user=user, level=level, unit=unit, organisation=unit.organisation)
+    Access.objects.create(user=user, level=level, unit=unit, organisation=unit.organisation, language=language)
     client = Client()
     client.force_login(user)
     return client
@@ -75,15 +75,16 @@ def test_the_same_file_again_changes_nothing(units):
     upload(alice, SCENARIO.read_bytes())
     run_worker()
     first, second = Job.objects.order_by("pk")
-    assert second.state == Job.State.DONE and "nothing changed" in second.lines[-1]
+    assert second.state == Job.State.DONE and "nothing changed" in second.lines[-1], second.lines
 
 
 def test_bob_cannot_import_into_a_unit_not_his(units):
-    bob = login("bob", Level.SUPERVISOR, units[1])
+    bob = login("bob", Level.SUPERVISOR, units[1], language="zh-hant")
     upload(bob, SCENARIO.read_bytes())
     run_worker()
     job = Job.objects.get()
-    assert job.state == Job.State.FAILED and "U1" in job.lines[0] and job.payload is None
+    assert job.state == Job.State.FAILED and job.payload is None
+    assert job.lines == ["此檔案屬於單位 U1，你無權匯入該單位，沒有匯入任何紀錄。"]  # in bob's language
     assert Activity.objects.count() == 0
     # Nor follow alice's job.
     alice = login("alice", Level.SUPERVISOR, units[0])

@@ -3,11 +3,12 @@
 import json
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tongxing.accounts.scope import units_for
+from tongxing.accounts.scope import access_of, units_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.exchange.schema import COLLECTIONS, parse
@@ -51,15 +52,19 @@ def run(job_id):
         job.state, job.started_at = Job.State.RUNNING, timezone.now()
         job.save(update_fields=["state", "started_at"])
     reporter = Reporter(job.pk)
+    access = access_of(job.created_by)
     try:
-        job.lines = _import(job, reporter)
+        # The job speaks the language of the person who started it, whatever the worker's.
+        with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
+            job.lines = _import(job, reporter)
         job.state = Job.State.DONE
     except Refused as e:
         job.lines, job.state = e.lines, Job.State.FAILED
     except Exception:
         log.exception("job %s failed", job.pk)
-        job.lines = [_("The import stopped on an error of the system; nothing was imported. "
-                       "The administrator can find it in the server's log.")]
+        with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
+            job.lines = [_("The import stopped on an error of the system; nothing was imported. "
+                           "The administrator can find it in the server's log.")]
         job.state = Job.State.FAILED
     finally:
         reporter.close()
