@@ -18,7 +18,9 @@ GOOD = {"secret_key": "s" * 50, "field_key": "f" * 50, "debug": False, "allowed_
 
 def tongxing(*args, **env):
     """Run the console script in a fresh process with only these TONGXING_ settings."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TONGXING_")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, not a deployment's: check --deploy refuses it.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("TONGXING_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run([sys.executable, "-m", "tongxing.cli", *args], env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
