@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import cases_for, people_for
 from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
+from tongxing.lib.concurrency import EditGuard
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
 from tongxing.privacy.services import consent_for
@@ -69,7 +70,7 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(EditGuard, forms.ModelForm):
     """Date, start, and an end time or a duration button; staff defaults to the user; people and case
     come from where the user started (?case=, ?person=) or the person search."""
 
@@ -324,13 +325,13 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
         return data
 
 
-class ReferralStatusForm(forms.Form):
+class ReferralStatusForm(EditGuard, forms.Form):
     status = forms.ChoiceField(label=_("新狀態 new status"), choices=ReferralStatus.choices,
                                widget=forms.RadioSelect)
     date = forms.DateField(label=_("日期 date"), widget=_date_input())
 
     def __init__(self, *args, referral: Referral, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, guard=(referral, ["status", "status_date"]), **kwargs)
         self.referral = referral
         self.fields["status"].choices = [(s.value, s.label) for s in map(ReferralStatus, allowed_next(referral))]
         self.initial.setdefault("date", timezone.localdate())

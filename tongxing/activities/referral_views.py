@@ -90,4 +90,4 @@ def referral_detail(request, pk):
     return render(request, "activities/referral.html", {
         "r": referral, "form": form, "loop": loop, "waiting": _waiting(referral, timezone.localdate()),
         "can_write": can_write(request.user),
-    })
+    }, status=409 if form is not None and form.conflict else 200)

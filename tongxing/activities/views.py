@@ -207,7 +207,7 @@ def activity_edit(request, pk):
     return render(request, "activities/form.html", {
         "form": form, "profile": prof, "unit": activity.unit, "group": activity.group, "durations": form["duration"],
         "activity": activity,
-    })
+    }, status=409 if form.conflict else 200)
 
 
 # --- choosing people (HTMX) ---------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.lib.concurrency import TOKEN_FIELD, EditGuard
 from tongxing.organisations.models import Staff
 
 from .models import Case, CasePlan, CaseType, Collaboration, Episode, Involvement, Party
@@ -46,7 +47,8 @@ class OpenCaseForm(forms.ModelForm):
         return data
 
 
-class CloseEpisodeForm(forms.ModelForm):
+class CloseEpisodeForm(EditGuard, forms.ModelForm):
+    guarded = ["opened", "closed", "plan_achieved", "last_drug_use", "closure_reason"]
     plan_achieved = forms.TypedChoiceField(
         label=_("達成個案計劃 case plan achieved"), widget=forms.RadioSelect,
         choices=[("yes", _("是 yes")), ("no", _("否 no"))], coerce=lambda v: v == "yes")
@@ -111,7 +113,7 @@ class PlanForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class NextActionForm(forms.ModelForm):
+class NextActionForm(EditGuard, forms.ModelForm):
     class Meta:
         model = Case
         fields = ["next_action_due", "next_action", "worker", "parent_case"]
@@ -127,7 +129,7 @@ class NextActionForm(forms.ModelForm):
             del self.fields["parent_case"]
 
     def case_data(self):
-        return {f: self.cleaned_data[f] for f in self.fields}
+        return {f: self.cleaned_data[f] for f in self.fields if f != TOKEN_FIELD}
 
 
 class CaseRecordForm(forms.ModelForm):

@@ -188,7 +188,7 @@ def case_close(request, pk):
         return redirect("case-detail", pk=case.pk)
     form = CloseEpisodeForm(request.POST, instance=episode, prefix="close")
     if not form.is_valid():
-        return _case_file(request, case, status=400, close_form=form)
+        return _case_file(request, case, status=409 if form.conflict else 400, close_form=form)
     services.close_episode(Episode.objects.get(pk=episode.pk), **form.outcome(), user=request.user, request=request)
     return _done(case, "episodes", _("已結案"), request)
 
@@ -213,7 +213,7 @@ def case_next_action(request, pk):
     case = _writable_case(request, pk)
     form = NextActionForm(request.POST, instance=case, prefix="next", may_reassign=_may_reassign(request.user))
     if not form.is_valid():
-        return _case_file(request, _case(request, pk), status=400, next_form=form)
+        return _case_file(request, _case(request, pk), status=409 if form.conflict else 400, next_form=form)
     services.update_case(_case(request, pk), data=form.case_data(), user=request.user, request=request)
     return _done(case, "next", _("已儲存"), request)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.lib.concurrency import EditGuard
 from tongxing.privacy.models import IdentityKind
 
 from .models import Child, DrugUse, Person
@@ -9,7 +10,7 @@ from .models import Child, DrugUse, Person
 DATE = {"type": "date"}
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(EditGuard, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("我已核對，這是另一個人，仍要建立 I have checked: this is a different person, create anyway"),
         required=False)

@@ -80,7 +80,8 @@ def person_edit(request, pk):
                                identity=form.identity(), request=request)
         messages.success(request, _("已儲存"))
         return redirect("person-detail", pk=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "unit": person.unit})
+    return render(request, "people/form.html", {"form": form, "person": person, "unit": person.unit},
+                  status=409 if form.conflict else 200)
 
 
 def _detail(request, person, drug_form=None, child_form=None, status=200):
