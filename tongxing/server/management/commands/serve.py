@@ -32,10 +32,12 @@ class Command(BaseCommand):
                             help="seconds a request may take before its worker is restarted (default 120)")
         parser.add_argument("--access-log", default=os.environ.get("TONGXING_ACCESS_LOG", "-"),
                             help="access log file, - for standard output (default)")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="serve the static files collected before (at install) instead of collecting them")
         parser.add_argument("--no-task-worker", action="store_true",
                             help="do not start the background task worker (run `tongxing worker` elsewhere)")
 
-    def handle(self, *args, bind, workers, timeout, access_log, no_task_worker, **options):
+    def handle(self, *args, bind, workers, timeout, access_log, no_collectstatic, no_task_worker, **options):
         if bind.isdigit():  # a port alone, as runserver takes it
             bind = f"127.0.0.1:{bind}"
         try:
@@ -44,8 +46,9 @@ class Command(BaseCommand):
             found = [str(e)]
         if found:
             raise CommandError("not serving: " + "; ".join(found))
-        # Hashed, compressed copies of the static files for WhiteNoise (unchanged files are skipped).
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_collectstatic:
+            # Hashed, compressed copies of the static files for WhiteNoise (unchanged files are skipped).
+            call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = [
             sys.executable, "-m", "gunicorn", "tongxing.wsgi:application",
             "--bind", bind,
