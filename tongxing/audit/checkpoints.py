@@ -52,15 +52,15 @@ def path() -> Path:
     return Path(settings.HOME) / f"audit-checkpoints.{label}.jsonl"
 
 
-def _signature(fields: dict) -> str:
+def _signature(fields: dict, key: bytes | None = None) -> str:
     message = json.dumps(fields, sort_keys=True).encode()
-    return hmac.new(audit_key(), b"checkpoint|" + message, hashlib.sha256).hexdigest()
+    return hmac.new(key or audit_key(), b"checkpoint|" + message, hashlib.sha256).hexdigest()
 
 
-def write(checkpoint: Checkpoint) -> str:
+def write(checkpoint: Checkpoint, key: bytes | None = None) -> str:
     """Append one signed checkpoint line; returns the line."""
     fields = checkpoint.fields()
-    line = json.dumps({**fields, "signature": _signature(fields)}, sort_keys=True)
+    line = json.dumps({**fields, "signature": _signature(fields, key)}, sort_keys=True)
     target = path()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -94,7 +94,15 @@ def read() -> tuple[list[Checkpoint], list[str]]:
     return good, bad
 
 
-def take() -> Checkpoint:
+def set_aside(suffix: str):
+    """Move the checkpoint file aside (kept, renamed) when the audit key changes: its lines were verified under
+    the old key, which verify no longer has."""
+    current = path()
+    if current.exists():
+        current.rename(current.with_name(f"{current.name}.{suffix}"))
+
+
+def take(key: bytes | None = None) -> Checkpoint:
     """Sign and write the trail's current head."""
     from .models import Event
 
@@ -105,7 +113,7 @@ def take() -> Checkpoint:
     else:
         count = head.position if head.position is not None else Event.objects.count()
         checkpoint = Checkpoint(count, head.digest, head.pk, at)
-    write(checkpoint)
+    write(checkpoint, key)
     return checkpoint
 
 

@@ -66,8 +66,8 @@ class Event(models.Model):
             content["position"] = self.position
         return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
 
-    def compute_digest(self) -> str:
+    def compute_digest(self, key: bytes | None = None) -> str:
         message = f"{self.previous_digest}|{self.payload()}".encode()
         if self.keyed:
-            return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
+            return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
         return hashlib.sha256(message).hexdigest()

@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 
-def _master() -> bytes:
-    return (getattr(settings, "TONGXING_FIELD_KEY", "") or settings.SECRET_KEY).encode()
+def _master(field_key: str | None = None) -> bytes:
+    """The configured field key; `tongxing keys rotate` passes the new one explicitly."""
+    return (field_key or getattr(settings, "TONGXING_FIELD_KEY", "") or settings.SECRET_KEY).encode()
 
 
 @cache
@@ -25,15 +26,19 @@ def _subkey(purpose: bytes, master: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"tongxing", info=purpose).derive(master)
 
 
-def audit_key() -> bytes:
+def audit_key(field_key: str | None = None) -> bytes:
     """Keys the audit trail's chain and checkpoints. TONGXING_AUDIT_KEY when set (recommended: the trail then
     never depends on the field key, which `tongxing keys rotate` replaces); otherwise derived like the others."""
     own = getattr(settings, "TONGXING_AUDIT_KEY", "")
-    return _subkey(b"audit-chain", own.encode() if own else _master())
+    return _subkey(b"audit-chain", own.encode() if own else _master(field_key))
 
 
-def fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_subkey(b"field-encryption", _master())))
+def audit_key_follows_field_key() -> bool:
+    return not getattr(settings, "TONGXING_AUDIT_KEY", "")
+
+
+def fernet(field_key: str | None = None) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_subkey(b"field-encryption", _master(field_key))))
 
 
 def normalise(value: str) -> str:
@@ -42,12 +47,13 @@ def normalise(value: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def lookup_hash(value: str) -> str:
-    return hmac.new(_subkey(b"lookup-hash", _master()), normalise(value).encode(), hashlib.sha256).hexdigest()
+def lookup_hash(value: str, field_key: str | None = None) -> str:
+    key = _subkey(b"lookup-hash", _master(field_key))
+    return hmac.new(key, normalise(value).encode(), hashlib.sha256).hexdigest()
 
 
-def encrypt(value: str) -> str:
-    return fernet().encrypt(value.encode()).decode()
+def encrypt(value: str, field_key: str | None = None) -> str:
+    return fernet(field_key).encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
