@@ -20,7 +20,7 @@ from tongxing.accounts.scope import people_for, units_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
-from tongxing.standards.drilldown import drilldown
+from tongxing.standards.drilldown import audit_drilldown, drilldown
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
 from tongxing.standards.report import annual_return_document
@@ -50,6 +50,7 @@ class DrilldownRow(Schema):
     counted: bool
     weight: float
     reasons: list[str]
+    withheld: bool = False  # the record's person is outside the caller's person scope: identifying fields masked
 
 
 def _unit(request, code):
@@ -78,10 +79,12 @@ def standard_records(request, code: str, fy: int, standard: str):
     if standard not in OUTPUT_STANDARDS and standard not in OUTCOME_STANDARDS or not 1990 <= fy <= 2200:
         raise Http404("unknown standard or year")
     unit = _unit(request, code)
-    data = drilldown(standard, Scope(unit, Period.financial_year(fy)))
+    data = drilldown(standard, Scope(unit, Period.financial_year(fy)), request.user)
+    audit_drilldown(request, unit, fy, standard, data, via="API")
     fields = [c for c, _label in data["columns"]]
     return [DrilldownRow(record={f: _plain(row.get(f)) for f in fields}, counted=row["counted"],
-                         weight=float(row["weight"] or 0), reasons=[str(r) for r in row["reasons"]])
+                         weight=float(row["weight"] or 0), reasons=[str(r) for r in row["reasons"]],
+                         withheld=row.get("withheld", False))
             for row in data["rows"]]
 
 

@@ -17,7 +17,7 @@ from tongxing.exchange.selectors import export_unit
 from tongxing.organisations.selectors import units_for
 from tongxing.privacy.deidentify import deidentify
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
-from tongxing.standards.drilldown import drilldown
+from tongxing.standards.drilldown import audit_drilldown, drilldown
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
 from tongxing.standards.report import (
@@ -92,7 +92,8 @@ def fsa_drilldown(request, unit, fy, code):
     unit = _unit(request, unit)
     if code not in OUTPUT_STANDARDS and code not in OUTCOME_STANDARDS:
         raise Http404(code)
-    data = drilldown(code, Scope(unit, Period.financial_year(fy)))
+    data = drilldown(code, Scope(unit, Period.financial_year(fy)), request.user)
+    audit_drilldown(request, unit, fy, code, data)
     names = {**OUTPUT_STANDARDS, **OUTCOME_STANDARDS}[code]
     counted = [r for r in data["rows"] if r["counted"]]
     return render(request, "reports/drilldown.html", {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.accounts.scope import cases_for, people_for
 from tongxing.activities.models import (
     Activity,
     ActivityStaff,
@@ -13,6 +16,8 @@ from tongxing.activities.models import (
     MedicalAssessment,
     Training,
 )
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 from tongxing.cases.models import Collaboration, Episode
 from tongxing.people.models import Person
 
@@ -58,17 +63,59 @@ def rule_for(code: str, scope: Scope) -> Tally | Proportion | None:
     return None
 
 
-def drilldown(code: str, scope: Scope, limit=2000) -> dict:
-    """Columns and rows for one standard's figure; OS11 lists the schools with their status."""
+# The columns that identify a person (or a person's case file), shown only to viewers whose person scope
+# (tongxing.accounts.scope) holds that person or case: (the row's key, "person" or "case", the columns masked).
+# Quasi-identifiers go with the name: an id or birth date outside one's scope names the person as surely.
+PERSONAL = {
+    Attendance: ("person_id", "person", ("person__external_id", "person__name")),
+    Person: ("pk", "person", ("external_id", "name", "birth_date")),
+    MedicalAssessment: ("person_id", "person", ("person__external_id",)),
+    Feedback: ("person_id", "person", ("person__external_id",)),
+    Episode: ("case_id", "case", ("case__external_id",)),
+    Collaboration: ("case_id", "case", ("case__external_id",)),
+}
+
+
+def drilldown(code: str, scope: Scope, viewer, limit=2000) -> dict:
+    """Columns and rows for one standard's figure, as `viewer` may see them; OS11 lists the schools with their
+    status. Every record stays on the list, counted as it was; a person outside the viewer's person scope is
+    withheld (identifying columns masked, `withheld` set), so an auditor checks the figure without names.
+    `shown` lists the people (or case files) named to the viewer, for the audit trail."""
     if code == "OS11":
-        return school_drilldown(scope)
+        return {**school_drilldown(scope), "withheld": 0, "shown": {}}
     rule = rule_for(code, scope)
     if rule is None:
         raise KeyError(code)
-    columns = COLUMNS[rule.candidates.model]
-    rows = rule.explain("pk", *[c for c, _label in columns], limit=limit)
+    model = rule.candidates.model
+    columns = COLUMNS[model]
+    key, kind, personal = PERSONAL.get(model, (None, None, ()))
+    fields = ["pk", *[c for c, _label in columns]]
+    if key is not None and key not in fields:
+        fields.append(key)
+    rows = rule.explain(*fields, limit=limit)
     rows.sort(key=lambda r: (not r["counted"], not r.get("success", True)))
-    return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion)}
+    withheld, shown = 0, {}
+    if key is not None:
+        ids = {r[key] for r in rows if r[key] is not None}
+        visible = set((people_for if kind == "person" else cases_for)(viewer).filter(pk__in=ids)
+                      .values_list("pk", flat=True)) if ids else set()
+        mask = gettext("(withheld)")
+        for row in rows:
+            row["withheld"] = row[key] is not None and row[key] not in visible
+            if row["withheld"]:
+                withheld += 1
+                row.update(dict.fromkeys(personal, mask))
+        shown = {kind: sorted(visible)}
+    return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion), "withheld": withheld,
+            "shown": shown}
+
+
+def audit_drilldown(request, unit, fy, code, data, via="page"):
+    """Every read of a drill-down is audited with the people (or case files) it named to the reader."""
+    with transaction.atomic():
+        record(Action.VIEW, request=request, obj=unit, unit_code=unit.code,
+               summary=f"drill-down {code} {fy} ({via}): {len(data['rows'])} records, {data['withheld']} withheld",
+               changes={"shown": data["shown"]})
 
 
 def school_drilldown(scope: Scope) -> dict:
