@@ -7,9 +7,6 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.privacy.services import REDISCLOSURE_NOTICE
@@ -28,6 +25,10 @@ def _cell(value):
 
 def workbook(headers: Sequence, rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     """An .xlsx with a bold header row; `headers` may be lazy translations, rendered in the active language."""
+    from openpyxl import Workbook  # loads slowly: only a download needs it, not every process start
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = str(title)[:31] or "Sheet"

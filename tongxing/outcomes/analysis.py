@@ -12,8 +12,6 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scipy import stats
-
 from tongxing.lib.percentages import PLAIN, shares
 
 IMPROVED, SAME, WORSE = "improved", "same", "worse"
@@ -104,6 +102,8 @@ def paired_t(pre, post) -> TTest:
     sd = math.sqrt(math.fsum((d - mean) ** 2 for d in diffs) / (n - 1))
     if sd == 0:
         return TTest(n, mean, 0.0, None, n - 1, None)
+    from scipy import stats  # loads in about a second: only the t-test needs it, not every process start
+
     result = stats.ttest_rel(post, pre)
     return TTest(n, mean, sd, float(result.statistic), n - 1, float(result.pvalue))
 
