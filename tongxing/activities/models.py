@@ -127,10 +127,13 @@ class Activity(models.Model):
         super().save(*args, **kwargs)
 
     def derive(self, tz: zoneinfo.ZoneInfo):
-        local = self.start.astimezone(tz)
-        self.date = local.date()
-        self.start_time = local.time().replace(second=0, microsecond=0)
-        self.minutes = int((self.end - self.start).total_seconds() // 60)
+        self.date, self.start_time, self.minutes = derived_times(self.start, self.end, tz)
+
+
+def derived_times(start, end, tz: zoneinfo.ZoneInfo):
+    """An activity's local date, local start time (to the minute) and length in minutes, from its start and end."""
+    local = start.astimezone(tz)
+    return local.date(), local.time().replace(second=0, microsecond=0), int((end - start).total_seconds() // 60)
 
 
 class ActivityStaff(models.Model):

@@ -17,6 +17,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKey,
+    IntegerField,
+    TextField,
+    TimeField,
+)
 
 from tongxing.activities.models import (
     Activity,
@@ -26,6 +37,7 @@ from tongxing.activities.models import (
     Group,
     MedicalAssessment,
     Training,
+    derived_times,
 )
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
@@ -168,22 +180,22 @@ class _Writer:
         self.pk[name] = dict(model.objects.filter(unit=self.unit).values_list("external_id", "pk"))
 
     def local(self, value: str) -> dt.datetime:
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=self.tz)
+        # The parser has checked the exact form YYYY-MM-DDTHH:MM; fromisoformat reads it several times faster.
+        return dt.datetime.fromisoformat(value).replace(tzinfo=self.tz)
 
     def ref(self, name, ext):
         return self.pk[name][ext] if ext is not None else None
 
     def write(self, name, model, recs, fields, children=None, child_models=()):
-        """Create new records and rewrite changed ones (with their child rows)."""
+        """Create new records and rewrite changed ones (with their child rows).
+
+        `children(rec, pk)` gives (model, {field: value}) pairs for the record's child rows."""
         new = [r for r in recs if r["id"] not in self.pk[name]]
         changed = [r for r in recs if r["id"] in self.pk[name]]
-        instances = []
-        for i, rec in enumerate(new):
-            instances.append(model(unit=self.unit, external_id=rec["id"], **fields(rec)))
-            if i % BATCH == 0:
-                self.progress(name, i, len(new))
-        model.objects.bulk_create(instances, batch_size=BATCH)
-        self.pk[name].update({obj.external_id: obj.pk for obj in instances})
+        insert_rows(model, ({"unit_id": self.unit.pk, "external_id": r["id"], **fields(r)} for r in new),
+                    len(new), lambda done: self.progress(name, done, len(new)))
+        if new:
+            self.load_ids(name, model)
         if changed:
             field_names = list(fields(changed[0]))
             updated = [model(pk=self.pk[name][r["id"]], unit=self.unit, external_id=r["id"], **fields(r))
@@ -192,12 +204,77 @@ class _Writer:
             for child_model, fk in child_models:
                 child_model.objects.filter(**{f"{fk}__in": [o.pk for o in updated]}).delete()
         if children:
-            rows = []
+            rows = {}
             for rec in [*new, *changed]:
-                rows.extend(children(rec, self.pk[name][rec["id"]]))
-            for child_model in {type(r) for r in rows}:
-                child_model.objects.bulk_create([r for r in rows if type(r) is child_model], batch_size=BATCH)
-        self.progress(name, len(new), len(new))
+                for child_model, values in children(rec, self.pk[name][rec["id"]]):
+                    rows.setdefault(child_model, []).append(values)
+            for child_model, values in rows.items():
+                insert_rows(child_model, values, len(values))
+
+
+def insert_rows(model, rows, total: int, progress=None):
+    """Insert `rows` (dicts of field name or attname to value) into `model`'s table, unsaved fields given the
+    model's defaults: COPY on PostgreSQL, one prepared INSERT run over the rows on SQLite.
+
+    No model instances and no per-row SQL: at city scale building and compiling instances cost more than the
+    writing (about 1,000 activities a second). Signals and save() are not run, as with bulk_create."""
+    if not total:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    keys = [(f.attname, f.name, f.get_default()) for f in fields]  # as bulk_create fills a field not given
+    postgres = connection.vendor == "postgresql"
+    convert = [None if postgres else _sqlite_adapter(f) for f in fields]
+
+    def values(row):
+        out = []
+        for (attname, name, default), adapt in zip(keys, convert, strict=True):
+            value = row[attname] if attname in row else row.get(name, default)
+            out.append(adapt(value) if adapt is not None and value is not None else value)
+        return out
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    done = 0
+    with connection.cursor() as cursor:
+        batch = []
+        for row in rows:
+            batch.append(values(row))
+            if len(batch) == BATCH:
+                _write_batch(cursor, postgres, table, columns, len(fields), batch)
+                done += len(batch)
+                batch = []
+                if progress:
+                    progress(done)
+        _write_batch(cursor, postgres, table, columns, len(fields), batch)
+    if progress:
+        progress(total)
+
+
+def _write_batch(cursor, postgres, table, columns, width, batch):
+    if not batch:
+        return
+    if postgres:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * width)})", batch)
+
+
+def _sqlite_adapter(field):
+    """How SQLite's backend stores the field's Python value (None: as it is)."""
+    ops = connection.ops
+    if isinstance(field, DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, TimeField):
+        return ops.adapt_timefield_value
+    if isinstance(field, DecimalField):
+        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+    if isinstance(field, CharField | TextField | IntegerField | BooleanField | ForeignKey):
+        return None
+    return lambda v: field.get_db_prep_save(v, connection=connection)
 
 
 def _changed_records(document: Document, existing: Document | None, summary: ImportSummary):
@@ -283,7 +360,7 @@ def _import(document: Document, progress) -> ImportSummary:
 
     w.write("staff", Staff, todo["staff"],
             lambda r: {"name": r["name"], "peer_type": r.get("peer_type", "")},
-            lambda r, pk: [StaffRole(staff_id=pk, role=role) for role in r["roles"]],
+            lambda r, pk: [(StaffRole, {"staff_id": pk, "role": role}) for role in r["roles"]],
             [(StaffRole, "staff")])
     for rec in todo["establishment"]:
         Establishment.objects.update_or_create(unit=unit, role=rec["role"], as_of=_date(rec["as_of"]),
@@ -297,9 +374,9 @@ def _import(document: Document, progress) -> ImportSummary:
                        "sex": r["sex"], "birth_date": _date(r.get("birth_date")), "pregnant": r.get("pregnant"),
                        "identified_on": _date(r.get("identification", {}).get("date")),
                        "identification_channel": r.get("identification", {}).get("channel", "")},
-            lambda r, pk: [Child(person_id=pk, birth_date=_date(c["birth_date"]), carer=c.get("carer", ""))
+            lambda r, pk: [(Child, {"person_id": pk, "birth_date": _date(c["birth_date"]), "carer": c.get("carer", "")})
                            for c in r.get("children", [])]
-            + [DrugUse(person_id=pk, drug=d["drug"], last_used=_date(d.get("last_used")))
+            + [(DrugUse, {"person_id": pk, "drug": d["drug"], "last_used": _date(d.get("last_used"))})
                for d in r.get("drug_use", [])],
             [(Child, "person"), (DrugUse, "person")])
     w.write("groups", Group, todo["groups"], lambda r: {"kind": r["kind"], "title": r["title"]})
@@ -319,8 +396,8 @@ def _import(document: Document, progress) -> ImportSummary:
         w.load_ids(name, model)
         w.write(name, model, todo[name], fields)
     w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
-            lambda r, pk: [ActivityStaff(activity_id=pk, staff_id=w.ref("staff", s)) for s in r["staff"]]
-            + [Attendance(activity_id=pk, person_id=w.ref("people", p)) for p in r["people"]],
+            lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
+            + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
             [(ActivityStaff, "activity"), (Attendance, "activity")])
     for name, model, fields in [
         ("medical_assessments", MedicalAssessment,
@@ -355,11 +432,10 @@ def _import(document: Document, progress) -> ImportSummary:
 
 def _activity_fields(w: _Writer, r):
     start, end = w.local(r["start"]), w.local(r["end"])
-    a = Activity(start=start, end=end)
-    a.derive(w.tz)
+    date, start_time, minutes = derived_times(start, end, w.tz)
     return {
-        "kind": r["kind"], "format": r.get("format", ""), "start": start, "end": end, "date": a.date,
-        "start_time": a.start_time, "minutes": a.minutes, "full_day": r["full_day"], "headcount": r["headcount"],
+        "kind": r["kind"], "format": r.get("format", ""), "start": start, "end": end, "date": date,
+        "start_time": start_time, "minutes": minutes, "full_day": r["full_day"], "headcount": r["headcount"],
         "psa_contacted": r.get("psa_contacted"), "case_id": w.ref("cases", r.get("case")),
         "group_id": w.ref("groups", r.get("group")), "school_id": w.ref("schools", r.get("school")),
         "workplace_id": w.ref("workplaces", r.get("workplace")), "funded_by": r.get("funded_by", ""),
@@ -373,23 +449,30 @@ def _write_cases(w: _Writer, recs):
                 "worker_id": w.ref("staff", r["worker"])}
 
     def children(r, pk):
-        return [Case.members.through(case_id=pk, person_id=w.ref("people", p)) for p in r["members"]]
+        return [(Case.members.through, {"case_id": pk, "person_id": w.ref("people", p)}) for p in r["members"]]
 
+    stored = set(w.pk["cases"])
     w.write("cases", Case, recs, fields, children, [(Case.members.through, "case"), (Episode, "case")])
-    merged = [Case(pk=w.pk["cases"][r["id"]], merged_into_id=w.ref("cases", r["merged_into"])) for r in recs]
-    Case.objects.bulk_update(merged, ["merged_into"], batch_size=BATCH)
-    episodes, plans = [], []
+    # After every case has its id: a new case merged into none already says so.
+    merges = [(w.ref("cases", r["merged_into"]), w.pk["cases"][r["id"]]) for r in recs
+              if r["merged_into"] is not None or r["id"] in stored]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Case._meta.db_table} SET merged_into_id = %s WHERE id = %s", merges)
+    episodes, plans = [], {}
     for r in recs:
         for e in r["episodes"]:
             closure = e.get("closure", {})
-            episodes.append(Episode(
-                case_id=w.pk["cases"][r["id"]], opened=_date(e["opened"]), closed=_date(e.get("closed")),
-                plan_achieved=closure.get("plan_achieved"), last_drug_use=_date(closure.get("last_drug_use")),
-                closure_reason=closure.get("reason", "")))
-            plans.append(e.get("plan"))
-    Episode.objects.bulk_create(episodes, batch_size=BATCH)
-    CasePlan.objects.bulk_create([
-        CasePlan(episode_id=ep.pk, date=_date(p["date"]), direction=p["direction"], timetable=p["timetable"],
-                 actions=p["actions"], goals=p["goals"])
-        for ep, p in zip(episodes, plans, strict=True) if p
-    ], batch_size=BATCH)
+            case_id, opened = w.pk["cases"][r["id"]], _date(e["opened"])
+            episodes.append({"case_id": case_id, "opened": opened, "closed": _date(e.get("closed")),
+                             "plan_achieved": closure.get("plan_achieved"),
+                             "last_drug_use": _date(closure.get("last_drug_use")),
+                             "closure_reason": closure.get("reason", "")})
+            if e.get("plan"):
+                plans[case_id, opened] = e["plan"]
+    insert_rows(Episode, episodes, len(episodes))
+    if plans:  # an episode is opened once per case: (case, opened) names it
+        ids = {(case_id, opened): pk for pk, case_id, opened in
+               Episode.objects.filter(case__unit=w.unit).values_list("pk", "case_id", "opened")}
+        insert_rows(CasePlan, [{"episode_id": ids[key], "date": _date(p["date"]), "direction": p["direction"],
+                                "timetable": p["timetable"], "actions": p["actions"], "goals": p["goals"]}
+                               for key, p in plans.items()], len(plans))
