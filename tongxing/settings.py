@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "tongxing.accounts.middleware.IdleTimeoutMiddleware",
     "tongxing.accounts.middleware.SecondFactorMiddleware",
     "tongxing.accounts.middleware.ContentSecurityPolicyMiddleware",
+    "tongxing.accounts.middleware.AdminReadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -9,6 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
+
 from .scope import level_of
 from .services import has_second_factor
 
@@ -75,8 +78,24 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class AdminReadAuditMiddleware:
+    """Every page a superuser reads in the Django admin enters the audit trail (its changes already do)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (request.method == "GET" and response.status_code == 200 and match is not None
+                and match.namespace == "admin" and match.url_name != "jsi18n" and request.user.is_superuser):
+            record(Action.VIEW, request=request, object_type=f"admin:{match.url_name}",
+                   object_id=str(match.kwargs.get("object_id", ""))[:64],
+                   summary=f"admin read {request.get_full_path()}"[:300])
         return response
