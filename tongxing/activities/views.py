@@ -134,9 +134,17 @@ def activity_list(request):
 @require_GET
 def activity_detail(request, pk):
     activity = get_object_or_404(activity_rows(with_evening(activities_for(request.user))), pk=pk)
+    _audit_read(request, activity, "activity record")
     return render(request, "activities/detail.html", {
         "a": activity, "can_write": can_write(request.user), "profile": PROFILES[KIND_PROFILE[activity.kind]],
     })
+
+
+def _audit_read(request, activity, what):
+    """The activity and the people it names: `who viewed` for a person lists the activities read too."""
+    people = sorted(activity.attendance.values_list("person_id", flat=True))
+    record(Action.VIEW, request=request, obj=activity,
+           summary=f"{what}; people: {', '.join(map(str, people)) or 'none'}"[:300])
 
 
 # --- entry forms ------------------------------------------------------------------------------
@@ -199,6 +207,8 @@ def activity_edit(request, pk):
     activity = get_object_or_404(activities_for(request.user).select_related("unit", "group"), pk=pk)
     prof = PROFILES[KIND_PROFILE[activity.kind]]
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, profile=prof, unit=activity.unit)
+    if request.method == "GET":
+        _audit_read(request, activity, "activity edit form")
     if request.method == "POST" and form.is_valid():
         save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
                       people=form.cleaned_data.get("people") or [], request=request)

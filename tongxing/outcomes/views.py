@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import access_of, can_manage, can_write, people_for, units_for
+from tongxing.audit.models import Action
+from tongxing.audit.services import record
 
 from . import services
 from .forms import AdministrationForm, LikertForm, parse_answers
@@ -145,4 +147,6 @@ def administration_detail(request, pk):
     administration = get_object_or_404(
         administrations_for(request.user).select_related("instrument", "person", "case", "programme"), pk=pk)
     answers = administration.answers.select_related("item").order_by("item__number")
+    record(Action.VIEW, request=request, obj=administration.person, unit_code=administration.unit.code,
+           summary=f"questionnaire answers: {administration.instrument} (administration {administration.pk})"[:300])
     return render(request, "outcomes/administration_detail.html", {"a": administration, "answers": answers})

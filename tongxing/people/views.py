@@ -75,6 +75,8 @@ def person_edit(request, pk):
     require_write(request)
     person = get_object_or_404(selectors.active_people(request.user), pk=pk)
     form = PersonForm(request.POST or None, instance=person)
+    if request.method == "GET":
+        record(Action.VIEW, request=request, obj=person, summary="person edit form")
     if request.method == "POST" and form.is_valid():
         services.update_person(Person.objects.get(pk=person.pk), data=form.person_data(), user=request.user,
                                identity=form.identity(), request=request)
@@ -156,6 +158,7 @@ def person_merge(request, pk):
         found = (selectors.search(request.user, q or person.name or person.name_en).filter(unit=person.unit)
                  | visible.filter(pk__in=same.values("pk")))
         found = found.exclude(pk=person.pk).distinct()[:20]
+        record(Action.VIEW, request=request, obj=person, summary="merge: choosing the other record")
         return render(request, "people/merge_pick.html", {"person": person, "found": found, "q": q})
     other = get_object_or_404(visible.filter(unit=person.unit).exclude(pk=person.pk), pk=other_id)
     error = None
@@ -168,6 +171,8 @@ def person_merge(request, pk):
             return redirect("person-detail", pk=keep.pk)
         error = _("請選擇要保留的紀錄")
     links = _links([person.pk, other.pk])
+    for shown in (person, other):
+        record(Action.VIEW, request=request, obj=shown, summary="merge page: two records side by side")
     return render(request, "people/merge.html", {
         "person": person, "other": other, "error": error,
         "pair": [(person, links.get(person.pk, {})), (other, links.get(other.pk, {}))],
