@@ -1,3 +1,4 @@
+import os
 import sqlite3
 import subprocess
 import time
@@ -30,21 +31,29 @@ class Command(BaseCommand):
         sqlite = db["ENGINE"].endswith("sqlite3")
         if file is None:
             folder = settings.HOME / "backups"
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             file = folder / f"tongxing-{time.strftime('%Y%m%d-%H%M%S')}.{'sqlite3' if sqlite else 'dump'}"
         target = Path(file)
         # The backup event goes in before the copy so the copy carries its own record.
         record(Action.EXPORT, object_type="database", object_id=db["NAME"] if sqlite else db["NAME"],
                summary=f"backup to {target.name}")
+        # A backup holds every record: readable by its owner only, however the process's umask is set.
+        previous = os.umask(0o077)
+        try:
+            if target.exists():
+                target.chmod(0o600)
+            self._copy(db, sqlite, target)
+        finally:
+            os.umask(previous)
+        self.stdout.write(f"backup written to {target}")
+
+    def _copy(self, db, sqlite, target):
         if sqlite:
             connection.ensure_connection()
             with sqlite3.connect(target) as dest:
                 connection.connection.backup(dest)
         else:
-            import os
-
             result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)],
                                     env={**os.environ, **pg_env(db)}, capture_output=True, text=True, check=False)
             if result.returncode:
                 raise CommandError(result.stderr.strip())
-        self.stdout.write(f"backup written to {target}")
