@@ -68,3 +68,18 @@ def test_openapi_schema_lists_every_operation(client, scenario_bob):
     schema = client.get("/api/openapi.json").json()
     assert {"/api/units", "/api/units/{code}/fsa/{fy}", "/api/units/{code}/fsa/{fy}/{standard}",
             "/api/people"} <= set(schema["paths"])
+
+
+def test_the_docs_page_serves_swagger_from_our_own_static_files(client, scenario_bob):
+    """Issue 13 finding 10: /api/docs loaded Swagger from a CDN with an inline script the CSP blocks."""
+    verified_login(client, scenario_bob)
+    page = client.get("/api/docs")
+    html = page.content.decode()
+    assert page.status_code == 200 and "script-src 'self'" in page["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts and "cdn" not in html.lower() and "https://" not in html
+    for attrs, _body in scripts:  # every script is a file of ours, or data the browser does not run
+        assert 'src="/static/' in attrs or 'type="application/json"' in attrs, attrs
+        if 'src="' in attrs:
+            src = re.search(r'src="([^"]+)"', attrs).group(1)
+            assert client.get(src).status_code == 200, src

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp.plugins.otp_static",
+    "ninja",  # the API docs page from its own static Swagger files: no CDN, no inline script (CSP)
     "tongxing.organisations",
     "tongxing.people",
     "tongxing.cases",
