@@ -8,16 +8,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
-from tongxing.activities.models import ActivityKind, MedicalAssessment
+from tongxing.activities.models import ActivityKind, ActivityStaff, MedicalAssessment
 from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
 from tongxing.jobs.models import Job
-from tongxing.organisations.models import Organisation, Unit
+from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.privacy.models import Consent
 from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
+from tongxing.teams.models import MedicalAccess, TeamMember, TeamRole
 
 from .activities_world import activity, build, group_with_members
 
@@ -65,8 +66,9 @@ def build_world() -> dict:
     MedicalAssessment.objects.create(unit=w.unit, external_id="ma1", person=w.client, date=dt.date(2024, 7, 4),
                                      by=w.nurse, plan=True)
     job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=w.bob, filename="unit-a.json")
+    team = team_world(w, group)
     return {
-        "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey},
+        "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey, **team},
         "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
                     "member": w.member.pk, "alice_login": w.alice.pk,
                     "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
@@ -75,3 +77,25 @@ def build_world() -> dict:
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
                     "prerelease": prerelease.pk, "job": job.pk},
     }
+
+
+def team_world(w, group) -> dict:
+    """Unit A's team around alice's case (issue 19): nina, the nurse on its team; mona, a doctor holding the unit's
+    medical access; gina, a colleague in unit A with no part in the case; frank, a peer worker facilitating the
+    group, none of whose members is in his caseload."""
+    users = get_user_model().objects
+    made = {}
+    for name, staff in (("nina", w.nurse), ("mona", w.doctor), ("gina", None), ("frank", w.peer)):
+        user = users.create_user(name)
+        Access.objects.create(user=user, level=Level.WORKER, organisation=w.unit.organisation, unit=w.unit)
+        if staff is None:
+            staff = Staff.objects.create(unit=w.unit, external_id=f"s-{name}", name="吳同事")
+            StaffRole.objects.create(staff=staff, role=Role.SOCIAL_WORKER)
+        staff.user = user
+        staff.save()
+        made[name] = user
+    TeamMember.objects.create(case=w.case, staff=w.nurse, role=TeamRole.NURSE, added_on=dt.date(2024, 7, 1))
+    MedicalAccess.objects.create(staff=w.doctor, unit=w.unit, granted_on=dt.date(2024, 7, 1))
+    for session in group.sessions.all():
+        ActivityStaff.objects.create(activity=session, staff=w.peer)
+    return made

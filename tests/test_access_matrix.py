@@ -201,3 +201,45 @@ def test_access_matrix(world, client, username, django_assert_max_num_queries):
             wrong.append(f"{name} {method} {url}: {response.status_code} (expected "
                          f"{'allowed' if allowed[username] else 'refused'})")
     assert not wrong, "\n".join(wrong)
+
+
+# Case teams, medical access and break-the-glass (issue 19): each further user of unit A is let in where the user
+# named is, except on the URLs listed. nina: the nurse on alice's case team (records on the case; the lead worker
+# or a supervisor sets the team and closes); mona: a doctor with the unit's medical access (the client for medical
+# work, not the case file); gina: a colleague in unit A (only the unit's work; the client through break-the-glass);
+# frank: a peer worker facilitating the group.
+MATRIX.update({
+    "case-team": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "break-glass": ("POST", {"pk": "client"}, "", who(N, N, N, N, N), None),
+    "break-glass-log": ("GET", {}, "", who(N, Y, N, Y, N), None),   # each supervisor, their own unit's
+    "medical-access": ("GET", {}, "", who(N, Y, N, Y, N), None),
+})
+LEAD_ONLY = {"case-close", "case-reopen", "case-merge", "case-team"}
+CASE_FILE = {name for name in MATRIX if name.startswith("case-") and name not in {"case-list", "case-new"}}
+PERSON_RECORDS = {name for name, row in MATRIX.items()
+                  if row[3] is CASEWORK or row[4] in ("周小明", '"p1"')} - CASE_FILE
+LIKE = {
+    "nina": ("alice", {name: N for name in LEAD_ONLY}),
+    "mona": ("alice", {**{name: N for name in CASE_FILE}, "activities:detail": N, "activities:edit": N,
+                       "activities:list": N, "case-list": N}),
+    "gina": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),
+    "frank": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),
+}
+
+
+@pytest.mark.parametrize("username", sorted(LIKE))
+def test_access_matrix_case_team(world, client, username):
+    verified_login(client, world["users"][username])
+    like, overrides = LIKE[username]
+    objects = world["objects"]
+    wrong = []
+    for name, (method, kwargs, query, allowed, marker) in sorted(MATRIX.items()):
+        if name in {"logout", "login"}:
+            continue
+        expected = overrides.get(name, allowed[like])
+        url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()}) + query.format(**objects)
+        response = _request(client, method, url)
+        if _let_in(response, marker) != expected:
+            wrong.append(f"{name} {method} {url}: {response.status_code} (expected "
+                         f"{'allowed' if expected else 'refused'})")
+    assert not wrong, "\n".join(wrong)

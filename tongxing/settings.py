@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tongxing.prevention",
     "tongxing.privacy",
     "tongxing.setup",
+    "tongxing.teams",
     "tongxing.web",
     "tongxing.server",
     "tongxing.jobs",

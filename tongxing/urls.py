@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("tongxing.people.urls")),
     path("", include("tongxing.cases.urls")),
     path("", include("tongxing.jobs.urls")),
+    path("", include("tongxing.teams.urls")),
     path("", include("tongxing.web.urls")),
 ]

@@ -11,15 +11,20 @@ without being a superuser sees nothing.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tongxing.activities.models import Activity
+from tongxing.activities.models import Activity, ActivityKind, Group
 from tongxing.cases.models import Case
 from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
+from tongxing.teams.models import BreakGlass, MedicalAccess, TeamMember
 
 from .models import Access, Level
 
 CASE_READERS = {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR}
+# The work a nurse's or doctor's medical access covers.
+MEDICAL_KINDS = (ActivityKind.NURSING, ActivityKind.CONSULTATION)
+BREAK_GLASS_HOURS = 8
 
 
 def access_of(user) -> Access | None:
@@ -61,11 +66,29 @@ def _case_units(user):
     return units_for(user)
 
 
+def medical_units(user) -> QuerySet[Unit]:
+    """Units whose clients a nurse or doctor reaches for medical work through a supervisor's current grant."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return _case_units(user).filter(pk__in=MedicalAccess.objects.filter(
+        staff__user=user, revoked_on__isnull=True).values("unit"))
+
+
+def broken_glass(user) -> QuerySet[BreakGlass]:
+    """The user's break-the-glass openings still running, in units the user works in."""
+    if not user.is_authenticated:
+        return BreakGlass.objects.none()
+    return BreakGlass.objects.filter(user=user, until__gt=timezone.now(), unit__in=_case_units(user))
+
+
 def cases_for(user) -> QuerySet[Case]:
-    """Case files the user may open: a worker's own caseload; a supervisor's, coordinator's or auditor's scope."""
+    """Case files the user may open: a worker's own caseload, the cases whose team they are on and the cases of
+    a client they broke the glass for; a supervisor's, coordinator's or auditor's scope."""
     qs = Case.objects.filter(unit__in=_case_units(user))
     if level_of(user) == Level.WORKER:
-        qs = qs.filter(worker__user=user)
+        qs = qs.filter(Q(worker__user=user)
+                       | Q(pk__in=TeamMember.objects.filter(staff__user=user).values("case"))
+                       | Q(client__in=broken_glass(user).values("person")))
     return qs
 
 
@@ -75,15 +98,57 @@ def people_for(user) -> QuerySet[Person]:
     if level_of(user) == Level.WORKER:
         mine = cases_for(user)
         qs = qs.filter(Q(cases_as_client__in=mine) | Q(cases_as_member__in=mine) | Q(
-            cases_as_client__isnull=True, cases_as_member__isnull=True)).distinct()
+            cases_as_client__isnull=True, cases_as_member__isnull=True)
+            | Q(unit__in=medical_units(user)) | Q(pk__in=broken_glass(user).values("person"))).distinct()
     return qs
+
+
+def break_glass_candidates(user) -> QuerySet[Person]:
+    """People of the worker's unit outside their scope, whom they may open by giving a reason."""
+    if not can_write(user) or level_of(user) != Level.WORKER:
+        return Person.objects.none()
+    return (Person.objects.filter(unit__in=_case_units(user), merged_into__isnull=True)
+            .exclude(pk__in=people_for(user).values("pk")))
+
+
+def may_break_glass(user, person: Person) -> bool:
+    """A worker may open a client of their own unit outside their scope, by giving a reason (audited)."""
+    return (can_write(user) and level_of(user) == Level.WORKER and person.merged_into_id is None
+            and _case_units(user).filter(pk=person.unit_id).exists()
+            and not people_for(user).filter(pk=person.pk).exists())
+
+
+def attendance_people_for(user, group: Group) -> QuerySet[Person]:
+    """People on a group's attendance sheet: those the user may see, and, for the group's facilitators (staff of
+    any of its sessions), every member of the group by name (not their case)."""
+    visible = people_for(user)
+    if level_of(user) != Level.WORKER:
+        return visible
+    facilitates = Activity.objects.filter(group=group, staffing__staff__user=user).exists()
+    if not facilitates:
+        return visible
+    members = Person.objects.filter(unit_id=group.unit_id, attendance__activity__group=group)
+    return Person.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=members.values("pk")))
+
+
+def can_supervise(user) -> bool:
+    """A unit's supervisor: grants medical access, reviews break-the-glass openings."""
+    return user.is_superuser or level_of(user) == Level.SUPERVISOR
+
+
+def leads_case(user, case: Case) -> bool:
+    """The case's worker, or a supervisor or coordinator over it: who sets the team, closes and reopens."""
+    if not can_write(user) or not cases_for(user).filter(pk=case.pk).exists():
+        return False
+    return level_of(user) != Level.WORKER or (case.worker_id is not None and case.worker.user_id == user.pk)
 
 
 def activities_for(user) -> QuerySet[Activity]:
     """Activities: a worker's own cases' and the unit's non-case activities; otherwise the scope's units."""
     qs = Activity.objects.filter(unit__in=_case_units(user))
     if level_of(user) == Level.WORKER:
-        qs = qs.filter(Q(case__isnull=True) | Q(case__in=cases_for(user)))
+        qs = qs.filter(Q(case__isnull=True) | Q(case__in=cases_for(user))
+                       | Q(kind__in=MEDICAL_KINDS, unit__in=medical_units(user)))
     return qs
 
 

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.scope import activities_for, can_write, cases_for, people_for
+from tongxing.accounts.scope import activities_for, attendance_people_for, can_write, cases_for, people_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
@@ -312,7 +312,8 @@ def attendance(request, pk):
     """The attendance sheet: tick the members present, add walk-ins, save once."""
     session = get_object_or_404(activities_for(request.user).filter(kind=ActivityKind.GROUP_SESSION)
                                 .select_related("group", "unit"), pk=pk)
-    visible = people_for(request.user).filter(unit=session.unit, merged_into__isnull=True)
+    # A facilitator sees every member of the group by name, not only the members in their own caseload.
+    visible = attendance_people_for(request.user, session.group).filter(unit=session.unit, merged_into__isnull=True)
     members = list(group_members(session, visible))
     form = AttendanceForm(request.POST or None, visible=visible)
     if request.method == "POST":

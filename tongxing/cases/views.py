@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.models import Level
-from tongxing.accounts.scope import can_write, cases_for, level_of
+from tongxing.accounts.scope import can_write, cases_for, leads_case, level_of
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.models import Staff
 from tongxing.people.selectors import active_people, search
+from tongxing.teams.views import find_or_refuse, team_context
 from tongxing.web.common import paginate, query_without_page, require_write
 
 from . import selectors, services
@@ -115,7 +116,7 @@ def _case_file(request, case, status=200, **bound):
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
         "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
         "timeline": selectors.timeline(case, episodes, activity_url),
-        "writable": writable, "stale": bound.get("stale"),
+        "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
         "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
             (_("記錄接觸 Log a contact"), "activities:new", ()),
             (_("外展紀錄 Outreach log"), "activities:new-kind", ("outreach",)),
@@ -135,16 +136,22 @@ def _psa_cases(request, case):
 @require_GET
 @login_required
 def case_detail(request, pk):
-    case = _case(request, pk)
+    case, refusal = find_or_refuse(
+        request, cases_for(request.user).select_related("client", "worker", "unit", "merged_into"), pk, kind="case")
+    if refusal:
+        return refusal
     record(Action.VIEW, request=request, obj=case, summary="case file")
     return _case_file(request, case)
 
 
-def _writable_case(request, pk):
+def _writable_case(request, pk, lead=False):
+    """A case the user may record on; `lead`: only its worker or a supervisor (closing, reopening, merging)."""
     require_write(request)
     case = _case(request, pk)
     if case.merged_into_id:
         raise PermissionDenied("a merged case is read-only")
+    if lead and not leads_case(request.user, case):
+        raise PermissionDenied("only the case's worker or a supervisor")
     return case
 
 
@@ -182,7 +189,7 @@ def case_plan(request, pk):
 @require_POST
 @login_required
 def case_close(request, pk):
-    case = _writable_case(request, pk)
+    case = _writable_case(request, pk, lead=True)
     episode = services.open_episode(case)
     if episode is None:
         return redirect("case-detail", pk=case.pk)
@@ -196,7 +203,7 @@ def case_close(request, pk):
 @require_POST
 @login_required
 def case_reopen(request, pk):
-    case = _writable_case(request, pk)
+    case = _writable_case(request, pk, lead=True)
     form = ReopenForm(request.POST, prefix="reopen")
     if form.is_valid():
         try:
@@ -265,7 +272,7 @@ def case_member(request, pk):
 @require_POST
 @login_required
 def case_merge(request, pk):
-    case = _writable_case(request, pk)
+    case = _writable_case(request, pk, lead=True)
     form = MergeCaseForm(request.POST, prefix="merge", psa_cases=_psa_cases(request, case))
     if form.is_valid():
         psa = form.cleaned_data["psa_case"]

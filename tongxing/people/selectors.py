@@ -7,7 +7,7 @@ import re
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 
-from tongxing.accounts.scope import cases_for, people_for
+from tongxing.accounts.scope import break_glass_candidates, cases_for, people_for
 from tongxing.cases.models import Case
 from tongxing.privacy.crypto import lookup_hash
 from tongxing.privacy.models import IdentityNumber
@@ -33,9 +33,9 @@ def active_people(user) -> QuerySet[Person]:
     return people_for(user).filter(merged_into__isnull=True)
 
 
-def search(user, q: str = "", sex: str = "") -> QuerySet[Person]:
+def search(user, q: str = "", sex: str = "", base: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """Match name (Chinese or English, ignoring spaces), phone digits or reference number."""
-    qs = active_people(user)
+    qs = active_people(user) if base is None else base
     q = (q or "").strip()
     if q:
         match = Q(name__icontains=q) | Q(name_en__icontains=q) | Q(reference__istartswith=q) | Q(external_id__iexact=q)
@@ -87,3 +87,11 @@ def cases_of(user, person) -> QuerySet[Case]:
     return (cases_for(user).filter(Q(client=person) | Q(members=person)).distinct()
             .select_related("client", "worker", "merged_into").prefetch_related("members", "episodes")
             .order_by("-pk"))
+
+
+def outside_caseload(user, q: str, limit: int = 5) -> list[Person]:
+    """Records of the user's unit matching a search that the user cannot open but may break the glass for:
+    shown by file number only, so that a worker opens the existing record instead of adding a duplicate."""
+    if len((q or "").strip()) < 2:
+        return []
+    return list(search(user, q, base=break_glass_candidates(user))[:limit])

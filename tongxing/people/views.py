@@ -9,6 +9,7 @@ from tongxing.accounts.scope import can_write, people_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
+from tongxing.teams.views import find_or_refuse
 from tongxing.web.common import paginate, query_without_page, require_write, unit_for_new_records
 
 from . import selectors, services
@@ -32,6 +33,7 @@ def person_list(request):
                  p.identified_on, p.get_identification_channel_display()] for p in people.iterator())
         return xlsx_response("people", _headers(), rows, title=_("人士"))
     context = {"page": paginate(request, people), "q": q, "sex": sex, "sexes": Sex.choices,
+               "outside": selectors.outside_caseload(request.user, q),
                "query": query_without_page(request), "can_write": can_write(request.user)}
     # Typing in the search box asks only for the results, not the whole page.
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
@@ -103,7 +105,10 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
 @require_GET
 @login_required
 def person_detail(request, pk):
-    person = get_object_or_404(people_for(request.user).select_related("unit", "merged_into"), pk=pk)
+    person, refusal = find_or_refuse(request, people_for(request.user).select_related("unit", "merged_into"), pk,
+                                     kind="person")
+    if refusal:
+        return refusal
     record(Action.VIEW, request=request, obj=person, summary="person page")
     return _detail(request, person)
 

@@ -17,6 +17,7 @@ from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
 from tongxing.standards.report import fsa_report
+from tongxing.teams.selectors import supervisor_notices
 
 from .common import paginate, unit_for_new_records
 
@@ -83,7 +84,7 @@ def _supervisor_home(request):
     fy = current_fy(today)
     period = Period.financial_year(fy)
     unit = _chosen_unit(request)
-    context = {"today": today, "fy": fy, "unit": unit}
+    context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user)}
     if unit is not None:
         cases = cases_for(request.user).filter(unit=unit)
         if request.GET.get("export") == "xlsx":
