@@ -7,7 +7,9 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -103,6 +105,20 @@ def test_an_idle_session_is_signed_out(client, people):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert client.get("/").status_code == 302
+
+
+def test_reading_pages_does_not_write_the_session_each_time(client, people):
+    post_login(client, "alice", PASSWORD)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    session = client.session
+    session["last_seen"] = int(time.time()) - 61
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
 
 
 def test_pages_carry_a_content_security_policy(client, people):
