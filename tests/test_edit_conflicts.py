@@ -5,6 +5,7 @@ either is lost."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -145,3 +146,28 @@ def test_referral_status_from_a_stale_page_is_refused():
     assert response.status_code == 409
     assert Referral.objects.get(pk=r.pk).status == ReferralStatus.ACCEPTED
     assert Person.objects.filter(pk=world.client.pk).exists()
+
+
+def test_agreed_levels_from_a_stale_page_are_refused():
+    from tongxing.accounts.models import Access, Level
+    from tongxing.reports.views import current_fy
+    from tongxing.standards.models import AgreedLevel
+
+    from .conftest import verified_login
+
+    w = world()
+    fy = current_fy()
+    AgreedLevel.objects.create(unit=w.unit, fy=fy, standard="OS1", value=70)
+    carol = get_user_model().objects.create_user("carol", password=PASSWORD)
+    Access.objects.create(user=carol, level=Level.SUPERVISOR, unit=w.unit, organisation=w.unit.organisation)
+    first, second = Client(), Client()
+    verified_login(first, w.bob)
+    verified_login(second, carol)
+    url = f"/setup/{w.unit.code}/levels/{fy}/"
+    page1, page2 = _opened(first, url), _opened(second, url)
+    assert first.post(url, {**page1, "OS1": "72"}).status_code == 302
+    response = second.post(url, {**page2, "OS1": "75", "OS2": "10"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "bob" in html and "72" in html and 'value="75"' in html
+    assert dict(AgreedLevel.objects.filter(unit=w.unit, fy=fy).values_list("standard", "value")) == {"OS1": 72}

@@ -102,6 +102,8 @@ def test_charlie_a_worker_may_not_import(units):
     (b"{not json", "not valid JSON"),
     (b"\xff\xfe", "not UTF-8"),
     (json.dumps({"format": "tongxing-exchange", "version": 1, "unit": {"code": "U1"}}).encode(), "problem(s)"),
+    (b'{"agreed_levels": [{"fy": 2024, "OS1": NaN}]}', "problem(s)"),
+    (b"[" * 5000 + b"]" * 5000, "problem(s)"),
 ])
 def test_a_bad_file_is_refused_with_its_reason_and_writes_nothing(units, content, says):
     alice = login("alice", Level.SUPERVISOR, units[0])

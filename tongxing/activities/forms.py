@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import cases_for, people_for
 from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
-from tongxing.lib.concurrency import EditGuard
+from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
 from tongxing.privacy.services import consent_for
@@ -331,7 +331,7 @@ class ReferralStatusForm(EditGuard, forms.Form):
     date = forms.DateField(label=_("日期 date"), widget=_date_input())
 
     def __init__(self, *args, referral: Referral, **kwargs):
-        super().__init__(*args, guard=(referral, ["status", "status_date"]), **kwargs)
+        super().__init__(*args, guard=Snapshot(referral, ["status", "status_date"]), **kwargs)
         self.referral = referral
         self.fields["status"].choices = [(s.value, s.label) for s in map(ReferralStatus, allowed_next(referral))]
         self.initial.setdefault("date", timezone.localdate())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 import zoneinfo
 from dataclasses import dataclass, field
@@ -263,6 +264,19 @@ def _in_years(value, parsed):
     if not YEARS[0] <= parsed.year <= YEARS[1]:
         raise ValueError(f"year out of range ({YEARS[0]}–{YEARS[1]}): {show(value)}")
     return parsed
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads(text):
+    """A file's JSON; ValueError with a readable reason for anything that is not plain JSON (NaN, Infinity,
+    nesting deeper than Python's stack)."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def parse_date(value):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from tongxing.accounts.scope import access_of, units_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
-from tongxing.exchange.schema import COLLECTIONS, parse
-from tongxing.exchange.services import import_document
+from tongxing.exchange.schema import COLLECTIONS, loads, parse
+from tongxing.exchange.services import ImportBusy, ImportRefused, import_document
 
 from .models import Job
 from .progress import Reporter
@@ -76,12 +76,14 @@ def run(job_id):
 def _import(job, reporter):
     reporter(_("Reading the file"), 0, 0, force=True)
     try:
-        doc = json.loads(bytes(job.payload).decode("utf-8"))
+        doc = loads(bytes(job.payload).decode("utf-8"))
     except UnicodeDecodeError:
         raise Refused(_("The file is not UTF-8 text; nothing was imported.")) from None
     except json.JSONDecodeError as e:
         raise Refused(_("The file is not valid JSON (line %(line)s, column %(col)s); nothing was imported.")
                       % {"line": e.lineno, "col": e.colno}) from None
+    except ValueError as e:  # NaN, Infinity, nesting too deep
+        raise Refused(f"(document): {e}", _("%(n)s problem(s); nothing was imported.") % {"n": 1}) from None
     reporter(_("Checking every record"), 0, 0, force=True)
     document, problems = parse(doc)
     if problems:
@@ -100,7 +102,12 @@ def _import(job, reporter):
         written[name] = done
         reporter(labels.get(name, name), sum(written.values()), total)
 
-    summary = import_document(document, progress=progress)
+    try:
+        summary = import_document(document, progress=progress)
+    except ImportRefused as e:
+        raise Refused(*e.problems, _("%(n)s problem(s); nothing was imported.") % {"n": len(e.problems)}) from None
+    except ImportBusy:
+        raise Refused(_("Another import is running; try again when it has finished. Nothing was imported.")) from None
     job.step, job.done, job.total = "", total, total
     verdict = _("imported") if summary.changed else _("already up to date; nothing changed")
     return [*summary.lines(), f"{job.unit_code}: {verdict}"]

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.models import Level
 from tongxing.activities.models import ActivityFormat, ActivityKind, Group, GroupKind
+from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import OpeningHours, Role, Staff, Unit
 from tongxing.outcomes.models import Instrument
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS, RATIO_STANDARDS
+from tongxing.standards.models import AgreedLevel
 
 STANDARDS = {**OUTPUT_STANDARDS, **OUTCOME_STANDARDS}
 # Shares of a whole: a school or a case can be counted at most once. OC10 (training sessions per post) can pass 100%.
@@ -43,7 +45,33 @@ def as_number(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-class AgreedLevelsForm(forms.Form):
+class AgreedLevelsSnapshot(Snapshot):
+    """One unit's agreed levels for one year, as the edit guard compares them."""
+
+    exists = True
+
+    def __init__(self, unit, fy):
+        self.unit, self.fy, self.names = unit, fy, list(STANDARDS)
+        self.stored = dict(AgreedLevel.objects.filter(unit=unit, fy=fy).values_list("standard", "value"))
+
+    def values(self):
+        return {code: str(self.stored[code]) if code in self.stored else None for code in self.names}
+
+    def fresh(self):
+        return AgreedLevelsSnapshot(self.unit, self.fy)
+
+    def describe(self, code):
+        value = self.stored.get(code)
+        if value is None:
+            return f"{code} {standard_name(code)}", "—"
+        return f"{code} {standard_name(code)}", (as_percent(value) + "%" if code in RATIO_STANDARDS
+                                                 else as_number(value))
+
+    def audit_object(self):
+        return "standards.agreedlevel", f"{self.unit.code}/{self.fy}"
+
+
+class AgreedLevelsForm(EditGuard, forms.Form):
     """One year's agreed levels: counts as counts (OS17 in hours), rates as percentages; none negative."""
 
     def __init__(self, *args, **kwargs):

@@ -75,7 +75,8 @@ def agreed_levels(request, code, fy):
     copied = request.method == "GET" and "copy" in request.GET
     if copied:
         stored = dict(AgreedLevel.objects.filter(unit=unit, fy=fy - 1).values_list("standard", "value"))
-    form = f.AgreedLevelsForm(request.POST or None, initial=f.AgreedLevelsForm.initial_from(stored))
+    form = f.AgreedLevelsForm(request.POST or None, initial=f.AgreedLevelsForm.initial_from(stored),
+                              guard=f.AgreedLevelsSnapshot(unit, fy))
     if request.method == "POST" and form.is_valid():
         changes = services.set_agreed_levels(request.user, unit, fy, form.stored_values(), request=request)
         messages.success(request, _("Agreed levels saved (%(n)s changed)") % {"n": len(changes)})
@@ -91,7 +92,7 @@ def agreed_levels(request, code, fy):
     return render(request, "setup/levels.html", {
         "unit": unit, "fy": fy, "form": form, "history": rows, "years": years, "copied": copied,
         "has_last_year": AgreedLevel.objects.filter(unit=unit, fy=fy - 1).exists(),
-    }, status=400 if form.is_bound else 200)
+    }, status=(409 if form.conflict else 400) if form.is_bound else 200)
 
 
 # --- Projects, programmes, indicators -------------------------------------------------------------------------

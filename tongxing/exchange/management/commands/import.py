@@ -1,25 +1,12 @@
-import json
 import sys
 import time
 
 from django.core.management.base import BaseCommand
 
-from tongxing.exchange.schema import parse
+from tongxing.exchange.schema import loads, parse
 from tongxing.exchange.services import ImportBusy, ImportRefused, import_document, import_lock
 from tongxing.lib.db import ensure_migrated
 from tongxing.lib.progress import Progress
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def load(fh):
-    """The file's JSON; ValueError with a readable reason for anything that is not plain JSON."""
-    try:
-        return json.load(fh, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
 
 
 class Command(BaseCommand):
@@ -42,7 +29,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with (sys.stdin if file == "-" else open(file, encoding="utf-8")) as fh:
-                doc = load(fh)
+                doc = loads(fh.read())
         except (OSError, ValueError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             self.refuse([f"{file}: {e}"])
         document, problems = parse(doc)
