@@ -11,7 +11,7 @@ from tongxing.organisations.models import Organisation, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Administration, Instrument
 from tongxing.people.models import Person
-from tongxing.projects.models import OutcomeIndicator, Project
+from tongxing.projects.models import Enrolment, OutcomeIndicator, Project
 
 from .conftest import SCREENSHOTS, login
 
@@ -40,9 +40,10 @@ def test_pre_and_post_phq9_update_the_project_outcome(live_server, page):
     unit = Unit.objects.create(organisation=org, code="KC2", name="家持II")
     bob = get_user_model().objects.create_user("bob", password=PASSWORD)
     Access.objects.create(user=bob, level=Level.SUPERVISOR, organisation=org, unit=unit)
-    Person.objects.create(unit=unit, external_id="F-001", name="陳大文", sex="F")
+    relative = Person.objects.create(unit=unit, external_id="F-001", name="陳大文", sex="F")
     project = Project.objects.create(unit=unit, code="BDF 170018", title="家持II – 吸毒人士家人支援服務",
                                      start=dt.date(2018, 6, 1), end=dt.date(2030, 5, 31))
+    Enrolment.objects.create(project=project, person=relative, date=dt.date(2023, 12, 1))  # a participant
     OutcomeIndicator.objects.create(project=project, number="一", description="吸毒人士家人的身心健康情況有改善",
                                     instrument=Instrument.objects.get(code="phq9"))
     login(page, live_server, "bob", PASSWORD)

@@ -14,7 +14,7 @@ from tongxing.organisations.models import Organisation, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Administration, Instrument
 from tongxing.people.models import Person
-from tongxing.projects.models import OutcomeIndicator, OutputIndicator, Programme, Project
+from tongxing.projects.models import Enrolment, OutcomeIndicator, OutputIndicator, Programme, Project
 
 PASSWORD = "correct-horse-battery"
 
@@ -53,6 +53,9 @@ def add_forms(unit, n, start=0):
     Administration.objects.bulk_create(
         Administration(unit=unit, instrument=phq9, person=p, date=dt.date(2021, 1, 1), time_point=tp, total=t)
         for p in people for tp, t in (("pre", 15), ("post", 8)))
+    # The project's participants (only theirs count in its outcomes).
+    Enrolment.objects.bulk_create(Enrolment(project=project, person=p, date=project.start)
+                                  for project in Project.objects.filter(unit=unit) for p in people)
 
 
 def test_list_shows_own_units_projects(client, world):

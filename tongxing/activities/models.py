@@ -104,6 +104,8 @@ class Activity(models.Model):
     workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="activities", verbose_name=_("工作間 workplace"))
     funded_by = models.CharField(_("資助來源 funded by"), max_length=32, choices=Funding.choices, blank=True)
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="activities", verbose_name=_("Funded project"))
     place = models.CharField(_("地點 place"), max_length=200, blank=True)
     note = models.TextField(_("紀錄 note"), blank=True)
     history = HistoricalRecords()

@@ -1,24 +1,27 @@
 """Achieved figures of a project's indicators: one small function per output kind, set-based.
 
-Each output kind is counted from the unit's activities and attendance in the project period through the
-counting engine (`Tally`/`Check`), so a figure and the records behind it come from one definition. The %
+Each output kind is counted from the project's own activities and its enrolled participants' attendance in the
+project period through the counting engine (`Tally`/`Check`), so a figure and the records behind it (its
+drill-down) come from one definition. The %
 of target is rounded half up to 2 places: seed 000 prints 134%, 98.75%, 611.25%, 277.05%.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import Activity, ActivityStaff, Attendance
 from tongxing.outcomes import analysis
-from tongxing.outcomes.models import Administration
+from tongxing.outcomes.models import Administration, TimePoint, Use
 from tongxing.outcomes.selectors import analyse
 from tongxing.people.models import Person
-from tongxing.standards.engine import Check, Tally, round_half_up
+from tongxing.standards.engine import Check, SubqueryCount, Tally, round_half_up
 
 from .models import Enrolment, OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 
@@ -56,14 +59,35 @@ def programme_match(programme: Programme) -> Q:
     return q
 
 
+def enrolled(project_id: int, person, on) -> Exists:
+    """`person` is enrolled in the project on the day `on` (both expressions of the outer query)."""
+    return Exists(Enrolment.objects.filter(project_id=project_id, person=person, date__lte=on).filter(
+        Q(ended__isnull=True) | Q(ended__gte=on)))
+
+
+def has_enrolled_participant(project_id: int) -> Q:
+    """An activity serving named people serves at least one enrolled in the project that day; an activity for
+    an anonymous audience only (a head count) has no one to enrol."""
+    attendance = Attendance.objects.filter(activity=OuterRef("pk"))
+    return ~Exists(attendance) | Exists(attendance.filter(enrolled(project_id, OuterRef("person"),
+                                                                   OuterRef("activity__date"))))
+
+
 def session_tally(programme: Programme, period: DateRange) -> Tally:
-    """The programme's sessions in the period: the unit's activities of its kinds, checked against the rest."""
-    candidates = Activity.objects.filter(unit_id=programme.project.unit_id)
+    """The programme's sessions (DOMAIN.md "Funded projects", scope): the project's own activities of the
+    programme within the project period, serving its enrolled participants. The candidates are the project's
+    activities and the unit's activities of the same kinds in the period, so the centre's other work shows,
+    with its reason, in the drill-down."""
+    project_id = programme.project_id
+    candidates = Activity.objects.filter(unit_id=programme.project.unit_id).filter(
+        Q(project_id=project_id) | period.dates("date"))
     if programme.activity_kinds:
         candidates = candidates.filter(kind__in=programme.activity_kinds)
     return Tally(candidates, [
-        Check("不在計劃期內 outside the project period", period.dates("date")),
-        Check("不屬此計劃活動 not of this programme", programme_match(programme)),
+        Check(_("Outside the project period"), period.dates("date")),
+        Check(_("Not one of the project's activities"), Q(project_id=project_id)),
+        Check(_("Not of this programme"), programme_match(programme)),
+        Check(_("None of its participants enrolled in the project"), has_enrolled_participant(project_id)),
     ])
 
 
@@ -71,11 +95,39 @@ def _sessions(programme, period) -> QuerySet[Activity]:
     return session_tally(programme, period).counted()
 
 
+def attendance_tally(programme: Programme, period: DateRange) -> Tally:
+    """Attendances at the programme's sessions; only an enrolled participant's counts (DOMAIN.md scope)."""
+    return Tally(Attendance.objects.filter(activity__in=_sessions(programme, period)), [
+        Check(_("Not enrolled in the project on that day"),
+              Q(enrolled(programme.project_id, OuterRef("person"), OuterRef("activity__date")))),
+    ])
+
+
+def attendee_tally(programme: Programme, period: DateRange, checks=()) -> Tally:
+    """People attending the programme's sessions, each with the number of sessions attended while enrolled."""
+    counted = attendance_tally(programme, period).counted()
+    people = Person.objects.filter(Exists(Attendance.objects.filter(
+        activity__in=_sessions(programme, period), person=OuterRef("pk")))).annotate(
+        sessions=SubqueryCount(counted.filter(person=OuterRef("pk")).values("pk")))
+    return Tally(people, [Check(_("Not enrolled in the project at any of its sessions"), Q(sessions__gte=1)),
+                          *checks])
+
+
 def _attendees(programme, period) -> QuerySet[Person]:
-    """People with their number of sessions of the programme in the period."""
-    sessions = _sessions(programme, period)
-    return Person.objects.filter(attendance__activity__in=sessions).annotate(
-        sessions=Count("attendance", filter=Q(attendance__activity__in=sessions)))
+    return attendee_tally(programme, period).counted()
+
+
+def recruited_tally(programme: Programme, period: DateRange) -> Tally:
+    """Distinct persons recruited: enrolled in the programme, or attending its sessions, while enrolled in the
+    project within its period (an open group enrols by attending)."""
+    project_id = programme.project_id
+    in_programme = Enrolment.objects.filter(programme=programme, person=OuterRef("pk"))
+    attending = Attendance.objects.filter(activity__in=_sessions(programme, period), person=OuterRef("pk"))
+    in_project = Enrolment.objects.filter(project_id=project_id, person=OuterRef("pk"), date__lte=period.end).filter(
+        Q(ended__isnull=True) | Q(ended__gte=period.start))
+    return Tally(Person.objects.filter(Exists(in_programme) | Exists(attending)), [
+        Check(_("Not enrolled in the project during its period"), Q(Exists(in_project))),
+    ])
 
 
 def sessions(indicator: OutputIndicator, period: DateRange) -> int:
@@ -84,36 +136,35 @@ def sessions(indicator: OutputIndicator, period: DateRange) -> int:
 
 
 def recruited(indicator: OutputIndicator, period: DateRange) -> int:
-    """Distinct persons recruited: enrolled in the period, or attending a session (an open group enrols by
-    attending). Seed 000 "合共招收200名公眾人士", "招收40名吸毒者家人"; seed 001 "向60位吸毒人士家人"."""
-    programme = indicator.programme
-    enrolled = Enrolment.objects.filter(programme=programme).filter(period.dates("date")).values("person")
-    attended = Attendance.objects.filter(activity__in=_sessions(programme, period)).values("person")
-    return Person.objects.filter(Q(pk__in=enrolled) | Q(pk__in=attended)).count()
+    """Seed 000 "合共招收200名公眾人士", "招收40名吸毒者家人"; seed 001 "向60位吸毒人士家人"."""
+    return recruited_tally(indicator.programme, period).value()
+
+
+def _at_least(n):
+    return Check(format_lazy(_("Fewer than {n} sessions"), n=n), Q(sessions__gte=n))
+
+
+def _at_most(n):
+    return Check(format_lazy(_("More than {n} sessions"), n=n), Q(sessions__lte=n))
 
 
 def attending(indicator: OutputIndicator, period: DateRange) -> int:
     """Persons attending at least N sessions: seed 000 "不少於160名參加者出席1節", "70% (或28名) 出席不少於3節"."""
-    n = indicator.at_least
-    return Tally(_attendees(indicator.programme, period),
-                 [Check(f"少於{n}節 fewer than {n} sessions", Q(sessions__gte=n))]).value()
+    return attendee_tally(indicator.programme, period, [_at_least(indicator.at_least)]).value()
 
 
 def person_times(indicator: OutputIndicator, period: DateRange) -> int:
-    """Attendances plus anonymous head counts: seed 000 "接觸300人次", "出席人次達80人次"; seed 001 "1200人次"."""
-    counted = _sessions(indicator.programme, period)
-    known = Attendance.objects.filter(activity__in=counted).count()
-    return known + (counted.aggregate(n=Sum("headcount"))["n"] or 0)
+    """Enrolled participants' attendances plus anonymous head counts: seed 000 "接觸300人次", "出席人次達80人次";
+    seed 001 "1200人次"."""
+    known = attendance_tally(indicator.programme, period).value()
+    return known + (_sessions(indicator.programme, period).aggregate(n=Sum("headcount"))["n"] or 0)
 
 
 def persons_between(indicator: OutputIndicator, period: DateRange) -> int:
     """Persons receiving a to b sessions: seed 000 "為80名吸毒者…提供每人1-3次中醫服務". Interpretation:
     a person with more than b sessions is outside the indicator and not counted."""
-    a, b = indicator.at_least, indicator.at_most
-    return Tally(_attendees(indicator.programme, period), [
-        Check(f"少於{a}節 fewer than {a} sessions", Q(sessions__gte=a)),
-        Check(f"多於{b}節 more than {b} sessions", Q(sessions__lte=b)),
-    ]).value()
+    checks = [_at_least(indicator.at_least), _at_most(indicator.at_most)]
+    return attendee_tally(indicator.programme, period, checks).value()
 
 
 def hours(indicator: OutputIndicator, period: DateRange) -> Decimal:
@@ -130,6 +181,22 @@ def days(indicator: OutputIndicator, period: DateRange) -> int:
 def manual(indicator: OutputIndicator, period: DateRange) -> Decimal | None:
     """A figure entered by hand with its evidence: seed 000 "Yanaship面書專頁接觸 5,541 人次"."""
     return indicator.manual_value
+
+
+def output_tally(indicator: OutputIndicator, period: DateRange) -> Tally | None:
+    """The records behind an output figure, for its drill-down (None for a figure entered by hand)."""
+    programme = indicator.programme
+    if indicator.kind in (OutputKind.SESSIONS, OutputKind.HOURS, OutputKind.DAYS):
+        return session_tally(programme, period)
+    if indicator.kind == OutputKind.RECRUITED:
+        return recruited_tally(programme, period)
+    if indicator.kind == OutputKind.ATTENDING:
+        return attendee_tally(programme, period, [_at_least(indicator.at_least)])
+    if indicator.kind == OutputKind.PERSONS_BETWEEN:
+        return attendee_tally(programme, period, [_at_least(indicator.at_least), _at_most(indicator.at_most)])
+    if indicator.kind == OutputKind.PERSON_TIMES:
+        return attendance_tally(programme, period)
+    return None
 
 
 COUNTERS = {
@@ -181,12 +248,38 @@ class OutcomeFigure:
     verdict: analysis.Verdict
 
 
-def outcome_administrations(indicator: OutcomeIndicator, period: DateRange) -> QuerySet[Administration]:
-    qs = Administration.objects.filter(unit_id=indicator.project.unit_id, instrument_id=indicator.instrument_id)
-    qs = qs.filter(period.dates("date"))
+def outcome_tally(indicator: OutcomeIndicator, period: DateRange) -> Tally:
+    """The questionnaires an outcome indicator reads (DOMAIN.md "Funded projects", scope): the instrument's forms
+    of participants enrolled in the project on the day each was given, within the project period."""
+    project = indicator.project
+    candidates = Administration.objects.filter(unit_id=project.unit_id, instrument_id=indicator.instrument_id)
+    checks = [
+        Check(_("Outside the project period"), period.dates("date")),
+        Check(_("Not enrolled in the project on that day"),
+              Q(enrolled(project.pk, OuterRef("person"), OuterRef("date")))),
+    ]
     if indicator.group_id:
-        qs = qs.filter(programme_id=indicator.group_id)
-    return qs
+        checks.append(Check(_("Not of this programme"), Q(programme_id=indicator.group_id)))
+    return Tally(candidates, checks)
+
+
+def outcome_administrations(indicator: OutcomeIndicator, period: DateRange) -> QuerySet[Administration]:
+    return outcome_tally(indicator, period).counted()
+
+
+def paired_tally(indicator: OutcomeIndicator, period: DateRange) -> Tally:
+    """`outcome_tally` for the drill-down: a pre/post pair needs both, so a form whose partner is not counted is
+    shown with that reason (the analysis reports such forms as unpaired)."""
+    tally = outcome_tally(indicator, period)
+    if indicator.instrument.use == Use.POST_ONLY:
+        return tally
+    counted = tally.counted()
+    partner = counted.filter(person=OuterRef("person"))
+    pre, after = TimePoint.PRE, indicator.after
+    paired = (Q(time_point=pre) & Exists(partner.filter(time_point=after))) | (
+        Q(time_point=after) & Exists(partner.filter(time_point=pre)))
+    return replace(tally, checks=[*tally.checks, Check(_("No matching pre or post test"), paired,
+                                                        after_earlier=True)])
 
 
 def outcome_figure(indicator: OutcomeIndicator, period: DateRange) -> OutcomeFigure:

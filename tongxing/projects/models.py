@@ -22,6 +22,10 @@ class Project(models.Model):
     funder = models.CharField(_("資助機構 funder"), max_length=200, blank=True)
     start = models.DateField(_("開始 start"))
     end = models.DateField(_("結束 end"))
+    counts_in_annual_return = models.BooleanField(
+        _("Its activities also count in the annual return"), default=True,
+        help_text=_("Funders differ: where they do not, the annual return leaves the project's activities out "
+                    "and names the project as the reason."))
     history = HistoricalRecords()
 
     class Meta:
@@ -66,19 +70,29 @@ class Programme(models.Model):
 
 
 class Enrolment(models.Model):
-    """A person recruited to a programme (報名), whether or not they then attend."""
+    """A participant enrolled in a project (報名), and in one of its programmes when given, from `date` until
+    `ended` (open while empty). Only enrolled participants count in the project's people and person-times, and
+    only their questionnaires given within the enrolment count in its outcomes (DOMAIN.md "Funded projects")."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField(_("日期 date"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="enrolments",
+                                verbose_name=_("Project"))
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="enrolments", verbose_name=_("Programme"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("Participant"))
+    date = models.DateField(_("Enrolled on"))
+    ended = models.DateField(_("Enrolment ended on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("招收 enrolment")
         verbose_name_plural = _("招收 enrolments")
-        constraints = [models.UniqueConstraint(fields=["programme", "person"], name="enrolment_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "person"], name="enrolment_once"),
+            models.CheckConstraint(condition=Q(ended__isnull=True) | Q(ended__gte=F("date")),
+                                   name="enrolment_ends_after_start"),
+        ]
 
     def __str__(self):
-        return f"{self.person} → {self.programme}"
+        return f"{self.person} → {self.programme or self.project}"
 
 
 class OutputKind(models.TextChoices):

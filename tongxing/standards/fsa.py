@@ -191,6 +191,25 @@ def staffed_by(*roles, activity="pk") -> Q:
                          postgresql=Exists(staff.filter(InList(F("staff"), role_holders(*roles))))))
 
 
+# The path from each base's records to their activity, for the activities of funded projects.
+ACTIVITY_PATHS = {Activity: "", ActivityStaff: "activity__", Attendance: "activity__", Feedback: "activity__"}
+OUTSIDE_RETURN = _("An activity of a funded project that does not count in the annual return")
+
+
+def in_annual_return(rule: Tally | Proportion) -> Tally | Proportion:
+    """DOMAIN.md "Funded projects": whether a project's activities also count in the annual return is a setting
+    of the project; where they do not, every standard leaves them out and its drill-down names the project.
+    Rules over records other than activities are returned as they are."""
+    tally = rule.base if isinstance(rule, Proportion) else rule
+    path = ACTIVITY_PATHS.get(tally.candidates.model)
+    if path is None:
+        return rule
+    projects = Activity._meta.get_field("project").related_model.objects.filter(counts_in_annual_return=False)
+    check = Check(OUTSIDE_RETURN, ~Q(**{f"{path}project__in": projects.values("pk")}))
+    checked = replace(tally, checks=[check, *tally.checks])
+    return replace(rule, base=checked) if isinstance(rule, Proportion) else checked
+
+
 AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))
 BY_SW_OR_NURSE = Check(_("沒有社工或護士 no social worker or nurse"), staffed_by(*SW_OR_NURSE))
 

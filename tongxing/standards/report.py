@@ -67,7 +67,7 @@ def counting_rules(scope: Scope, served: set) -> dict:
     rules = {code: rule(scope) for code, rule in {**OUTPUT_RULES, **OUTCOME_RULES}.items()}
     rules["OC4"] = fsa.school_feedback(scope, served)
     rules["OC10"] = fsa.paid_peer_trainings(scope)
-    return rules
+    return {code: fsa.in_annual_return(rule) for code, rule in rules.items()}
 
 
 def compute_standards(scope: Scope, agreed: dict) -> dict:

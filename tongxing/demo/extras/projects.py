@@ -7,16 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from tongxing.activities.models import Activity, ActivityKind, Attendance, GroupKind
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases.models import Case, CaseType
 from tongxing.outcomes.library import ensure_library
-from tongxing.outcomes.models import Instrument, TimePoint
+from tongxing.outcomes.models import Administration, Instrument, TimePoint
 from tongxing.outcomes.services import record_administration
-from tongxing.projects.indicators import DateRange, output_figure
+from tongxing.projects.indicators import DateRange, output_figure, programme_match
 from tongxing.projects.models import (
     Criterion,
     Enrolment,
@@ -59,8 +59,9 @@ class ProjectExtras(ExtrasBase):
         # Enrolled but not (yet) attending: recruitment counts them.
         clients = list(Case.objects.filter(unit=self.unit, type=CaseType.PSA).order_by("pk")
                        .values_list("client_id", flat=True)[:6])
-        Enrolment.objects.bulk_create(Enrolment(programme=counselling, person_id=p, date=self.start + dt.timedelta(days=30))
-                                      for p in dict.fromkeys(clients))
+        Enrolment.objects.bulk_create(Enrolment(project=project, programme=counselling, person_id=p,
+                                                date=self.start + dt.timedelta(days=30)) for p in dict.fromkeys(clients))
+        self.project_work(project, [counselling, family, mutual, medical, training])
         specs = [
             ("1.1", "舉辦輔導小組不少於 %s 節", OutputKind.SESSIONS, counselling, {}),
             ("1.2", "招收不少於 %s 名吸毒人士參加輔導小組", OutputKind.RECRUITED, counselling, {}),
@@ -92,6 +93,25 @@ class ProjectExtras(ExtrasBase):
         set_manual_figure(self.by, reach, value=Decimal(self.rng.randint(3400, 5600)),
                           evidence=f"Facebook 專頁洞察報告截圖 {self.start} 至 {self.today - dt.timedelta(days=7)}")
 
+    def project_work(self, project: Project, programmes: list[Programme]):
+        """The project's own work (DOMAIN.md "Funded projects", scope): its programmes' sessions in its period
+        are tagged to it and the people they served are enrolled from their first session."""
+        for programme in programmes:
+            Activity.objects.filter(unit=self.unit, kind__in=programme.activity_kinds, project=None).filter(
+                DateRange.of(project).dates("date")).filter(programme_match(programme)).update(project=project)
+        self.enrol(project, Attendance.objects.filter(activity__project=project).values("person").annotate(
+            first=Min("activity__date")).values_list("person", "first"))
+
+    def enrol(self, project: Project, people_from):
+        """Enrol each (person, first day) in the project from that day (earlier than an enrolment they have)."""
+        known = {e.person_id: e for e in Enrolment.objects.filter(project=project, programme=None)}
+        for p, first in sorted(people_from):
+            if p not in known:
+                known[p] = Enrolment.objects.create(project=project, person_id=p, date=first)
+            elif first < known[p].date:
+                known[p].date = first
+                known[p].save(update_fields=["date"])
+
     def outcomes(self, project: Project):
         ensure_library()
         phq9 = Instrument.objects.get(code="phq9")
@@ -104,6 +124,9 @@ class ProjectExtras(ExtrasBase):
             threshold=80, description="不少於80%參加者滿意活動並更了解毒品禍害")
         self.phq9_forms(phq9)
         self.satisfaction_forms(satisfaction)
+        # The people asked are the project's participants from their first form.
+        self.enrol(project, Administration.objects.filter(unit=self.unit, instrument__in=[phq9, satisfaction])
+                   .values("person").annotate(first=Min("date")).values_list("person", "first"))
 
     def phq9_answers(self, total: int) -> dict[int, int]:
         """Nine answers 0–3 adding up to `total`; thoughts of self-harm (item 9) only now and then."""
