@@ -5,15 +5,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import can_manage, can_write
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.standards.drilldown import COLUMNS, present
+from tongxing.web.common import drilldown_response
 
 from . import services
 from .forms import ManualFigureForm
+from .indicators import DateRange, output_tally, paired_tally
 from .models import OutputKind
 from .selectors import dashboard, projects_for
 
@@ -72,3 +76,34 @@ def project_export(request, pk, fmt):
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="project-{project.pk}.{fmt}"'
     return response
+
+
+# What a person counted by a project indicator shows: who, and how many of the programme's sessions they attended
+# while enrolled.
+PARTICIPANT_COLUMNS = [("external_id", _("編號 id")), ("name", _("姓名 name")), ("sessions", _("Sessions attended"))]
+
+
+@login_required
+@require_GET
+def indicator_drilldown(request, pk, kind, indicator):
+    """The records behind one project indicator's figure: counted, and left out with the reason."""
+    project = get_object_or_404(projects_for(request.user).select_related("unit"), pk=pk)
+    period = DateRange.of(project)
+    if kind == "outputs":
+        target = get_object_or_404(project.outputs.select_related("programme__project").prefetch_related(
+            "programme__groups", "programme__staff"), pk=indicator)
+        tally = output_tally(target, period)
+    elif kind == "outcomes":
+        target = get_object_or_404(project.outcomes.select_related("instrument", "project"), pk=indicator)
+        tally = paired_tally(target, period)
+    else:
+        raise Http404(kind)
+    data = None  # a figure entered by hand has its evidence, not records
+    if tally is not None:
+        model = tally.candidates.model
+        columns = PARTICIPANT_COLUMNS if model._meta.model_name == "person" else COLUMNS[model]
+        data = present(tally, columns, request.user)
+    return drilldown_response(request, "projects/drilldown.html", {
+        "project": project, "indicator": target, "data": data, "rows": data["rows"] if data else [],
+        "back": reverse("project", args=[project.pk]),
+    })

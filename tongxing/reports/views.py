@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -26,6 +27,7 @@ from tongxing.standards.report import (
     fsa_report,
     quarterly_progress,
 )
+from tongxing.web.common import drilldown_response
 
 # The standards whose quarterly progress is charted: the ones a supervisor watches month by month.
 QUARTER_CODES = ("OS1", "OS4", "OS5", "OS8", "OS9", "OS10", "OS13", "OS14", "OS15", "OS17")
@@ -95,20 +97,11 @@ def fsa_drilldown(request, unit, fy, code):
     data = drilldown(code, Scope(unit, Period.financial_year(fy)), request.user)
     audit_drilldown(request, unit, fy, code, data)
     names = {**OUTPUT_STANDARDS, **OUTCOME_STANDARDS}[code]
-    counted = [r for r in data["rows"] if r["counted"]]
-    return render(request, "reports/drilldown.html", {
-        "unit": unit, "fy": fy, "code": code, "names": names, "data": data, "counted": len(counted),
-        "excluded": len(data["rows"]) - len(counted),
-        "rows": [{**r, "cells": [_cell(r.get(c)) for c, _label in data["columns"]]} for r in data["rows"]],
+    return drilldown_response(request, "reports/drilldown.html", {
+        "unit": unit, "fy": fy, "code": code, "names": names, "data": data, "counted": data["counted"],
+        "excluded": data["excluded"], "rows": data["rows"],
+        "back": reverse("fsa-page", args=[unit.code, fy]),
     })
-
-
-def _cell(value):
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 @login_required

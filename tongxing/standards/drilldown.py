@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,19 +21,20 @@ from tongxing.activities.models import (
 )
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
-from tongxing.cases.models import Collaboration, Episode
+from tongxing.cases.models import Collaboration, Episode, Referral
+from tongxing.outcomes.models import Administration
 from tongxing.people.models import Person
 
 from . import fsa
 from .engine import Proportion, Tally
-from .fsa import Scope
+from .fsa import OUTSIDE_RETURN, Scope
 from .report import OUTCOME_RULES, OUTPUT_RULES
 
 # What identifies a record of each kind on the drill-down list.
 COLUMNS = {
     Activity: [("external_id", _("編號 id")), ("kind", _("類別 kind")), ("date", _("日期 date")),
                ("start_time", _("開始 start")), ("minutes", _("分鐘 minutes")), ("group__title", _("小組 group")),
-               ("school__name", _("學校 school"))],
+               ("school__name", _("學校 school")), ("project__title", _("Funded project"))],
     Attendance: [("activity__external_id", _("活動 activity")), ("activity__kind", _("類別 kind")),
                  ("activity__date", _("日期 date")), ("activity__minutes", _("分鐘 minutes")),
                  ("person__external_id", _("人士 person")), ("person__name", _("姓名 name"))],
@@ -48,19 +52,34 @@ COLUMNS = {
                ("person__external_id", _("人士 person")), ("topic", _("主題 topic")), ("positive", _("正面 positive"))],
     Training: [("staff__name", _("職員 staff")), ("date", _("日期 date")), ("title", _("名稱 title")),
                ("paid", _("受薪 paid"))],
+    Administration: [("person__external_id", _("人士 person")), ("person__name", _("姓名 name")),
+                     ("instrument__name", _("Questionnaire")), ("date", _("日期 date")),
+                     ("time_point", _("Time point")), ("total", _("Total score"))],
+}
+
+
+# The page of the record to open to fix a row: (URL name, the row's field holding its key).
+LINKS = {
+    Activity: ("activities:detail", "pk"), Attendance: ("activities:detail", "activity_id"),
+    ActivityStaff: ("activities:detail", "activity_id"), Feedback: ("activities:detail", "activity_id"),
+    Person: ("person-detail", "pk"), Episode: ("case-detail", "case_id"), Collaboration: ("case-detail", "case_id"),
+    MedicalAssessment: ("person-detail", "person_id"), Referral: ("activities:referral", "pk"),
+    Administration: ("person-detail", "person_id"),
 }
 
 
 def rule_for(code: str, scope: Scope) -> Tally | Proportion | None:
     if code in OUTPUT_RULES:
-        return OUTPUT_RULES[code](scope)
-    if code in OUTCOME_RULES:
-        return OUTCOME_RULES[code](scope)
-    if code == "OC4":
-        return fsa.school_feedback(scope, fsa.served_schools(scope))
-    if code == "OC10":
-        return fsa.paid_peer_trainings(scope)
-    return None
+        rule = OUTPUT_RULES[code](scope)
+    elif code in OUTCOME_RULES:
+        rule = OUTCOME_RULES[code](scope)
+    elif code == "OC4":
+        rule = fsa.school_feedback(scope, fsa.served_schools(scope))
+    elif code == "OC10":
+        rule = fsa.paid_peer_trainings(scope)
+    else:
+        return None
+    return fsa.in_annual_return(rule)
 
 
 # The columns that identify a person (or a person's case file), shown only to viewers whose person scope
@@ -71,6 +90,8 @@ PERSONAL = {
     Person: ("pk", "person", ("external_id", "name", "birth_date")),
     MedicalAssessment: ("person_id", "person", ("person__external_id",)),
     Feedback: ("person_id", "person", ("person__external_id",)),
+    Referral: ("person_id", "person", ("person__external_id", "person__name")),
+    Administration: ("person_id", "person", ("person__external_id", "person__name")),
     Episode: ("case_id", "case", ("case__external_id",)),
     Collaboration: ("case_id", "case", ("case__external_id",)),
 }
@@ -86,28 +107,7 @@ def drilldown(code: str, scope: Scope, viewer, limit=2000) -> dict:
     rule = rule_for(code, scope)
     if rule is None:
         raise KeyError(code)
-    model = rule.candidates.model
-    columns = COLUMNS[model]
-    key, kind, personal = PERSONAL.get(model, (None, None, ()))
-    fields = ["pk", *[c for c, _label in columns]]
-    if key is not None and key not in fields:
-        fields.append(key)
-    rows = rule.explain(*fields, limit=limit)
-    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True)))
-    withheld, shown = 0, {}
-    if key is not None:
-        ids = {r[key] for r in rows if r[key] is not None}
-        visible = set((people_for if kind == "person" else cases_for)(viewer).filter(pk__in=ids)
-                      .values_list("pk", flat=True)) if ids else set()
-        mask = gettext("(withheld)")
-        for row in rows:
-            row["withheld"] = row[key] is not None and row[key] not in visible
-            if row["withheld"]:
-                withheld += 1
-                row.update(dict.fromkeys(personal, mask))
-        shown = {kind: sorted(visible)}
-    return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion), "withheld": withheld,
-            "shown": shown}
+    return present(rule, COLUMNS[rule.candidates.model], viewer, limit=limit)
 
 
 def audit_drilldown(request, unit, fy, code, data, via="page"):
@@ -116,6 +116,76 @@ def audit_drilldown(request, unit, fy, code, data, via="page"):
         record(Action.VIEW, request=request, obj=unit, unit_code=unit.code,
                summary=f"drill-down {code} {fy} ({via}): {len(data['rows'])} records, {data['withheld']} withheld",
                changes={"shown": data["shown"]})
+
+
+def _label_of(model, path: str):
+    """The display labels of the field `path` reaches from `model` (None unless it has choices)."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return dict(field.flatchoices) if field is not None and field.choices else None
+
+
+def _cell(value, labels):
+    if labels is not None and value in labels:
+        return labels[value]
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# The path from each kind of record to its activity's funded project.
+PROJECT_PATHS = {Activity: "project__", ActivityStaff: "activity__project__", Attendance: "activity__project__",
+                 Feedback: "activity__project__"}
+
+
+def present(rule, columns, viewer=None, *, limit=2000, links=None) -> dict:
+    """One figure's drill-down: every candidate record with the domain's labels (never codes), whether it is
+    counted, the reasons it is not, and a link to the record to open to fix it; counted records come first.
+
+    As `viewer` may see it: a person (or case file) outside their person scope stays listed and counted, its
+    identifying columns withheld and no link (`withheld`); `shown` lists those named, for the audit trail.
+    `viewer` None is a reader of the whole unit (the command line)."""
+    model = rule.candidates.model
+    link_name, link_field = (links or LINKS).get(model, (None, None))
+    project_path = PROJECT_PATHS.get(model)
+    key, kind, personal = PERSONAL.get(model, (None, None, ()))
+    fields = [c for c, _label in columns]
+    extra = [f"{project_path}code", f"{project_path}title"] if project_path else []
+    wanted = list(dict.fromkeys(["pk", *([link_field] if link_field else []), *fields, *extra,
+                                 *([key] if key else [])]))
+    rows = rule.explain(*wanted, limit=limit)
+    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True)))
+    withheld, shown = 0, {}
+    if key is not None and viewer is not None:
+        ids = {r[key] for r in rows if r[key] is not None}
+        visible = set((people_for if kind == "person" else cases_for)(viewer).filter(pk__in=ids)
+                      .values_list("pk", flat=True)) if ids else set()
+        mask = gettext("(withheld)")
+        for row in rows:
+            row["withheld"] = row[key] is not None and row[key] not in visible
+            if row["withheld"]:
+                withheld += 1
+                row.update({c: mask for c in personal if c in row})
+        shown = {kind: sorted(visible)}
+    labels = [_label_of(model, c) for c in fields]
+    for row in rows:
+        row["cells"] = [_cell(row.get(c), lab) for c, lab in zip(fields, labels, strict=True)]
+        withheld_row = row.get("withheld", False)
+        row["link"] = (reverse(link_name, args=[row[link_field]])
+                       if link_name and row.get(link_field) and not withheld_row else None)
+        if project_path and OUTSIDE_RETURN in row["reasons"]:
+            # DOMAIN.md "Funded projects": the drill-down names the project as the reason.
+            named = f"{OUTSIDE_RETURN}: {row[f'{project_path}code']} {row[f'{project_path}title']}"
+            row["reasons"] = [named if r == OUTSIDE_RETURN else r for r in row["reasons"]]
+    counted = sum(1 for r in rows if r["counted"])
+    return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion), "counted": counted,
+            "excluded": len(rows) - counted, "withheld": withheld, "shown": shown}
 
 
 def school_drilldown(scope: Scope) -> dict:
@@ -142,4 +212,8 @@ def school_drilldown(scope: Scope) -> dict:
                      "kind": school.get_kind_display(), "counted": not reasons, "weight": 1 if not reasons else 0,
                      "reasons": reasons})
     columns = [("external_id", _("編號 id")), ("name", _("學校 school")), ("kind", _("類別 kind"))]
-    return {"columns": columns, "rows": rows, "proportion": False, "schools": figures}
+    for row in rows:
+        row["cells"], row["link"] = [row[c] for c, _label in columns], None
+    counted = sum(1 for r in rows if r["counted"])
+    return {"columns": columns, "rows": rows, "proportion": False, "schools": figures, "counted": counted,
+            "excluded": len(rows) - counted}

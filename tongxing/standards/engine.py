@@ -110,8 +110,11 @@ class Tally:
 
     def per_record(self):
         """Each base record's contribution: its weight (1 by default) when counted, else 0."""
-        return Case(When(self.condition(), then=Value(1) if self.weight is None else self.weight),
-                    default=Value(0), output_field=IntegerField())
+        contribution = Value(1) if self.weight is None else self.weight
+        condition = self.condition()
+        if not condition:  # a rule counting every candidate
+            return ExpressionWrapper(contribution, output_field=IntegerField())
+        return Case(When(condition, then=contribution), default=Value(0), output_field=IntegerField())
 
     def summary(self, column: str) -> list[str]:
         return [f"COALESCE(SUM({column}), 0)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
 
 from tongxing.accounts.scope import access_of, can_write, units_for
 
@@ -38,3 +39,11 @@ def unit_for_new_records(user):
     if unit is None:
         raise Http404("no unit")
     return unit
+
+
+def drilldown_response(request, fragment: str, context: dict):
+    """A figure's drill-down: the fragment alone for the page that asked for it (HTMX), a full styled page when
+    its address is opened directly (a bookmark, a new tab, a link sent to a colleague)."""
+    if request.headers.get("HX-Request"):
+        return render(request, fragment, context)
+    return render(request, "web/drilldown_page.html", {**context, "fragment": fragment})
