@@ -25,7 +25,7 @@ from tongxing.cases.models import (
     ReferralCategory,
     ReferralStatus,
 )
-from tongxing.lib.percentages import PLAIN, shares
+from tongxing.lib.percentages import PLAIN
 from tongxing.organisations.models import Organisation, Unit
 from tongxing.people.models import Person, Sex
 from tongxing.prevention.models import (
@@ -37,6 +37,7 @@ from tongxing.prevention.models import (
     Institution,
     Kpi,
     Lecture,
+    LectureRegistrant,
     PreReleaseKind,
     PreReleaseSession,
     ServiceItem,
@@ -165,7 +166,12 @@ def build_seed_004(unit: Unit, rng: random.Random | None = None) -> dict:
     stations = lectures[:24]
     Consultation.objects.bulk_create([Consultation(lecture=stations[i % 24], category=c)
                                       for i, c in enumerate(categories)])
-    january = Lecture.objects.create(unit=unit, date=dt.date(2018, 1, 20), required=118, attended=94)
+    # January 2018's lecture is kept by name: 118 people fined and required to attend, 94 marked present; the
+    # 24 absent are on the list to be followed up and do not count as attending.
+    january = Lecture.objects.create(unit=unit, date=dt.date(2018, 1, 20), required=0, attended=0)
+    fined = Person.objects.bulk_create(Person(unit=unit, external_id=f"L{i}", sex=Sex.MALE) for i in range(118))
+    LectureRegistrant.objects.bulk_create(LectureRegistrant(lecture=january, person=p, attended=i < 94)
+                                          for i, p in enumerate(fined))
     Consultation.objects.bulk_create([Consultation(lecture=january, category=ConsultationCategory.WORK)] * 12)
 
     # Pre-release counselling in the five institutions.
@@ -232,13 +238,13 @@ def test_seed_004_tables_from_records(kaohsiung):
 
     # 圖一、圖二: 4,940 people registered, by sex and by age band.
     assert tables["sex"].total == 4940
-    assert _printed(tables["sex"]) == [("M", 4185, "84.7%"), ("F", 755, "15.3%")]
-    assert [row.count for row in tables["age"].rows] == list(AGE.values())
-    # The seed's text gives these shares to two decimals; the same counts give them.
-    assert [str(s) for s in shares([row.count for row in tables["sex"].rows], decimals=2)] == ["84.72", "15.28"]
-    assert [str(s) for s in shares([row.count for row in tables["age"].rows], decimals=2)] == [
-        "0.57", "28.64", "29.53", "27.31", "11.66", "2.23", "0.06"]
-    assert tables["age"].total_share_text == "100.0%"
+    # Printed as the seed prints them: two decimals for sex and age bands.
+    assert _printed(tables["sex"]) == [("M", 4185, "84.72%"), ("F", 755, "15.28%")]
+    assert [(row.count, row.share_text) for row in tables["age"].rows] == [
+        (28, "0.57%"), (1415, "28.64%"), (1459, "29.53%"), (1349, "27.31%"), (576, "11.66%"), (110, "2.23%"),
+        (3, "0.06%")]
+    assert (tables["age"].total_share_text, tables["sex"].total_share_text) == ("100.00%", "100.00%")
+    assert data["precision"]["contacts"] == 1 and data["precision"]["age"] == 2
 
     # 表一: 35,008 contacts.
     assert _printed(tables["contacts"]) == [
@@ -272,11 +278,16 @@ def test_seed_004_tables_from_records(kaohsiung):
     assert (figures["hotline_calls"], figures["hotline_calls_client_family"], figures["hotline_items"]) == (
         1014, 509, 1055)
     assert (figures["hotline_items_psychological_support"], figures["hotline_items_lecture_enquiry"]) == (497, 181)
+    items = {row.key: row.share_text for row in tables["hotline_items"].rows}
+    assert (items["psychological_support"], items["lecture_enquiry"]) == ("47.11%", "17.16%")
+    # The seed prints 50.1% for 509 / 1,014 = 50.197%: a misprint; the product prints the correct 50.2%.
+    assert data["hotline"]["client_family_share"] == Decimal("50.2")
     assert (figures["support_group_sessions"], figures["support_group_person_times"]) == (51, 482)
     assert [(k.kpi.formula, k.achieved_text, k.met) for k in data["kpis"]] == [
         ("lecture_attended / lecture_required", "92.0%", True)]
 
-    # 107 年 1 月: 94 of 118 attended; 12 consultations / 94 attendees = 12.8% against the 11% target.
+    # 107 年 1 月: 94 of 118 attended (the seed's 79.4% is a misprint of 94 / 118 = 79.66%, printed 79.7%);
+    # 12 consultations / 94 attendees = 12.8% against the 11% target.
     january = report(kaohsiung, Span(dt.date(2018, 1, 1), dt.date(2018, 1, 31)))
     assert [(k.kpi.name, k.achieved_text, k.target_text, k.met) for k in january["kpis"]] == [
         ("講習出席率 lecture attendance rate", "79.7%", "70.0%", True),
@@ -303,3 +314,62 @@ def test_plain_rounding_differs_where_the_seed_shows(kaohsiung):
         "2.6%", "100.1%")
     # Everything but the last column is the same under both rules.
     assert [r.share for r in seed["referrals"].rows[:-1]] == [r.share for r in plain["referrals"].rows[:-1]]
+
+
+@pytest.mark.django_db
+def test_every_figure_opens_the_records_it_counts(kaohsiung):
+    """One definition per figure: its drill-down's counted records add up to the figure, and the records left out
+    say why (a cancelled referral with its reason; the absent names of a lecture kept by name)."""
+    from tongxing.prevention.statistics import counts, rules
+    from tongxing.prevention.views import RECORD_COLUMNS
+    from tongxing.standards.drilldown import present
+
+    build_seed_004(kaohsiung)
+    figures, every = counts(kaohsiung, YEAR), rules(kaohsiung, YEAR)
+    sampled = ["sex:F", "age:to_19", "contacts:interview", "referrals:halfway_house", "referral_status:sent",
+               "prerelease:family_meeting:sessions", "prerelease:family_meeting:person_times", "lectures",
+               "lecture_required", "lecture_attended", "consultation_sessions", "consultations:other",
+               "hotline_callers:client", "hotline_items:lecture_enquiry", "support_group_person_times"]
+    for name in sampled:
+        rule = every[name]
+        data = present(rule, RECORD_COLUMNS[rule.candidates.model._meta.model_name])
+        assert sum(r["weight"] for r in data["rows"] if r["counted"]) == figures[name], name
+    halfway = present(every["referrals:halfway_house"], RECORD_COLUMNS["referral"])
+    left_out = [r for r in halfway["rows"] if not r["counted"]]
+    assert len(left_out) == 2 and all("個案已自行入住" in r["cells"][-1] for r in left_out)
+    assert {r["link"] is not None for r in halfway["rows"]} == {True}
+
+    january = Span(dt.date(2018, 1, 1), dt.date(2018, 1, 31))
+    assert [(r["weight"], r["counted"]) for r in present(rules(kaohsiung, january)["lecture_attended"],
+                                                         RECORD_COLUMNS["lecture"])["rows"]] == [(94, True)]
+    assert counts(kaohsiung, january)["lecture_required"] == 118
+    assert LectureRegistrant.objects.filter(lecture__date=dt.date(2018, 1, 20), attended=False).count() == 24
+
+
+@pytest.mark.django_db
+def test_report_taiwan_from_the_command_line(kaohsiung, tmp_path):
+    """`tongxing report taiwan --unit KH1 --year 2017 [--month 1]`: the JSON of docs/reports.md, percentages as
+    numbers to each table's precision; bad arguments are refused with a message."""
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    build_seed_004(kaohsiung)
+    out = tmp_path / "kh.json"
+    call_command("report", "taiwan", unit="KH1", year=2017, output=str(out), precision=["contacts=2"])
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["report"] == "taiwan" and document["period"] == {"start": "2017-01-01", "end": "2017-12-31"}
+    assert [r["percent"] for r in document["tables"]["sex"]["rows"]] == [84.72, 15.28]
+    assert [r["percent"] for r in document["tables"]["contacts"]["rows"]] == [79.26, 14.42, 2.42, 3.9]
+    assert document["tables"]["referrals"]["rows"][-1]["percent"] == 3.8
+    assert document["precision"]["age"] == 2 and document["precision"]["contacts"] == 2
+    assert document["hotline"]["from_clients_and_families_percent"] == 50.2
+    assert document["prerelease"]["totals"]["group"] == {"sessions": 92, "person_times": 5602}
+    call_command("report", "taiwan", unit="KH1", year=2018, month=1, output=str(out))
+    january = json.loads(out.read_text(encoding="utf-8"))
+    assert (january["lectures"]["required"], january["lectures"]["attended"]) == (118, 94)
+    assert january["lectures"]["attendance_percent"] == 79.7
+    for bad in ({"year": 2017, "month": 13}, {"year": 2017, "precision": ["age=x"]},
+                {"year": 2017, "precision": ["colour=1"]}, {"year": None}):
+        with pytest.raises(CommandError):
+            call_command("report", "taiwan", unit="KH1", output=str(out), **bad)

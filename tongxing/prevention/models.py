@@ -81,6 +81,27 @@ class Lecture(models.Model):
         return f"{self.title or _('講習 lecture')} {self.date}"
 
 
+class LectureRegistrant(models.Model):
+    """A person required to attend a lecture (fined under the drug-harm lecture rule), marked when they came.
+    A lecture with a list takes its required and attended figures from the names, so absentees can be followed
+    up; one run without a list keeps the counts entered (DOMAIN.md "Taiwan": mandatory lectures)."""
+
+    lecture = models.ForeignKey(Lecture, on_delete=models.CASCADE, related_name="registrants",
+                                verbose_name=_("講習 lecture"))
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("Person required to attend"))
+    attended = models.BooleanField(_("Attended"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Person required to attend a lecture")
+        verbose_name_plural = _("People required to attend a lecture")
+        constraints = [models.UniqueConstraint(fields=["lecture", "person"], name="lecture_registrant_once")]
+
+    def __str__(self):
+        return f"{self.person} @ {self.lecture}"
+
+
 class Consultation(models.Model):
     """One consultation at the counselling station (心靈諮詢站) set up at a lecture; anonymous.
     Like an attendance row it belongs to its lecture's unit."""

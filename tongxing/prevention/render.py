@@ -36,7 +36,11 @@ SHARE_TABLES = ("sex", "age", "contacts", "referrals", "referral_status", "consu
 CATEGORY = "類別 Category"
 SHARE = "百分比 %"
 TOTAL = "總計 Total"
-XLSX_SHARE = '0.0"%"'
+
+
+def xlsx_share(decimals: int) -> str:
+    """The Excel number format showing a share to its table's decimals."""
+    return f'0{"." + "0" * decimals if decimals else ""}"%"'
 
 
 def facts(unit, data: dict, calendar: str) -> list[tuple[str, str, str]]:
@@ -88,7 +92,7 @@ def summary_rows(data: dict) -> list[tuple[str, object]]:
 
 
 def kpi_rows(data: dict, calendar: str) -> list[list]:
-    return [[r.kpi.name, r.kpi.formula, f"{format_date(r.kpi.starts, calendar)} – {format_date(r.kpi.ends, calendar)}",
+    return [[r.kpi.name, r.formula_text, f"{format_date(r.kpi.starts, calendar)} – {format_date(r.kpi.ends, calendar)}",
              f"{'≤' if r.kpi.comparison == 'at_most' else '≥'} {r.target_text}", r.achieved_text, STATUS[r.met]]
             for r in data["kpis"]]
 
@@ -124,10 +128,10 @@ def statistics_xlsx(unit, data: dict, calendar: str) -> bytes:
                 row += 1
                 _body_cell(ws, row, 1, str(item.label))
                 _body_cell(ws, row, 2, item.count, "#,##0")
-                _body_cell(ws, row, 3, item.share, XLSX_SHARE)
+                _body_cell(ws, row, 3, item.share, xlsx_share(table.decimals))
             row += 1
             for column, value, number_format in ((1, TOTAL, None), (2, table.total, "#,##0"),
-                                                 (3, table.total_share, XLSX_SHARE)):
+                                                 (3, table.total_share, xlsx_share(table.decimals))):
                 _body_cell(ws, row, column, value, number_format).font = Font(bold=True)
         row = _xlsx_block(ws, row + 2, PRERELEASE_TITLE, prerelease_header(data), prerelease_rows(data), width)
         row = _xlsx_block(ws, row + 2, SUMMARY_TITLE, SUMMARY_HEADER, [list(r) for r in summary_rows(data)], width)

@@ -7,21 +7,44 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import can_write, units_for
+from tongxing.activities.models import Activity
 from tongxing.lib.percentages import LAST_ABSORBS, METHODS
 from tongxing.lib.roc import CALENDARS, GREGORIAN, ROC, format_span
+from tongxing.standards.drilldown import COLUMNS, present
+from tongxing.web.common import drilldown_response
 
 from . import services
 from .forms import HotlineCallForm, LectureForm, PeriodForm
 from .models import HotlineCall, Lecture
-from .statistics import Span, report
+from .statistics import Span, figure_label, report, rules
 
 PER_PAGE = 25
+# What identifies each kind of record a figure of the statistics page counts.
+RECORD_COLUMNS = {
+    "person": [("external_id", _lazy("編號 id")), ("name", _lazy("姓名 name")), ("sex", _lazy("Sex")),
+               ("birth_date", _lazy("出生日期 born"))],
+    "activity": COLUMNS[Activity],
+    "referral": [("person__external_id", _lazy("人士 person")), ("person__name", _lazy("姓名 name")),
+                 ("date", _lazy("日期 date")), ("category", _lazy("Destination")), ("agency", _lazy("Agency")),
+                 ("status", _lazy("Status")), ("status_reason", _lazy("Reason for cancelling or withdrawing"))],
+    "prereleasesession": [("institution__name", _lazy("矯正機關 institution")), ("kind", _lazy("類別 kind")),
+                          ("date", _lazy("日期 date")), ("participants", _lazy("參加人次 person-times"))],
+    "lecture": [("date", _lazy("日期 date")), ("title", _lazy("名稱 title")),
+                ("required", _lazy("應出席人數 required to attend")), ("attended", _lazy("實際出席人數 attended"))],
+    "consultation": [("lecture__date", _lazy("日期 date")), ("lecture__title", _lazy("講習 lecture")),
+                     ("category", _lazy("諮詢類別 category"))],
+    "hotlinecall": [("date", _lazy("日期 date")), ("caller", _lazy("來電者 caller"))],
+    "hotlineitem": [("call__date", _lazy("日期 date")), ("call__caller", _lazy("來電者 caller")),
+                    ("category", _lazy("服務項目 service item"))],
+}
 TAIWAN_ZONES = {"Asia/Taipei"}
 
 
@@ -154,3 +177,22 @@ def lectures(request, unit):
         "unit": unit, "form": form, "page": page, "calendar": _calendar(request, unit),
     }, status=400 if form.is_bound else 200)
 
+
+
+@login_required
+@require_GET
+def records(request, unit, figure):
+    """The records behind one figure of the statistics page (a cell of a table, a lecture, hotline or
+    pre-release figure): counted, and left out with the reason, each linked to the record where it has a page."""
+    unit = _unit(request, unit)
+    span, _form = _period(request, unit)
+    rule = rules(unit, span).get(figure)
+    if rule is None:
+        raise Http404(figure)
+    data = present(rule, RECORD_COLUMNS[rule.candidates.model._meta.model_name], request.user)
+    query = urlencode({"start": span.start.isoformat(), "end": span.end.isoformat()})
+    return drilldown_response(request, "prevention/records.html", {
+        "unit": unit, "figure": figure, "label": figure_label(figure),
+        "period_label": format_span(span.start, span.end, _calendar(request, unit)), "data": data,
+        "rows": data["rows"], "back": f"{reverse('prevention-statistics', args=[unit.code])}?{query}",
+    })
