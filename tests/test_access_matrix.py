@@ -139,6 +139,8 @@ MATRIX = {
     "setup-users": ("GET", {"code": "unit"}, "", SUPERVISION, None),
     "setup-user-new": ("GET", {"code": "unit"}, "", SUPERVISION, None),
     "setup-user": ("GET", {"code": "unit", "pk": "alice_login"}, "", SUPERVISION, None),
+    "setup-import": ("GET", {"code": "unit"}, "", SUPERVISION, None),
+    "setup-template": ("GET", {"kind": "people", "fmt": "xlsx"}, "", SETTING_UP, None),
     "jobs:import": ("GET", {}, "", who(N, Y, N, Y, N), None),
     "jobs:job": ("GET", {"pk": "job"}, "", SUPERVISION, "unit-a.json"),  # bob's import: only bob follows it
     "jobs:progress": ("GET", {"pk": "job"}, "", SUPERVISION, None),

@@ -19,6 +19,8 @@ from tongxing.exchange.spreadsheet import KINDS, check, commit, template_csv, te
 from tongxing.organisations.models import Organisation, Unit
 from tongxing.people.models import Person
 
+from .conftest import verified_login
+
 # Realistic rows per kind, as a centre worker would type them (labels in Chinese, codes where they are shorter).
 ROWS = {
     "people": [["P-101", "陳大文", "Chan Tai Man", "61234567", "男", "1999-05-02", "否", "2024-05-01", "外展",
@@ -205,3 +207,44 @@ def test_the_command_line_imports_a_spreadsheet(scenario_unit, tmp_path, capsys)
     assert "activities: 2 created" in capsys.readouterr().out and Activity.objects.count() == before + 2
     call_command("import", str(good), kind="activities", unit="U1")
     assert "nothing changed" in capsys.readouterr().out
+
+
+def test_the_web_page_checks_maps_and_imports_in_the_background(scenario_unit, scenario_bob, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongxing.jobs.models import Job
+    from tongxing.jobs.services import run
+
+    verified_login(client, scenario_bob)
+    client.cookies["django_language"] = "zh-hant"
+    template = client.get("/setup/templates/activities.xlsx")
+    assert template.status_code == 200 and load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value
+    bad = SimpleUploadedFile("bad.xlsx", filled_template("activities", [r for r, _c, _m in mistakes()]))
+    page = client.post("/setup/U1/import/", {"kind": "activities", "file": bad}).content.decode()
+    assert 'id="problems"' in page and "打麻雀" in page and 'id="confirm"' not in page
+    assert page.count("<tr><td>activities</td>") >= 13
+    before = Activity.objects.count()
+    good = SimpleUploadedFile("good.xlsx", filled_template("activities", ROWS["activities"]))
+    page = client.post("/setup/U1/import/", {"kind": "activities", "file": good}).content.decode()
+    assert 'id="checked"' in page and 'id="confirm"' in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    response = client.post("/setup/U1/import/", {"kind": "activities", "token": token, "confirm": "1"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert Activity.objects.count() == before  # nothing yet: the worker writes it
+    run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and Activity.objects.count() == before + 2, job.lines
+    assert "activities: 2 created" in " ".join(job.lines)
+
+
+def test_the_web_page_is_for_the_units_supervisor(scenario_unit, client):
+    from django.contrib.auth import get_user_model
+
+    from tongxing.accounts.models import Access, Level
+
+    worker = get_user_model().objects.create_user("alice")
+    Access.objects.create(user=worker, level=Level.WORKER, unit=scenario_unit, organisation=scenario_unit.organisation)
+    verified_login(client, worker)
+    assert client.get("/setup/U1/import/").status_code == 403
+    assert client.get("/setup/templates/people.xlsx").status_code == 403

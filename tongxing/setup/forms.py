@@ -350,3 +350,30 @@ class UserForm(forms.Form):
         if password:
             validate_password(password)
         return password
+
+
+MAX_SHEET_BYTES = 50 * 1024 * 1024
+
+
+class SheetImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of records"))
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"), required=False)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from tongxing.exchange.spreadsheet import KINDS
+
+        super().__init__(*args, **kwargs)
+        zh = (get_language() or "").startswith("zh")
+        self.fields["kind"].choices = [(k.name, k.zh if zh else k.en) for k in KINDS.values()]
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None and not data.get("token"):
+            self.add_error("file", _("Choose an .xlsx or .csv file"))
+        elif upload is not None and upload.size > MAX_SHEET_BYTES:
+            self.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": MAX_SHEET_BYTES // 2**20})
+        elif upload is not None and not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
+            self.add_error("file", _("Choose an .xlsx or .csv file"))
+        return data

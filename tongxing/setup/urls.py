@@ -27,4 +27,6 @@ urlpatterns = [
     path("setup/<str:code>/users/", views.users, name="setup-users"),
     path("setup/<str:code>/users/new/", views.user, name="setup-user-new"),
     path("setup/<str:code>/users/<int:pk>/", views.user, name="setup-user"),
+    path("setup/<str:code>/import/", views.sheet_import, name="setup-import"),
+    path("setup/templates/<str:kind>.<str:fmt>", views.sheet_template, name="setup-template"),
 ]

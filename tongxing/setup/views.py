@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +25,9 @@ from tongxing.standards.models import AgreedLevel
 
 from . import forms as f
 from . import services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_SECONDS = 3600  # a checked file waits this long for its import to be confirmed
 
 
 def _unit(request, code):
@@ -274,3 +280,58 @@ def user(request, code, pk=None):
     return render(request, "setup/form.html", {
         "form": form, "unit": unit, "title": _("User"), "back": reverse("setup-users", args=[code])},
         status=400 if form.is_bound else 200)
+
+
+# --- Spreadsheet import ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sheet_template(request, kind, fmt):
+    from tongxing.exchange import spreadsheet
+
+    if not can_set_up(request.user):
+        raise PermissionDenied
+    if kind not in spreadsheet.KINDS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    body = spreadsheet.template_xlsx(kind) if fmt == "xlsx" else spreadsheet.template_csv(kind)
+    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="tongxing-{kind}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_import(request, code):
+    """Upload a centre's spreadsheet, see every problem (a dry run), map headings, then import in the background."""
+    from tongxing.exchange import spreadsheet
+    from tongxing.jobs.services import start_sheet_import
+
+    unit = _unit(request, code)
+    form = f.SheetImportForm(request.POST or None, request.FILES or None)
+    context = {"unit": unit, "form": form, "kinds": spreadsheet.KINDS}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "setup/import.html", context, status=400 if form.is_bound else 200)
+    kind, token = form.cleaned_data["kind"], form.cleaned_data["token"]
+    upload = form.cleaned_data["file"]
+    if upload is not None:
+        token = uuid.uuid4().hex
+        cache.set(f"sheet:{request.user.pk}:{token}", (upload.name, upload.read()), SHEET_SECONDS)
+    held = cache.get(f"sheet:{request.user.pk}:{token}") if token else None
+    if held is None:
+        form.add_error("file", _("Choose the file again: the one checked before has expired"))
+        return render(request, "setup/import.html", context, status=400)
+    name, content = held
+    mapping = {k[len("map:"):]: v for k, v in request.POST.items() if k.startswith("map:")}
+    outcome = spreadsheet.check(unit, kind, name, content, mapping=mapping)
+    if not outcome.problems and "confirm" in request.POST:
+        job = start_sheet_import(request.user, unit, kind, name, content, mapping)
+        cache.delete(f"sheet:{request.user.pk}:{token}")
+        return redirect("jobs:job", job.pk)
+    unknown = sorted({p.column for p in outcome.problems if p.row == 1 and p.column and p.column not in {
+        col.header for col in spreadsheet.KINDS[kind].columns}})
+    context.update({"outcome": outcome, "name": name, "token": token, "kind": kind, "mapping": mapping,
+                    "unknown": unknown, "columns": spreadsheet.KINDS[kind].columns,
+                    "kind_label": spreadsheet.KINDS[kind]})
+    return render(request, "setup/import.html", context, status=200)
