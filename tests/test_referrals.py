@@ -159,3 +159,19 @@ def test_a_referral_cancelled_or_withdrawn_keeps_its_reason_and_leaves_the_count
     client.force_login(world.alice)
     page = client.get(reverse("activities:referral", args=[cancelled.pk])).content.decode()
     assert "本人撤回" in page
+
+
+def test_a_referral_without_consent_needs_a_legal_basis_chosen_and_explained(client, world):
+    """Issue 13 finding 10: any text ("x") passed as a legal basis."""
+    client.force_login(world.alice)
+    url = reverse("activities:referral-new")
+    fields = {"person": world.client.pk, "direction": "out", "category": ReferralCategory.EMPLOYMENT,
+              "agency": "勞工處", "date": timezone.localdate().isoformat()}
+    for basis, note, wrong in (("x", "", "legal_basis"), ("law", "", "legal_basis_note"),
+                               ("law", "x", "legal_basis_note"), ("", "區域法院命令 DCCC 123/2024", "legal_basis")):
+        refused = client.post(url, {**fields, "legal_basis": basis, "legal_basis_note": note})
+        assert wrong in refused.context["form"].errors, (basis, note)
+    assert not Referral.objects.exists() and not Disclosure.objects.exists()
+    client.post(url, {**fields, "legal_basis": "law", "legal_basis_note": "區域法院命令 DCCC 123/2024"})
+    disclosure = Disclosure.objects.get()
+    assert disclosure.consent is None and disclosure.legal_basis == "law: 區域法院命令 DCCC 123/2024"

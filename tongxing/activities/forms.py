@@ -15,6 +15,7 @@ from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStat
 from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
+from tongxing.privacy.models import LegalBasis
 from tongxing.privacy.services import consent_for
 
 from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
@@ -295,11 +296,15 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
                                     error_messages={"required": _("請選擇被轉介的人士 choose the person referred")})
     case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
                                   widget=forms.HiddenInput)
-    legal_basis = forms.CharField(
-        label=_("沒有同意書時的法律依據 legal basis if there is no consent"), required=False, max_length=300,
+    legal_basis = forms.ChoiceField(
+        label=_("沒有同意書時的法律依據 legal basis if there is no consent"), required=False,
+        choices=[("", "—"), *LegalBasis.choices],
         help_text=_("轉出轉介會披露個人資料：須有當事人對此機構的有效同意書，或註明其他法律依據。 "
                     "A referral out discloses personal data: it needs the person's valid consent for this agency, "
                     "or another legal basis."))
+    legal_basis_note = forms.CharField(
+        label=_("Legal basis: details"), required=False, max_length=250,
+        help_text=_("Which law, order or danger, and who decided (for example the court and the case number)."))
 
     class Meta:
         model = Referral
@@ -316,6 +321,13 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
 
     def clean(self):
         data = super().clean()
+        basis, note = data.get("legal_basis"), " ".join(data.get("legal_basis_note", "").split())
+        if basis and len(note) < 5:
+            self.add_error("legal_basis_note", _("Say which law, order or danger the disclosure relies on."))
+        elif note and not basis:
+            self.add_error("legal_basis", _("Choose the legal basis the details are about."))
+        # Stored with the disclosure as "basis: details", the basis as its stable code.
+        data["legal_basis"] = f"{basis}: {note}" if basis and len(note) >= 5 else ""
         person, agency = data.get("person"), data.get("agency")
         if (data.get("direction") == "out" and person and agency and not data.get("legal_basis")
                 and consent_for(person, agency) is None):

@@ -9,6 +9,18 @@ from tongxing.people.models import Person
 from . import crypto
 
 
+class LegalBasis(models.TextChoices):
+    """Grounds other than consent on which personal data may be passed on (Hong Kong PDPO Part 8 exemptions;
+    Taiwan's Personal Data Protection Act art. 20): one must be chosen, and the case explained in a note."""
+
+    LAW = "law", _("Required by law or a court order")
+    PROCEEDINGS = "proceedings", _("For legal proceedings")
+    CRIME = "crime", _("Preventing or detecting crime")
+    HEALTH = "health", _("Serious harm to the person's or another's physical or mental health")
+    CHILD = "child", _("Protection of a child")
+    EMERGENCY = "emergency", _("Emergency: life or safety at risk")
+
+
 class IdentityKind(models.TextChoices):
     HKID = "hkid", _("香港身份證 HK identity card")
     TWID = "twid", _("中華民國國民身分證 Taiwan national ID")
