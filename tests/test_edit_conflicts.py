@@ -171,3 +171,23 @@ def test_agreed_levels_from_a_stale_page_are_refused():
     html = response.content.decode()
     assert "bob" in html and "72" in html and 'value="75"' in html
     assert dict(AgreedLevel.objects.filter(unit=w.unit, fy=fy).values_list("standard", "value")) == {"OS1": 72}
+
+
+def test_a_set_up_form_from_a_stale_page_is_refused():
+    from tongxing.accounts.models import Access, Level
+    from tongxing.organisations.models import Unit
+
+    from .conftest import verified_login
+
+    w = world()
+    carol = get_user_model().objects.create_user("carol", password=PASSWORD)
+    Access.objects.create(user=carol, level=Level.SUPERVISOR, unit=w.unit, organisation=w.unit.organisation)
+    first, second = Client(), Client()
+    verified_login(first, w.bob)
+    verified_login(second, carol)
+    url = f"/setup/{w.unit.code}/unit/"
+    page1, page2 = _opened(first, url), _opened(second, url)
+    assert first.post(url, {**page1, "name": "葵涌綜合中心"}).status_code == 302
+    response = second.post(url, {**page2, "name": "葵涌中心"})
+    assert response.status_code == 409 and "葵涌綜合中心" in response.content.decode()
+    assert Unit.objects.get(pk=w.unit.pk).name == "葵涌綜合中心"

@@ -112,7 +112,7 @@ class AgreedLevelsForm(EditGuard, forms.Form):
         return [self[c] for c in STANDARDS if c not in RATIO_STANDARDS]
 
 
-class UnitScopedForm(forms.ModelForm):
+class UnitScopedForm(EditGuard, forms.ModelForm):
     """A set-up form whose choices come from one unit."""
 
     def __init__(self, *args, unit: Unit, **kwargs):
@@ -141,7 +141,7 @@ class ProjectForm(UnitScopedForm):
         return data
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(EditGuard, forms.ModelForm):
     activity_kinds = forms.MultipleChoiceField(label=_("Activity kinds"), choices=ActivityKind.choices,
                                                required=False, widget=forms.CheckboxSelectMultiple,
                                                help_text=_("None chosen: every kind"))
@@ -160,7 +160,7 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["activity_format"].choices = [("", "—"), *ActivityFormat.choices]
 
 
-class OutputIndicatorForm(forms.ModelForm):
+class OutputIndicatorForm(EditGuard, forms.ModelForm):
     class Meta:
         model = OutputIndicator
         fields = ["number", "order", "description", "description_en", "kind", "programme", "at_least", "at_most",
@@ -194,7 +194,7 @@ class OutputIndicatorForm(forms.ModelForm):
         return data
 
 
-class OutcomeIndicatorForm(forms.ModelForm):
+class OutcomeIndicatorForm(EditGuard, forms.ModelForm):
     class Meta:
         model = OutcomeIndicator
         fields = ["number", "order", "description", "description_en", "instrument", "group", "criterion",
@@ -275,7 +275,7 @@ class PreReleaseSessionForm(UnitScopedForm):
 TIME_ZONES = [("Asia/Hong_Kong", _("Hong Kong")), ("Asia/Taipei", _("Taiwan")), ("Asia/Macau", _("Macao"))]
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(EditGuard, forms.ModelForm):
     """The unit's name, time zone and opening hours (OS1a counts outreach outside them)."""
 
     class Meta:

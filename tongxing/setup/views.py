@@ -48,7 +48,8 @@ def _form_page(request, form, *, unit, title, back, done, prepare=None, intro=""
         messages.success(request, _("Saved"))
         return redirect(done(obj))
     return render(request, "setup/form.html", {"form": form, "unit": unit, "title": title, "back": back,
-                                               "intro": intro}, status=400 if form.is_bound else 200)
+                                               "intro": intro},
+                  status=(409 if form.conflict else 400) if form.is_bound else 200)
 
 
 @login_required
@@ -235,7 +236,8 @@ def unit_page(request, code):
         services.save_unit(request.user, form, request=request)
         messages.success(request, _("Saved"))
         return redirect("setup-unit", code=unit.code)
-    return render(request, "setup/unit.html", {"unit": unit, "form": form}, status=400 if form.is_bound else 200)
+    return render(request, "setup/unit.html", {"unit": unit, "form": form},
+                  status=(409 if form.conflict else 400) if form.is_bound else 200)
 
 
 def _levels(request):
