@@ -37,10 +37,14 @@ PASSWORD = "load-test-password-1"
 
 def prepare(kind: str, fresh: bool) -> str:
     url = database_url(kind, "load")
+    env = {**os.environ, "DATABASE_URL": url}
     if fresh or not database_exists(kind, "load"):
         fresh_database(kind, "load")
-        subprocess.run([str(ROOT / ".venv/bin/tongxing"), "demo", "--password", PASSWORD], check=True,
-                       env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL)
+        subprocess.run([str(ROOT / ".venv/bin/tongxing"), "demo", "--password", PASSWORD], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    else:  # a database kept from an earlier run, perhaps of older code
+        subprocess.run([str(ROOT / ".venv/bin/tongxing"), "migrate", "-v", "0"], check=True, env=env)
+    subprocess.run([str(ROOT / ".venv/bin/tongxing"), "collectstatic", "--noinput", "-v", "0"], check=True, env=env)
     return url
 
 
@@ -136,20 +140,22 @@ def main():
     base = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "DATABASE_URL": url, "TONGXING_REQUIRE_2FA": "",  # the supervisor signs in by password
            "TONGXING_ACCESS_LOG": str(OUT / "load-access.log")}
-    command = [str(ROOT / ".venv/bin/tongxing"), "serve", "--bind", f"127.0.0.1:{args.port}", "--no-task-worker"]
+    command = [str(ROOT / ".venv/bin/tongxing"), "serve", "--bind", f"127.0.0.1:{args.port}", "--no-task-worker",
+               "--no-collectstatic"]
     if args.workers:
         command += ["--workers", str(args.workers)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server_log = open(OUT / "load-server.log", "w")  # noqa: SIM115 - open while the server runs
+    server = subprocess.Popen(command, env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        for _ in range(120):
+        for _ in range(360):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.5)
         else:
-            sys.exit("the server did not answer /healthz within a minute")
+            sys.exit("the server did not answer /healthz within three minutes: "
+                     + (OUT / "load-server.log").read_text()[-2000:])
         one = User(base)
         one.sign_in()
         for path in urls.values():  # warm each worker's caches a little
