@@ -69,7 +69,9 @@ def build_world() -> dict:
     team = team_world(w, group)
     return {
         "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey, **team},
-        "objects": {"unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
+        # alice's client answered PHQ-9 item 9 above 0: the form raised a risk alert.
+        "objects": {"risk_alert": administration.risk_alert.pk,
+                    "unit": w.unit.code, "fy": 2024, "os1": "OS1", "client": w.client.pk, "case": w.case.pk,
                     "member": w.member.pk, "alice_login": w.alice.pk,
                     "activity": visit.pk, "group": group.pk, "session": session.pk, "instrument": instrument.pk,
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,

@@ -218,6 +218,7 @@ MATRIX.update({
     "break-glass": ("POST", {"pk": "client"}, "", who(N, N, N, N, N), None),
     "break-glass-log": ("GET", {}, "", who(N, Y, N, Y, N), None),   # each supervisor, their own unit's
     "medical-access": ("GET", {}, "", who(N, Y, N, Y, N), None),
+    "risk-alert-acknowledge": ("POST", {"pk": "risk_alert"}, "", CASEWORK, None),
 })
 LEAD_ONLY = {"case-close", "case-reopen", "case-merge", "case-team"}
 CASE_FILE = {name for name in MATRIX if name.startswith("case-") and name not in {"case-list", "case-new"}}

@@ -14,6 +14,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.models import Staff
+from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.people.selectors import active_people, search
 from tongxing.teams.views import find_or_refuse, team_context
 from tongxing.web.common import paginate, query_without_page, require_write
@@ -117,11 +118,12 @@ def _case_file(request, case, status=200, **bound):
         "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
         "timeline": selectors.timeline(case, episodes, activity_url),
         "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
+        "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
         "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
             (_("記錄接觸 Log a contact"), "activities:new", ()),
             (_("外展紀錄 Outreach log"), "activities:new-kind", ("outreach",)),
             (_("轉介 Referral"), "activities:referral-new", ()),
-        )],
+        )] + [(_("Questionnaire"), reverse("outcomes-entry") + f"?person={case.client_id}&case={case.pk}")],
         **forms,
     }
     return render(request, "cases/detail.html", context, status=status)

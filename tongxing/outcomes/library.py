@@ -36,6 +36,7 @@ LIBRARY = [
         "flags": {9: 0},
         "bands": [(0, "輕微或沒有", "Minimal"), (5, "輕度", "Mild"), (10, "中度", "Moderate"),
                   (15, "中重度", "Moderately severe"), (20, "重度", "Severe")],
+        "alert_bands": [20],
     },
     {
         "code": "contemplation-ladder", "name": "思動階梯", "name_en": "Contemplation ladder",
@@ -99,6 +100,17 @@ def install(get_model) -> None:
             for n, (zh, en) in enumerate(spec["items"], start=1))
         Band.objects.bulk_create(Band(instrument=instrument, lower=lower, label=zh, label_en=en)
                                  for lower, zh, en in spec.get("bands", []))
+    mark_alert_bands(get_model)
+
+
+def mark_alert_bands(get_model) -> None:
+    """The library's alerting bands (PHQ-9 severe); a no-op before the band's alert field exists."""
+    Band = get_model("Band")
+    if not any(f.name == "alert" for f in Band._meta.get_fields()):
+        return
+    for spec in LIBRARY:
+        for lower in spec.get("alert_bands", ()):
+            Band.objects.filter(instrument__code=spec["code"], lower=lower).update(alert=True)
 
 
 def ensure_library() -> None:

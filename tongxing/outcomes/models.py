@@ -131,6 +131,8 @@ class Band(models.Model):
     lower = models.IntegerField(_("下限 lower bound"))
     label = models.CharField(_("標籤 label"), max_length=100)
     label_en = models.CharField(_("英文標籤 English label"), max_length=100, blank=True)
+    alert = models.BooleanField(_("Raises a risk alert"), default=False,
+                                help_text=_("A total in this band alerts the case's worker and the supervisor."))
 
     class Meta:
         verbose_name = _("嚴重程度 band")
@@ -197,3 +199,31 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.item.number}={self.value}"
+
+
+class RiskAlert(models.Model):
+    """A questionnaire's answers crossed a risk rule (an item's flag, an alerting band): open for the case's
+    worker and the supervisor until someone acknowledges it with the action taken."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    administration = models.OneToOneField(Administration, on_delete=models.CASCADE, related_name="risk_alert")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_alerts",
+                               verbose_name=_("人士 person"))
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reasons = models.JSONField(_("Why"), default=list)
+    raised_at = models.DateTimeField(_("Raised at"))
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("Acknowledged by"))
+    acknowledged_at = models.DateTimeField(_("Acknowledged at"), null=True, blank=True)
+    action_taken = models.TextField(_("Action taken"), blank=True)
+
+    class Meta:
+        verbose_name = _("Risk alert")
+        verbose_name_plural = _("Risk alerts")
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "acknowledged_at"], name="risk_alert_unit_open")]
+        constraints = [models.CheckConstraint(condition=Q(acknowledged_at__isnull=True) | ~Q(action_taken=""),
+                                              name="risk_alert_acknowledged_with_action")]
+
+    def __str__(self):
+        return f"{self.person} {self.raised_at:%Y-%m-%d}"

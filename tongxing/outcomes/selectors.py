@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from tongxing.accounts.scope import people_for, units_for
 
 from . import analysis
-from .models import Administration, Instrument, Use
+from .models import Administration, Instrument, RiskAlert, Use
 from .scoring import spec_of
 
 
@@ -49,3 +49,14 @@ def analyse(instrument: Instrument, administrations: QuerySet[Administration], *
     change = min_change if min_change is not None else (instrument.min_change or 0)
     return analysis.pre_post(forms(administrations), better=instrument.better, rule=rule, min_change=change,
                              lowest=lowest, highest=highest, after=after)
+
+
+def open_risk_alerts(user, *, person=None, case=None) -> QuerySet[RiskAlert]:
+    """Alerts not yet acknowledged for people the user may look up (the case's worker and team, the supervisor)."""
+    qs = RiskAlert.objects.filter(acknowledged_at__isnull=True, unit__in=units_for(user),
+                                  person__in=people_for(user))
+    if person is not None:
+        qs = qs.filter(person=person)
+    if case is not None:
+        qs = qs.filter(Q(case=case) | Q(person=case.client))
+    return qs.select_related("person", "administration__instrument", "case__worker").order_by("-raised_at", "-pk")

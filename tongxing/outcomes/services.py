@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.cases.models import Case
 
-from .models import Administration, Answer, Band, Instrument, Item, Option, Scale
+from .models import Administration, Answer, Band, Instrument, Item, Option, RiskAlert, Scale
 from .scoring import score, spec_of
 
 
@@ -27,7 +29,48 @@ def record_administration(user, *, instrument: Instrument, person, date, time_po
     record(Action.CREATE, user=user, obj=administration, request=request,
            summary=f"{instrument.code} {time_point} {date} total {result.total}",
            changes={"person": person.pk, "total": result.total, "flags": result.flags})
+    raise_risk_alert(administration, flags=result.flags, user=user, request=request)
     return administration
+
+
+def risk_reasons(administration: Administration, flags: list[int]) -> list[dict]:
+    """The instrument's own rules this form crossed: items answered above their flag, a total in an alerting band."""
+    reasons = [{"item": n, "value": v} for n, v in administration.answers.filter(item__number__in=flags)
+               .values_list("item__number", "value").order_by("item__number")]
+    band = (Band.objects.filter(instrument=administration.instrument, lower__lte=administration.total)
+            .order_by("-lower").first())
+    if band is not None and band.alert:
+        reasons.append({"band": band.label, "band_en": band.label_en, "total": administration.total})
+    return reasons
+
+
+def raise_risk_alert(administration: Administration, *, flags: list[int], user, request=None) -> RiskAlert | None:
+    """An alert for the case's worker and the supervisor when any rule is crossed; audited with the form."""
+    reasons = risk_reasons(administration, flags)
+    if not reasons:
+        return None
+    case = administration.case or (Case.objects.filter(client=administration.person, episodes__closed__isnull=True)
+                                   .order_by("-pk").first())
+    alert = RiskAlert.objects.create(unit=administration.unit, administration=administration,
+                                     person=administration.person, case=case, reasons=reasons,
+                                     raised_at=timezone.now())
+    record(Action.CREATE, user=user, obj=alert, request=request,
+           summary=f"risk alert: person {administration.person_id} {administration.instrument.code}",
+           changes={"reasons": reasons})
+    return alert
+
+
+@transaction.atomic
+def acknowledge_risk_alert(alert: RiskAlert, *, action_taken: str, user, request=None) -> RiskAlert:
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        return alert
+    alert.acknowledged_by, alert.acknowledged_at, alert.action_taken = user, timezone.now(), action_taken.strip()
+    alert.full_clean()
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "action_taken"])
+    record(Action.CHANGE, user=user, obj=alert, request=request,
+           summary=f"risk alert acknowledged: person {alert.person_id}", changes={"action_taken": alert.action_taken})
+    return alert
 
 
 @transaction.atomic

@@ -11,4 +11,5 @@ urlpatterns = [
     path("outcomes/forms/new/people/", views.people_search, name="outcomes-people"),
     path("outcomes/forms/new/grid/", views.answer_grid, name="outcomes-grid"),
     path("outcomes/forms/<int:pk>/", views.administration_detail, name="outcomes-form"),
+    path("outcomes/alerts/<int:pk>/acknowledge/", views.risk_alert_acknowledge, name="risk-alert-acknowledge"),
 ]

@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.scope import access_of, can_manage, can_write, people_for, units_for
 from tongxing.audit.models import Action
@@ -17,7 +17,7 @@ from . import services
 from .forms import AdministrationForm, LikertForm, parse_answers
 from .models import Item, Option
 from .scoring import AnswerError
-from .selectors import administrations_for, instruments_for
+from .selectors import administrations_for, instruments_for, open_risk_alerts
 
 PAGE = 50
 @login_required
@@ -95,7 +95,8 @@ def administration_new(request):
     if not can_write(request.user):
         raise PermissionDenied
     form = AdministrationForm(request.user, request.POST or None, initial={
-        k: request.GET[k] for k in ("instrument", "time_point", "date", "programme") if request.GET.get(k)})
+        k: request.GET[k] for k in ("instrument", "time_point", "date", "programme", "person", "case")
+        if request.GET.get(k)})
     instrument = None
     chosen = form["instrument"].value()
     if chosen:
@@ -118,8 +119,9 @@ def administration_new(request):
                 if saved.band:
                     note += f" ({saved.band})"
                 messages.success(request, note)
-                if saved.flagged:
-                    messages.warning(request, _("需要跟進：有題目答案觸發警示 Follow up: an answer was flagged"))
+                if hasattr(saved, "risk_alert"):
+                    messages.warning(request, _("Risk alert raised: the case's worker and the supervisor see it "
+                                                "on their home page until it is acknowledged."))
                 again = {"instrument": saved.instrument_id, "time_point": saved.time_point,
                          "date": saved.date.isoformat()}
                 if saved.programme_id:
@@ -150,3 +152,22 @@ def administration_detail(request, pk):
     record(Action.VIEW, request=request, obj=administration.person, unit_code=administration.unit.code,
            summary=f"questionnaire answers: {administration.instrument} (administration {administration.pk})"[:300])
     return render(request, "outcomes/administration_detail.html", {"a": administration, "answers": answers})
+
+
+@login_required
+@require_POST
+def risk_alert_acknowledge(request, pk):
+    """Acknowledge an alert by saying what was done; back to the page it was shown on."""
+    if not can_write(request.user):
+        raise PermissionDenied
+    alert = get_object_or_404(open_risk_alerts(request.user), pk=pk)
+    action = request.POST.get("action_taken", "").strip()
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    if len(action) < 5:
+        messages.error(request, _("Say what action was taken (at least 5 characters) to acknowledge the alert."))
+        return redirect(target)
+    services.acknowledge_risk_alert(alert, action_taken=action, user=request.user, request=request)
+    messages.success(request, _("Risk alert acknowledged: %(person)s") % {"person": alert.person})
+    return redirect(target)

@@ -13,6 +13,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases import selectors as case_selectors
 from tongxing.lib.xlsx import xlsx_response
+from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
@@ -51,11 +52,15 @@ def home(request):
     return response
 
 
+def _risk_alerts(request) -> dict:
+    return {"risk_alerts": list(open_risk_alerts(request.user)[:ALERT_ROWS]), "can_acknowledge": can_write(request.user)}
+
+
 def _worker_home(request):
     today = timezone.localdate()
     load = case_selectors.caseload(request.user, today)
     return render(request, "web/home_worker.html", {
-        "today": today, "page": paginate(request, load.cases), "query": "",
+        **_risk_alerts(request), "today": today, "page": paginate(request, load.cases), "query": "",
         "due": load.due[:ALERT_ROWS], "due_n": load.due.count(),
         "without_plan": load.without_plan[:ALERT_ROWS], "without_plan_n": load.without_plan.count(),
         "not_contacted": load.not_contacted[:ALERT_ROWS], "not_contacted_n": load.not_contacted.count(),
@@ -84,7 +89,7 @@ def _supervisor_home(request):
     fy = current_fy(today)
     period = Period.financial_year(fy)
     unit = _chosen_unit(request)
-    context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user)}
+    context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user), **_risk_alerts(request)}
     if unit is not None:
         cases = cases_for(request.user).filter(unit=unit)
         if request.GET.get("export") == "xlsx":
