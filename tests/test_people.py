@@ -190,11 +190,46 @@ def test_identity_number_is_entered_encrypted_and_found_whole(client):
     mine = person(w.unit, 1, name="黃小明")
     login(client, w.bob)
     response = client.post(reverse("person-edit", args=[mine.pk]), {
-        "name": mine.name, "sex": mine.sex, "identity_kind": "hkid", "identity_number": "Y123456(7)"})
+        "name": mine.name, "sex": mine.sex, "identity_kind": "hkid", "identity_number": "Y123456(9)"})
     assert response.status_code == 302
     stored = IdentityNumber.objects.get(person=mine)
-    assert "Y123456" not in stored.ciphertext and stored.hint == "67"
+    assert "Y123456" not in stored.ciphertext and stored.hint == "69"
     page = client.get(reverse("person-detail", args=[mine.pk])).content.decode()
-    assert "…67" in page and "Y123456" not in page
-    assert "黃小明" in client.get(reverse("person-list"), {"q": "y1234567"}).content.decode()
+    assert "…69" in page and "Y123456" not in page
+    assert "黃小明" in client.get(reverse("person-list"), {"q": "y1234569"}).content.decode()
     assert "黃小明" not in client.get(reverse("person-list"), {"q": "Y1234568"}).content.decode()
+
+
+@pytest.mark.parametrize("kind, number, ok", [
+    ("hkid", "A123456(3)", True), ("hkid", "A123456(4)", False), ("hkid", "AB987654(3)", True),
+    ("twid", "A123456789", True), ("twid", "A123456788", False), ("twid", "A323456789", False),
+])
+def test_identity_check_digits_are_checked_next_to_the_field(client, kind, number, ok):
+    w = world()
+    mine = person(w.unit, 1, name="黃小明")
+    login(client, w.bob)
+    response = client.post(reverse("person-edit", args=[mine.pk]), {
+        "name": mine.name, "sex": mine.sex, "identity_kind": kind, "identity_number": number})
+    assert (response.status_code == 302) is ok
+    if not ok:
+        assert response.context["form"].errors["identity_number"]
+
+
+def test_a_duplicate_identity_number_and_a_bad_phone_are_refused(client):
+    from tongxing.privacy.services import set_identity_number
+
+    w = world()
+    first, second = person(w.unit, 1, name="黃小明"), person(w.unit, 2, name="黃大明")
+    set_identity_number(first, "hkid", "A123456(3)")
+    login(client, w.bob)
+    response = client.post(reverse("person-edit", args=[second.pk]), {
+        "name": second.name, "sex": second.sex, "identity_kind": "hkid", "identity_number": "a 123456 3",
+        "phone": "abc"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "identity_number" in errors and "phone" in errors
+    assert not second.identity_numbers.exists()
+    # The same number on its own record saves again.
+    assert client.post(reverse("person-edit", args=[first.pk]), {
+        "name": first.name, "sex": first.sex, "identity_kind": "hkid", "identity_number": "A123456(3)",
+        "phone": "+852 9123 4567"}).status_code == 302

@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.lib.concurrency import EditGuard
-from tongxing.privacy.models import IdentityKind
+from tongxing.privacy.crypto import lookup_hash
+from tongxing.privacy.identity import hkid_valid, phone_valid, twid_valid
+from tongxing.privacy.models import IdentityKind, IdentityNumber
 
 from .models import Child, DrugUse, Person
 
@@ -50,9 +52,31 @@ class PersonForm(EditGuard, forms.ModelForm):
         if bool(data.get("identity_kind")) != bool((data.get("identity_number") or "").strip()):
             field = "identity_number" if data.get("identity_kind") else "identity_kind"
             self.add_error(field, _("證件類別與號碼須一併填寫 Enter both the document kind and its number"))
+        self._check_identity(data)
+        if data.get("phone") and not phone_valid(data["phone"]):
+            self.add_error("phone", _("Enter a phone number: 8 digits in Hong Kong (e.g. 9123 4567), 10 in Taiwan "
+                                      "(e.g. 0912-345-678), or + and the country code."))
         if data.get("pregnant") and data.get("sex") == "M":
             self.add_error("pregnant", _("男性不能標示為懷孕 A male cannot be marked pregnant"))
         return data
+
+    def _check_identity(self, data):
+        """Check digits of an HKID or Taiwan ID; a number already on another record (found through its keyed
+        hash, never read back) is refused."""
+        kind, number = data.get("identity_kind"), (data.get("identity_number") or "").strip()
+        if not (kind and number):
+            return
+        if kind == IdentityKind.HKID and not hkid_valid(number):
+            self.add_error("identity_number", _("This is not a valid HK identity card number: check the letters, "
+                                                "the six digits and the check digit in brackets."))
+        elif kind == IdentityKind.TWID and not twid_valid(number):
+            self.add_error("identity_number", _("This is not a valid Taiwan national ID: a letter, then 1 or 2, "
+                                                "then eight digits whose last is the check digit."))
+        elif IdentityNumber.objects.filter(kind=kind, lookup=lookup_hash(number)).exclude(
+                person_id=self.instance.pk).exists():
+            self.add_error("identity_number", _("This identity number is already on another person's record. "
+                                                "Search for it on the People page and open that record, or ask "
+                                                "your supervisor to merge the two."))
 
     def person_data(self):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
