@@ -52,6 +52,8 @@ MATRIX = {
     "api:annual_return": ("GET", {"code": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
     "api:standard_records": ("GET", {"code": "unit", "fy": "fy", "standard": "os1"}, "", UNIT_A_FIGURES, None),
     "api:people": ("GET", {}, "?q=周小明", SEES_CLIENT, '"p1"'),
+    "api:taiwan_statistics": ("GET", {"code": "unit", "year": 2024}, "", UNIT_A_FIGURES, '"taiwan"'),
+    "api:project_report": ("GET", {"code": "BDF1"}, "", UNIT_A_FIGURES, '"BDF1"'),
     "privacy-person": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),
     "privacy-revoke": ("POST", {"pk": "client", "consent_pk": "consent"}, "", CASEWORK, None),
     "privacy-disclosures": ("GET", {"pk": "client"}, "", CASEWORK, "周小明"),

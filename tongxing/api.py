@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from tongxing.accounts.scope import people_for, units_for
@@ -86,6 +87,46 @@ def standard_records(request, code: str, fy: int, standard: str):
                          weight=float(row["weight"] or 0), reasons=[str(r) for r in row["reasons"]],
                          withheld=row.get("withheld", False))
             for row in data["rows"]]
+
+
+@api.get("/units/{code}/taiwan/{year}", summary="City statistics (seed 004) as in docs/reports.md "
+                                               "(report taiwan --format json)")
+def taiwan_statistics(request, code: str, year: int, month: int | None = None, precision: str = ""):
+    """`precision` sets tables' decimals as `age=1,contacts=2`; `month` narrows the year to one month."""
+    from tongxing.prevention.document import statistics_document
+    from tongxing.prevention.services import record_export
+    from tongxing.prevention.statistics import Span, report
+
+    if not 1900 <= year <= 2200 or month is not None and not 1 <= month <= 12:
+        raise Http404("year or month out of range")
+    unit = _unit(request, code)
+    span = Span.month(year, month) if month else Span.year(year)
+    try:
+        chosen = {t.strip(): int(n) for t, _sep, n in (p.partition("=") for p in precision.split(",") if p.strip())}
+        data = report(unit, span, precision=chosen)
+    except ValueError as error:
+        raise HttpError(422, str(error)) from None
+    record_export(unit=unit, user=request.user, fmt="API json", span=span, request=request)
+    return statistics_document(unit, data)
+
+
+@api.get("/projects/{code}", summary="A funded project's indicators as in docs/reports.md "
+                                     "(report project --format json)")
+def project_report(request, code: str, unit: str | None = None):
+    from tongxing.projects.document import project_document
+    from tongxing.projects.selectors import dashboard, projects_for
+
+    found = projects_for(request.user).filter(code=code).select_related("unit")
+    if unit:
+        found = found.filter(unit__code=unit)
+    projects = list(found[:2])
+    if len(projects) != 1:
+        raise Http404("no such project (or two units share the code: give ?unit=)")
+    project = projects[0]
+    with transaction.atomic():
+        record(Action.EXPORT, request=request, obj=project, unit_code=project.unit.code,
+               summary=f"{project.code} report via API")
+    return project_document(project, dashboard(project))
 
 
 @api.get("/people", response=list[PersonOut], summary="Find people by name, phone or id (at most 20)")
