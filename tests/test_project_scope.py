@@ -118,3 +118,18 @@ def test_outcome_drilldown_leaves_out_forms_of_people_not_enrolled_and_lone_pre_
     assert reasons == {"X": [_("Not enrolled in the project on that day")], "L": [_("No matching pre or post test")]}
     dashboard = client.get(reverse("project", args=[project.pk])).content.decode()
     assert reverse("project-drilldown", args=[project.pk, "outcomes", indicator.pk]) in dashboard
+
+
+def test_smaller_defects_p_values_header_and_labels(world):  # noqa: F811
+    from tongxing.outcomes.analysis import format_p
+    from tongxing.projects.render import css_string, output_row
+
+    assert (format_p(8.6e-20), format_p(0.00854), format_p(None)) == ("8.6e-20", "0.0085", "—")
+    assert css_string('BDF "1"') == '"BDF \\22 1\\22 "'  # the code itself in the PDF's running header
+    between = OutputIndicator(project=world["project"], number="4A", kind="persons_between", at_least=1, at_most=3,
+                              target=80, description="中醫")
+    assert "1" in between.kind_text() and "3" in between.kind_text() and "a" not in between.kind_text().split()
+    from types import SimpleNamespace
+
+    row = output_row(SimpleNamespace(indicator=between, achieved=79, share=None, percent_of_target=98.75))
+    assert "a to b" not in row[-1] and "a至b" not in row[-1]

@@ -197,3 +197,13 @@ def judge(criterion: str, result, *, threshold: Decimal, alpha: float = 0.05) ->
     if criterion == IMPROVED_OR_T and result.significant_improvement(alpha):
         routes.append("t-test")
     return Verdict(bool(routes), tuple(routes), percent)
+
+
+def format_p(p: float | None) -> str:
+    """A p-value as a report prints it: four decimals, and a very small one in scientific notation
+    (p = 8.6e-20, never "0" or "0.0000")."""
+    if p is None:
+        return "—"
+    if p < 0.0001:
+        return f"{p:.1e}"
+    return f"{p:.4f}"

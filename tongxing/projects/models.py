@@ -3,6 +3,7 @@ seeds 000 and 001, "成果指標 / 輸出指數" and "成效指標 / 成效指�
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,6 +144,14 @@ class OutputIndicator(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.description[:40]}"
+
+    def kind_text(self) -> str:
+        """What the indicator counts, with its own numbers (never the label's "N" or "a to b")."""
+        if self.kind == OutputKind.ATTENDING and self.at_least is not None:
+            return gettext("Persons attending at least %(n)s sessions") % {"n": self.at_least}
+        if self.kind == OutputKind.PERSONS_BETWEEN and self.at_least is not None and self.at_most is not None:
+            return gettext("Persons receiving %(a)s to %(b)s sessions") % {"a": self.at_least, "b": self.at_most}
+        return str(self.get_kind_display())
 
 
 class Criterion(models.TextChoices):

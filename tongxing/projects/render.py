@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tongxing.lib.spreadsheet import workbook_bytes
+from tongxing.outcomes.analysis import format_p
 from tongxing.reports.render import (
     CONFIDENTIAL,
     PDF_CSS,
@@ -27,11 +28,17 @@ TITLE = "輸出及成效總表 Output and outcome summary"
 OUTPUT_COLUMNS = (("編號\nNo.", 8), ("內容\nContent", 60), ("目標\nTarget", 12), ("達致\nAchieved", 14),
                   ("佔目標\n% of target", 12), ("備註\nNotes", 40))
 OUTCOME_COLUMNS = (("編號\nNo.", 8), ("內容\nContent", 50), ("檢討方法\nMethod", 30), ("n", 6),
-                   ("有改善／同意\nImproved / agree", 14), ("沒有改變\nNo change", 12), ("惡化\nWorse", 10),
+                   ("有改善／同意\nImproved / agree", 14), ("沒有改變\nNo change", 12),
+                   ("惡化／不同意\nWorse / disagree", 12),
                    ("t", 9), ("df", 6), ("p", 9), ("達標\nMet", 22))
 PIE_COLOURS = ("#2E7D4F", "#9E9E9E", "#C0392B")
 MET = {True: "達標 Met", False: "未達標 Not met", None: "未能評估 Not assessed"}
 ROUTES = {"percent": "百分比 percentage", "t-test": "配對t檢定 paired t-test"}
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal (the running page header)."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " -_./" else f"\\{ord(ch):x} " for ch in text) + '"'
 
 
 def number(value, places: int = 2) -> str:
@@ -53,7 +60,7 @@ def output_row(f) -> list:
     achieved = number(f.achieved)
     if f.share is not None:
         achieved += f"（{number(f.share)}%）"
-    note = i.evidence if i.kind == "manual" else f"{i.get_kind_display()} · {i.programme or ''}"
+    note = i.evidence if i.kind == "manual" else f"{i.kind_text()} · {i.programme or ''}"
     content = i.description + (f"\n{i.description_en}" if i.description_en else "")
     of_target = "—" if f.percent_of_target is None else f"{number(f.percent_of_target)}%"
     return [i.number, content, target, achieved, of_target, note]
@@ -75,12 +82,13 @@ def outcome_row(f) -> list:
     i, r = f.indicator, f.result
     content = i.description + (f"\n{i.description_en}" if i.description_en else "")
     if f.post_only:
-        return [i.number, content, method(f), r.n, f"{r.percent}%", "", f"{100 - r.percent:.1f}%" if r.n else "",
-                "", "", "", verdict(f)]
+        disagreeing = f"{100 - r.percent:.1f}% ({r.n - r.agreeing})" if r.n else ""
+        return [i.number, content, method(f), r.n, f"{r.percent}% ({r.agreeing})", "", disagreeing, "", "", "",
+                verdict(f)]
     t = r.ttest
     cells = [f"{r.percents[k]}% ({r.counts[k]})" for k in ("improved", "same", "worse")]
     return [i.number, content, method(f), r.n, *cells, number(t.t, 3), t.df if t.df is not None else "—",
-            number(t.p, 4), verdict(f)]
+            format_p(t.p), verdict(f)]
 
 
 # --- xlsx -------------------------------------------------------------------------------------
@@ -151,7 +159,7 @@ def project_pdf(project, figures) -> bytes:
     pies = "".join(f'<figure class="pie"><img src="{_pie(f)}" alt="{escape(f.indicator.number)}"></figure>'
                    for f in figures["outcomes"] if f.result.n)
     html = f"""<!doctype html><html lang="zh-Hant-HK"><head><meta charset="utf-8"><title>{escape(TITLE)}</title>
-<style>{PDF_CSS.replace('string(unit) " · " string(fy)', '"{escape(project.code)}"')}
+<style>{PDF_CSS.replace('string(unit) " · " string(fy)', css_string(project.code))}
 figure.pie {{ display: inline-block; width: 62mm; margin: 0 2mm 2mm 0; }} figure.pie img {{ width: 100%; }}</style>
 </head><body>
 <h1>{escape(TITLE)}</h1><table class="facts">{facts_html}</table>

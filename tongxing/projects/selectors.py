@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tongxing.accounts.scope import units_for
-from tongxing.outcomes.analysis import OUTCOMES
+from tongxing.outcomes.analysis import OUTCOMES, format_p
 from tongxing.outcomes.models import Use
 
 from .indicators import project_figures
@@ -36,4 +36,5 @@ def dashboard(project: Project) -> dict:
         figure.pie = pie(figure)
         figure.post_only = figure.indicator.instrument.use == Use.POST_ONLY
         figure.route_labels = [ROUTE_LABELS[r] for r in figure.verdict.routes]
+        figure.p_text = format_p(figure.result.ttest.p) if hasattr(figure.result, "ttest") else None
     return figures
