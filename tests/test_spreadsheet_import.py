@@ -213,7 +213,7 @@ def test_the_web_page_checks_maps_and_imports_in_the_background(scenario_unit, s
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tongxing.jobs.models import Job
-    from tongxing.jobs.services import run
+    from tongxing.jobs.runner import run
 
     verified_login(client, scenario_bob)
     client.cookies["django_language"] = "zh-hant"

@@ -1,40 +1,22 @@
-"""Starting jobs from a page and running them in the worker."""
+"""Queueing long jobs: the page that starts one follows its progress; the worker runs it (runner.py)."""
 
 import json
-import logging
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from tongxing.accounts.scope import access_of, units_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
-from tongxing.exchange.schema import COLLECTIONS, loads, parse
-from tongxing.exchange.services import ImportBusy, ImportRefused, import_document
 
 from .models import Job
-from .progress import Reporter
-
-log = logging.getLogger(__name__)
+from .runner import SPREADSHEET
+from .tasks import run_job
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
-
-
-class Refused(Exception):
-    """The job cannot be done as asked; its lines say why, in the words the user sees."""
-
-    def __init__(self, *lines):
-        super().__init__(*lines)
-        self.lines = list(lines)
 
 
 @transaction.atomic
 def start_import(user, upload) -> Job:
     """Queue an exchange file for import; the page that started it follows the job's progress."""
-    from .tasks import run_job
-
     job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=user, filename=upload.name[:255],
                              payload=b"".join(upload.chunks()))
     record(Action.CREATE, user=user, object_type="jobs.job", object_id=job.pk,
@@ -43,15 +25,10 @@ def start_import(user, upload) -> Job:
     return job
 
 
-SPREADSHEET = "tongxing-spreadsheet"
-
-
 @transaction.atomic
 def start_sheet_import(user, unit, kind, name, content: bytes, mapping) -> Job:
     """Queue a checked spreadsheet: the worker checks it again against the unit as it then is, and writes it."""
     import base64
-
-    from .tasks import run_job
 
     payload = json.dumps({"format": SPREADSHEET, "unit": unit.code, "kind": kind, "name": name,
                           "mapping": mapping, "content": base64.b64encode(content).decode()}).encode()
@@ -61,105 +38,3 @@ def start_sheet_import(user, unit, kind, name, content: bytes, mapping) -> Job:
            summary=f"spreadsheet import of {job.filename} ({kind}) queued ({len(content)} bytes)")
     transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job
-
-
-def _sheet_import(job, doc, reporter):
-    import base64
-
-    from tongxing.exchange.spreadsheet import check, commit
-    from tongxing.organisations.models import Unit
-
-    unit = units_for(job.created_by).filter(code=doc["unit"]).first()
-    if unit is None and job.created_by.is_superuser:
-        unit = Unit.objects.filter(code=doc["unit"]).first()
-    if unit is None:
-        raise Refused(_("This file is for unit %(code)s, which is not yours to import into; nothing was imported.")
-                      % {"code": doc["unit"]})
-    reporter(_("Checking every record"), 0, 0, force=True)
-    outcome = check(unit, doc["kind"], doc["name"], base64.b64decode(doc["content"]), mapping=doc["mapping"])
-    if outcome.problems:
-        raise Refused(*[str(p) for p in outcome.problems[:200]],
-                      _("%(n)s problem(s); nothing was imported.") % {"n": len(outcome.problems)})
-    total = sum(len(outcome.document.records[name]) for name in COLLECTIONS)
-    written = {}
-
-    def progress(name, done, _of):
-        written[name] = done
-        reporter(name.replace("_", " "), sum(written.values()), total)
-
-    summary = commit(outcome, progress=progress)
-    job.step, job.done, job.total = "", total, total
-    verdict = _("imported") if summary.changed else _("already up to date; nothing changed")
-    return [*summary.lines(), f"{job.unit_code}: {verdict}"]
-
-
-def run(job_id):
-    """Run a queued job to its end: finished with its summary, or not done with the reasons."""
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if job.state != Job.State.QUEUED:
-            return job.state  # another worker took it, or it already ran
-        job.state, job.started_at = Job.State.RUNNING, timezone.now()
-        job.save(update_fields=["state", "started_at"])
-    reporter = Reporter(job.pk)
-    access = access_of(job.created_by)
-    try:
-        # The job speaks the language of the person who started it, whatever the worker's.
-        with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
-            job.lines = _import(job, reporter)
-        job.state = Job.State.DONE
-    except Refused as e:
-        job.lines, job.state = e.lines, Job.State.FAILED
-    except Exception:
-        log.exception("job %s failed", job.pk)
-        with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
-            job.lines = [_("The import stopped on an error of the system; nothing was imported. "
-                           "The administrator can find it in the server's log.")]
-        job.state = Job.State.FAILED
-    finally:
-        reporter.close()
-    job.payload, job.finished_at = None, timezone.now()
-    job.save(update_fields=["state", "lines", "payload", "finished_at", "unit_code", "step", "done", "total"])
-    return job.state
-
-
-def _import(job, reporter):
-    reporter(_("Reading the file"), 0, 0, force=True)
-    try:
-        doc = loads(bytes(job.payload).decode("utf-8"))
-    except UnicodeDecodeError:
-        raise Refused(_("The file is not UTF-8 text; nothing was imported.")) from None
-    except json.JSONDecodeError as e:
-        raise Refused(_("The file is not valid JSON (line %(line)s, column %(col)s); nothing was imported.")
-                      % {"line": e.lineno, "col": e.colno}) from None
-    except ValueError as e:  # NaN, Infinity, nesting too deep
-        raise Refused(f"(document): {e}", _("%(n)s problem(s); nothing was imported.") % {"n": 1}) from None
-    if isinstance(doc, dict) and doc.get("format") == SPREADSHEET:
-        return _sheet_import(job, doc, reporter)
-    reporter(_("Checking every record"), 0, 0, force=True)
-    document, problems = parse(doc)
-    if problems:
-        raise Refused(*problems[:200], _("%(n)s problem(s); nothing was imported.") % {"n": len(problems)})
-    job.unit_code = document.unit["code"]
-    user = job.created_by
-    mine = units_for(user).filter(code=job.unit_code).exists()
-    if not mine and not user.is_superuser:
-        raise Refused(_("This file is for unit %(code)s, which is not yours to import into; nothing was imported.")
-                      % {"code": job.unit_code})
-    total = sum(len(document.records[name]) for name in COLLECTIONS)
-    written = {}
-    labels = {name: name.replace("_", " ") for name in COLLECTIONS}
-
-    def progress(name, done, _of):
-        written[name] = done
-        reporter(labels.get(name, name), sum(written.values()), total)
-
-    try:
-        summary = import_document(document, progress=progress)
-    except ImportRefused as e:
-        raise Refused(*e.problems, _("%(n)s problem(s); nothing was imported.") % {"n": len(e.problems)}) from None
-    except ImportBusy:
-        raise Refused(_("Another import is running; try again when it has finished. Nothing was imported.")) from None
-    job.step, job.done, job.total = "", total, total
-    verdict = _("imported") if summary.changed else _("already up to date; nothing changed")
-    return [*summary.lines(), f"{job.unit_code}: {verdict}"]
