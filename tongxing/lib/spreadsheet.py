@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
+if TYPE_CHECKING:  # openpyxl loads where a workbook is made, not with every page
+    from openpyxl import Workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # A plain number as text ("-3", "+1.5%", "-1,200") cannot run: left as it is.
