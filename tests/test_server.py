@@ -122,3 +122,16 @@ def test_the_cache_lives_in_the_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tongxing_cache")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_scheduled_backup_keeps_the_newest_n_and_nothing_else_is_touched(tmp_path):
+    from django.core.management import call_command
+
+    for stamp in ("20240101-020000", "20240102-020000", "20240103-020000"):
+        (tmp_path / f"tongxing-{stamp}.dump").write_bytes(b"old")
+    (tmp_path / "notes.txt").write_text("not a backup")
+    call_command("backup", dir=str(tmp_path), keep=2, stdout=open(os.devnull, "w"))
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 3 and "notes.txt" in left and "tongxing-20240103-020000.dump" in left
+    assert not any("20240101" in n or "20240102" in n for n in left)  # the new backup is the other one

@@ -1,4 +1,5 @@
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -10,6 +11,8 @@ from django.db import connection
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+
+BACKUP_NAME = re.compile(r"tongxing-\d{8}-\d{6}\.(sqlite3|dump)")
 
 
 def pg_env(db):
@@ -24,13 +27,18 @@ class Command(BaseCommand):
     help = "Back up the whole database to a file (SQLite: online copy; PostgreSQL: pg_dump custom format)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="default: var/backups/tongxing-YYYYmmdd-HHMMSS.(sqlite3|dump)")
+        parser.add_argument("file", nargs="?", help="default: DIR/tongxing-YYYYmmdd-HHMMSS.(sqlite3|dump)")
+        parser.add_argument("--dir", help="folder for a backup named by its time (default: var/backups)")
+        parser.add_argument("--keep", type=int, metavar="N",
+                            help="then delete all but the newest N backups named by their time in that folder")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, dir, keep, **options):
         db = settings.DATABASES["default"]
         sqlite = db["ENGINE"].endswith("sqlite3")
+        if keep is not None and (keep < 1 or file is not None):
+            raise CommandError("--keep needs N of at least 1, and a backup named by its time (no FILE)")
         if file is None:
-            folder = settings.HOME / "backups"
+            folder = Path(dir) if dir else settings.HOME / "backups"
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             file = folder / f"tongxing-{time.strftime('%Y%m%d-%H%M%S')}.{'sqlite3' if sqlite else 'dump'}"
         target = Path(file)
@@ -46,6 +54,12 @@ class Command(BaseCommand):
         finally:
             os.umask(previous)
         self.stdout.write(f"backup written to {target}")
+        if keep is not None:
+            # Names sort by time; only this command's own names are ever deleted.
+            dated = sorted(p for p in target.parent.iterdir() if BACKUP_NAME.fullmatch(p.name))
+            for old in dated[:-keep]:
+                old.unlink()
+                self.stdout.write(f"removed old backup {old}")
 
     def _copy(self, db, sqlite, target):
         if sqlite:
