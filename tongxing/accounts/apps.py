@@ -8,11 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from django.contrib import admin
-        from django.contrib.auth.signals import user_logged_in
-
-        from .middleware import start_idle_clock
-
-        user_logged_in.connect(start_idle_clock, dispatch_uid="tongxing-idle-clock")
 
         # The set-up pages serve supervisors and administrators within their scope; the Django admin, which
         # knows no unit or organisation, is for superusers only (whatever is_staff or permissions say).

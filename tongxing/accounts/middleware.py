@@ -28,12 +28,6 @@ def second_factor_required(user) -> bool:
 SEEN_EVERY = 60
 
 
-def start_idle_clock(sender, request, user, **kwargs):
-    """Signing in starts the idle clock, so the first page after it need not write the session again."""
-    if request is not None and hasattr(request, "session"):
-        request.session["last_seen"] = int(time.time())
-
-
 class IdleTimeoutMiddleware:
     """Signs out a session left idle longer than TONGXING_IDLE_TIMEOUT seconds."""
 
