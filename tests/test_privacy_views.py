@@ -86,3 +86,29 @@ def test_auditor_downloads_the_unit_de_identified(client_of, scenario_unit):
     body = response.content.decode()
     assert '"deidentified": true' in body and '"p1"' not in body and "birth_date" not in body
     assert Event.objects.filter(action=Action.EXPORT, summary="de-identified export").exists()
+
+
+
+def test_a_colleague_without_a_professional_role_is_exported_and_round_trips(client_of, users, scenario_unit):
+    """A login made on the users page with no role (a clerk) once made the de-identified export a 500."""
+    from tongxing.exchange.selectors import export_unit
+    from tongxing.setup.services import save_user
+
+    save_user(users["bob"], scenario_unit, username="clerk", name="文員", level=Level.WORKER, roles=[],
+              password="")
+    auditor = get_user_model().objects.create_user("audrey")
+    Access.objects.create(user=auditor, level=Level.AUDITOR, organisation=scenario_unit.organisation)
+    response = client_of(auditor).get("/reports/deidentified/U1.json")
+    assert response.status_code == 200
+    exported = export_unit(scenario_unit).as_json()
+    assert [s["roles"] for s in exported["staff"] if s["id"] == "user-clerk"] == [[]]
+    document, problems = parse({**exported, "unit": {**exported["unit"], "code": "U3"}})
+    assert not problems
+    import_document(document)
+    assert not Staff.objects.get(unit__code="U3", external_id="user-clerk").roles.exists()
+
+
+def test_roles_must_still_be_a_list_of_known_roles(scenario_doc):
+    for bad in ("social_worker", ["wizard"], ["nurse", "nurse"], None):
+        staff = [{**scenario_doc["staff"][0], "roles": bad}, *scenario_doc["staff"][1:]]
+        assert parse({**scenario_doc, "staff": staff})[1], bad

@@ -85,13 +85,14 @@ class Field:
     default: object = None
     omit_default: bool = True  # leave the key out of the canonical record when it holds the default
     maximum: int = INT_MAX
+    may_be_empty: bool = False  # an "enums" list that may hold nothing
 
 
 def f(kind, *, required=False, choices=None, ref="", nullable=False, default=None, omit_default=True,
-      maximum=INT_MAX):
+      maximum=INT_MAX, may_be_empty=False):
     values = tuple(c.value for c in choices) if choices is not None and hasattr(choices, "__members__") else (
         tuple(choices or ()))
-    return Field(kind, required, values, ref, nullable, default, omit_default, maximum)
+    return Field(kind, required, values, ref, nullable, default, omit_default, maximum, may_be_empty)
 
 
 ID = f("str", required=True)
@@ -100,7 +101,8 @@ ID = f("str", required=True)
 SHAPES: dict[str, dict[str, Field]] = {
     "staff": {
         "id": ID, "name": f("str", required=True),
-        "roles": f("enums", required=True, choices=Role, default=[] , omit_default=False),
+        # A colleague with a login but no professional role yet (an administrator, a clerk) holds none.
+        "roles": f("enums", required=True, choices=Role, default=[], omit_default=False, may_be_empty=True),
         "peer_type": f("enum", choices=PeerType),
     },
     "establishment": {
@@ -363,8 +365,8 @@ class Parser:
                 raise ValueError(f"unknown value {show(value)} (expected one of {', '.join(spec.choices)})")
             return value
         if k == "enums":
-            if not isinstance(value, list) or not value:
-                raise ValueError("must be a non-empty list")
+            if not isinstance(value, list) or not (value or spec.may_be_empty):
+                raise ValueError("must be a list" if spec.may_be_empty else "must be a non-empty list")
             for i, v in enumerate(value):
                 if not isinstance(v, str) or v not in spec.choices:
                     raise ValueError(f"[{i}] unknown value {show(v)} (expected one of {', '.join(spec.choices)})")
