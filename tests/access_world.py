@@ -17,7 +17,7 @@ from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.privacy.models import Consent
-from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
+from tongxing.projects.models import Enrolment, OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 from tongxing.teams.models import MedicalAccess, TeamMember, TeamRole
 
 from .activities_world import activity, build, group_with_members
@@ -47,6 +47,7 @@ def build_world() -> dict:
     indicator = OutputIndicator.objects.create(project=project, number="1", kind=OutputKind.MANUAL,
                                                description="專頁人次", target=100)
     programme = Programme.objects.create(project=project, name="講座")
+    enrolment = Enrolment.objects.create(project=project, person=w.client, date=dt.date(2024, 4, 1))
     outcome = OutcomeIndicator.objects.create(project=project, number="O1", description="抑鬱改善", instrument=instrument)
     kpi = Kpi.objects.create(unit=w.unit, name="講習出席率", formula="lecture_attended / lecture_required", target=70,
                              starts=dt.date(2024, 1, 1), ends=dt.date(2024, 12, 31))
@@ -77,7 +78,7 @@ def build_world() -> dict:
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
-                    "prerelease": prerelease.pk, "job": job.pk},
+                    "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk},
     }
 
 

@@ -73,6 +73,8 @@ MATRIX = {
     "projects": ("GET", {}, "", UNIT_A_FIGURES, "同行計劃"),
     "project": ("GET", {"pk": "project"}, "", UNIT_A_FIGURES, "同行計劃"),
     "project-manual": ("GET", {"pk": "project", "indicator": "indicator"}, "", SUPERVISION, None),
+    "project-participants": ("GET", {"pk": "project"}, "", UNIT_A_WORK, "周小明"),
+    "project-enrolment": ("GET", {"pk": "project", "enrolment": "enrolment"}, "", UNIT_A_WORK, "周小明"),
     "project-export": ("GET", {"pk": "project", "fmt": "xlsx"}, "", UNIT_A_FIGURES, None),
     "project-drilldown": ("GET", {"pk": "project", "kind": "outputs", "indicator": "indicator"}, "", UNIT_A_FIGURES,
                           None),

@@ -16,6 +16,7 @@ from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
 from tongxing.privacy.models import LegalBasis
+from tongxing.projects.models import Project
 from tongxing.privacy.services import consent_for
 
 from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
@@ -90,7 +91,7 @@ class ActivityForm(EditGuard, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ("kind", "case", *OPTIONAL_FIELDS)
+        fields = ("kind", "case", *OPTIONAL_FIELDS, "project")
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, profile: Profile, unit, me: Staff | None = None, **kwargs):
@@ -106,6 +107,13 @@ class ActivityForm(EditGuard, forms.ModelForm):
             kind.widget = forms.HiddenInput()
             kind.initial = profile.kinds[0]
         self.fields["staff"].queryset = unit_staff(unit)
+        projects = Project.objects.filter(unit=unit).order_by("-start", "code")
+        if projects.exists() or self.instance.project_id:
+            self.fields["project"].queryset = projects
+            self.fields["project"].empty_label = _("None: the centre's own work")
+            self.fields["project"].help_text = _("Tag the activity to the funded project it was run for")
+        else:
+            del self.fields["project"]
         self.fields["people"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
         self.fields["case"].queryset = cases_for(user).filter(unit=unit)
         if "school" in self.fields:
@@ -141,8 +149,8 @@ class ActivityForm(EditGuard, forms.ModelForm):
         return [visible[pk] for pk in order if pk in visible]
 
     def extra_fields(self):
-        """The profile's own fields, in its order, after the common ones."""
-        return [self[name] for name in self.profile.fields]
+        """The profile's own fields, in its order, after the common ones, then the project it is tagged to."""
+        return [self[name] for name in (*self.profile.fields, "project") if name in self.fields]
 
     def selected_people(self) -> list[Person]:
         """The people to show as chosen: what was posted (if valid ids) or the initial ones."""
@@ -211,6 +219,10 @@ class ActivityForm(EditGuard, forms.ModelForm):
                 r.role == self.profile.staff_role for s in staff for r in s.roles.all()):
             self.add_error("staff", _("須包括一位%(role)s the staff must include a %(role)s")
                            % {"role": Role(self.profile.staff_role).label})
+        project = cd.get("project")
+        if project is not None and cd.get("date") is not None and not project.start <= cd["date"] <= project.end:
+            self.add_error("project", _("The activity's date is outside the project period (%(start)s to %(end)s)")
+                           % {"start": project.start.isoformat(), "end": project.end.isoformat()})
         if cd.get("school") and cd.get("workplace"):
             self.add_error("workplace", _("請選擇學校或工作間其中之一 choose a school or a workplace, not both"))
         return cd

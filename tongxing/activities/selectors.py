@@ -59,7 +59,7 @@ def with_evening(qs: QuerySet[Activity]) -> QuerySet[Activity]:
 
 def activity_rows(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     """What a list row shows, in a fixed number of queries however many rows."""
-    return qs.select_related("unit", "case", "group", "school", "workplace").prefetch_related(
+    return qs.select_related("unit", "case", "group", "school", "workplace", "project").prefetch_related(
         Prefetch("staff", queryset=Staff.objects.order_by("name")),
         Prefetch("people", queryset=Person.objects.order_by("name")),
     ).order_by("-start", "-pk")

@@ -33,7 +33,7 @@ def _snapshot(activity: Activity) -> dict:
         "format": activity.format, "headcount": activity.headcount, "psa_contacted": activity.psa_contacted,
         "case": activity.case_id, "group": activity.group_id, "school": activity.school_id,
         "workplace": activity.workplace_id, "funded_by": activity.funded_by, "place": activity.place,
-        "full_day": activity.full_day,
+        "full_day": activity.full_day, "project": activity.project_id,
     }
 
 

@@ -10,6 +10,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.outcomes.selectors import open_risk_alerts
+from tongxing.projects.selectors import enrolments_of, open_projects
 from tongxing.teams.views import find_or_refuse
 from tongxing.web.common import paginate, query_without_page, require_write, unit_for_new_records
 
@@ -100,6 +101,7 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
         "merged_from": merged_from, "can_write": can_write(request.user),
         "risk_alerts": list(open_risk_alerts(request.user, person=person)), "can_acknowledge": can_write(request.user),
         "identity_numbers": person.identity_numbers.order_by("kind"),
+        "enrolments": enrolments_of(request.user, person), "open_projects": open_projects(request.user, person.unit),
         "drug_form": drug_form or DrugUseForm(prefix="drug"), "child_form": child_form or ChildForm(prefix="child"),
     }, status=status)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tongxing.accounts.scope import units_for
 from tongxing.outcomes.analysis import OUTCOMES, format_p
 from tongxing.outcomes.models import Use
 
 from .indicators import project_figures
-from .models import Project
+from .models import Enrolment, Project
 
 OUTCOME_LABELS = {"improved": "有改善 Improved", "same": "沒有改變 No change", "worse": "惡化 Worse",
                   "agree": "同意 Agree", "disagree": "不同意 Disagree"}
@@ -18,6 +19,17 @@ ROUTE_LABELS = {"percent": "百分比 percentage", "t-test": "配對t檢定 pair
 
 def projects_for(user) -> QuerySet[Project]:
     return Project.objects.filter(unit__in=units_for(user))
+
+
+def enrolments_of(user, person) -> QuerySet[Enrolment]:
+    """A person's enrolments in the projects the user may see."""
+    return (Enrolment.objects.filter(person=person, project__in=projects_for(user))
+            .select_related("project", "programme").order_by("-date", "pk"))
+
+
+def open_projects(user, unit) -> QuerySet[Project]:
+    """The unit's projects still running (or yet to start) today, which a participant can be enrolled in."""
+    return projects_for(user).filter(unit=unit, end__gte=timezone.localdate()).order_by("start", "code")
 
 
 def pie(figure) -> dict:

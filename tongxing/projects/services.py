@@ -7,7 +7,7 @@ from django.db import transaction
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 
-from .models import OutputIndicator
+from .models import Enrolment, OutputIndicator, Project
 
 
 @transaction.atomic
@@ -21,3 +21,28 @@ def set_manual_figure(user, indicator: OutputIndicator, *, value, evidence: str,
            request=request, summary=f"{indicator.project.code} {indicator.number} = {value}",
            changes=diff(before, after))
     return indicator
+
+
+def _enrolment_changes(enrolment: Enrolment) -> dict:
+    return {"person": enrolment.person_id, "programme": enrolment.programme_id, "date": enrolment.date.isoformat(),
+            "ended": enrolment.ended.isoformat() if enrolment.ended else None}
+
+
+@transaction.atomic
+def enrol(user, project: Project, *, person, programme, date, ended, request=None) -> Enrolment:
+    """A participant enrolled in the project (or one of its programmes) with dates (checked by the form)."""
+    enrolment = Enrolment.objects.create(project=project, person=person, programme=programme, date=date, ended=ended)
+    record(Action.CREATE, user=user, obj=enrolment, unit_code=project.unit.code, request=request,
+           summary=f"{project.code} enrolment {date}", changes=_enrolment_changes(enrolment))
+    return enrolment
+
+
+@transaction.atomic
+def change_enrolment(user, enrolment: Enrolment, *, date, ended, request=None) -> Enrolment:
+    """New dates for an enrolment: when it started, and when it ended (or that it is open again)."""
+    before = _enrolment_changes(enrolment)
+    enrolment.date, enrolment.ended = date, ended
+    enrolment.save(update_fields=["date", "ended"])
+    record(Action.CHANGE, user=user, obj=enrolment, unit_code=enrolment.project.unit.code, request=request,
+           summary=f"{enrolment.project.code} enrolment dates", changes=diff(before, _enrolment_changes(enrolment)))
+    return enrolment

@@ -6,17 +6,18 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.scope import can_manage, can_write
+from tongxing.accounts.scope import can_manage, can_write, people_for
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.standards.drilldown import COLUMNS, present
 from tongxing.web.common import drilldown_response
 
 from . import services
-from .forms import ManualFigureForm
+from .forms import EnrolmentForm, ManualFigureForm
 from .indicators import DateRange, output_tally, paired_tally
 from .models import OutputKind
 from .selectors import dashboard, projects_for
@@ -107,3 +108,59 @@ def indicator_drilldown(request, pk, kind, indicator):
         "project": project, "indicator": target, "data": data, "rows": data["rows"] if data else [],
         "back": reverse("project", args=[project.pk]),
     })
+
+
+def _back_to(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participants(request, pk):
+    """The project's enrolled participants the user may see, and the form that enrols one more (from the project
+    page, or from a person's page with ?person=)."""
+    project = get_object_or_404(projects_for(request.user).select_related("unit"), pk=pk)
+    # Names of participants: for those who record the work, as the prevention entry screens; auditors read figures.
+    if not can_write(request.user):
+        raise PermissionDenied
+    initial = {}
+    if str(request.GET.get("person", "")).isdigit():
+        initial["person"] = int(request.GET["person"])
+    form = EnrolmentForm(request.POST or None, user=request.user, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.enrol(request.user, project, person=data["person"], programme=data["programme"], date=data["date"],
+                       ended=data["ended"], request=request)
+        messages.success(request, _("%(person)s enrolled") % {"person": data["person"]})
+        return redirect(_back_to(request, reverse("project-participants", args=[project.pk])))
+    visible = people_for(request.user).values("pk")
+    enrolments = project.enrolments.select_related("person", "programme").order_by("-date", "person__name", "pk")
+    shown = enrolments.filter(person__in=visible)
+    page = Paginator(shown, PAGE).get_page(request.GET.get("page"))
+    return render(request, "projects/participants.html", {
+        "project": project, "page": page, "form": form, "unit": project.unit,
+        "hidden": enrolments.count() - shown.count(), "next": request.GET.get("next", ""),
+    }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_edit(request, pk, enrolment):
+    """New dates for one enrolment: a participant who left, or dates entered wrongly."""
+    project = get_object_or_404(projects_for(request.user).select_related("unit"), pk=pk)
+    if not can_write(request.user):
+        raise PermissionDenied
+    visible = people_for(request.user).values("pk")
+    target = get_object_or_404(project.enrolments.select_related("person", "programme", "project__unit")
+                               .filter(person__in=visible), pk=enrolment)
+    form = EnrolmentForm(request.POST or None, user=request.user, project=project, enrolment=target)
+    if request.method == "POST" and form.is_valid():
+        services.change_enrolment(request.user, target, date=form.cleaned_data["date"],
+                                  ended=form.cleaned_data["ended"], request=request)
+        messages.success(request, _("Enrolment updated"))
+        return redirect(_back_to(request, reverse("project-participants", args=[project.pk])))
+    return render(request, "projects/enrolment_form.html", {"project": project, "enrolment": target, "form": form},
+                  status=400 if form.is_bound else 200)
