@@ -17,7 +17,14 @@ from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.privacy.models import Consent
-from tongxing.projects.models import Enrolment, OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
+from tongxing.projects.models import (
+    Enrolment,
+    OutcomeIndicator,
+    OutputIndicator,
+    OutputKind,
+    Programme,
+    Project,
+)
 from tongxing.teams.models import MedicalAccess, TeamMember, TeamRole
 
 from .activities_world import activity, build, group_with_members

@@ -124,7 +124,7 @@ def activity_form(w, **fields):
 def test_activity_is_tagged_to_the_project_on_its_form_and_counts_for_the_project(client, w):
     Enrolment.objects.create(project=w.project, person=w.client, date=w.project.start)
     client.force_login(w.alice)
-    page = client.get("/activities/new/?person=%d" % w.client.pk).content.decode()
+    page = client.get(f"/activities/new/?person={w.client.pk}").content.decode()
     assert 'name="project"' in page and w.project.title in page
     response = client.post("/activities/new/", activity_form(w, project=w.project.pk))
     assert response.status_code == 302, response.context["form"].errors

@@ -16,8 +16,8 @@ from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
 from tongxing.privacy.models import LegalBasis
-from tongxing.projects.models import Project
 from tongxing.privacy.services import consent_for
+from tongxing.projects.models import Project
 
 from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
 from .selectors import unit_staff
