@@ -51,15 +51,15 @@ def test_worker_enrols_from_the_project_page_and_the_person_page_shows_it(client
 
 
 @pytest.mark.parametrize("fields, field, message", [
-    ({"date": "2000-01-01"}, "date", "project period"),
-    ({"ended": "2099-01-01"}, "ended", "project period"),
-    ({"person": ""}, "person", "participant"),
+    ({"date": "2000-01-01"}, "date", "計劃期內"),  # "within the project period" in the users' language
+    ({"ended": "2099-01-01"}, "ended", "計劃期內"),
+    ({"person": ""}, "person", "參加者"),
 ])
 def test_dates_outside_the_project_and_a_missing_person_are_refused(client, w, fields, field, message):
     client.force_login(w.alice)
     response = enrol(client, w, **fields)
     assert response.status_code == 400
-    assert message in str(response.context["form"].errors[field]).lower()
+    assert message in str(response.context["form"].errors[field])
     assert not Enrolment.objects.exists() and not Event.objects.filter(object_type="projects.enrolment").exists()
 
 
@@ -77,7 +77,7 @@ def test_overlapping_enrolment_is_refused_but_a_later_one_after_it_ended_is_acce
     assert enrol(client, w, ended=middle.isoformat()).status_code == 302
     clash = enrol(client, w, date=(middle - dt.timedelta(days=1)).isoformat())
     assert clash.status_code == 400
-    assert "already enrolled" in " ".join(clash.context["form"].non_field_errors())
+    assert "招收於" in " ".join(clash.context["form"].non_field_errors())  # "already enrolled in"
     assert enrol(client, w, date=(middle + dt.timedelta(days=1)).isoformat()).status_code == 302
     assert Enrolment.objects.count() == 2
     # Enrolled in the programme once; a second enrolment in the same programme is refused, not a server error.
