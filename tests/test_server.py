@@ -124,14 +124,9 @@ def test_the_cache_lives_in_the_database():
         assert cursor.fetchone()[0] == 1
 
 
-@pytest.mark.django_db
-def test_scheduled_backup_keeps_the_newest_n_and_nothing_else_is_touched(tmp_path, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_backup_keeps_the_newest_n_and_nothing_else_is_touched(tmp_path):
     from django.core.management import call_command
-
-    from tongxing.privacy.management.commands.backup import Command
-
-    # Retention is under test, not the copy: in the full suite SQLite's online copy can wait on a lock forever.
-    monkeypatch.setattr(Command, "_copy", lambda self, db, sqlite, target: target.write_bytes(b"new"))
 
     for stamp in ("20240101-020000", "20240102-020000", "20240103-020000"):
         (tmp_path / f"tongxing-{stamp}.dump").write_bytes(b"old")
@@ -140,3 +135,42 @@ def test_scheduled_backup_keeps_the_newest_n_and_nothing_else_is_touched(tmp_pat
     left = sorted(p.name for p in tmp_path.iterdir())
     assert len(left) == 3 and "notes.txt" in left and "tongxing-20240103-020000.dump" in left
     assert not any("20240101" in n or "20240102" in n for n in left)  # the new backup is the other one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_a_readable_copy_of_the_database(tmp_path):
+    import sqlite3
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tongxing.audit.models import Event
+
+    call_command("backup", str(tmp_path / "copy"), stdout=open(os.devnull, "w"))
+    assert Event.objects.filter(summary="backup to copy").exists()
+    if connection.vendor == "sqlite":
+        with sqlite3.connect(tmp_path / "copy") as copy:
+            assert copy.execute("SELECT count(*) FROM audit_event WHERE summary = 'backup to copy'").fetchone() == (1,)
+    else:
+        assert (tmp_path / "copy").read_bytes().startswith(b"PGDMP")
+
+
+@pytest.mark.django_db
+def test_a_backup_that_cannot_get_the_database_stops_with_a_reason_and_leaves_no_file(tmp_path):
+    """It once waited for ever: SQLite's online copy from a connection whose write transaction is open (this
+    test's own, which the backup's audit event writes to) answers BUSY at every step; pg_dump waits for a
+    table lock a migration holds."""
+    import time
+
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE jobs_job IN ACCESS EXCLUSIVE MODE")
+    started = time.monotonic()
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", dir=str(tmp_path), wait=1, stdout=open(os.devnull, "w"))
+    assert time.monotonic() - started < 30
+    assert "lock" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []

@@ -31,8 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--dir", help="folder for a backup named by its time (default: var/backups)")
         parser.add_argument("--keep", type=int, metavar="N",
                             help="then delete all but the newest N backups named by their time in that folder")
+        parser.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                            help="give up, writing no backup, when the database stays locked this long (default 60)")
 
-    def handle(self, *args, file, dir, keep, **options):
+    def handle(self, *args, file, dir, keep, wait, **options):
         db = settings.DATABASES["default"]
         sqlite = db["ENGINE"].endswith("sqlite3")
         if keep is not None and (keep < 1 or file is not None):
@@ -50,7 +52,11 @@ class Command(BaseCommand):
         try:
             if target.exists():
                 target.chmod(0o600)
-            self._copy(db, sqlite, target)
+            self._copy(db, sqlite, target, wait)
+        except BaseException:
+            # Never leave half a copy behind, where --keep would count it as a backup.
+            target.unlink(missing_ok=True)
+            raise
         finally:
             os.umask(previous)
         self.stdout.write(f"backup written to {target}")
@@ -61,13 +67,40 @@ class Command(BaseCommand):
                 old.unlink()
                 self.stdout.write(f"removed old backup {old}")
 
-    def _copy(self, db, sqlite, target):
+    def _copy(self, db, sqlite, target, wait):
         if sqlite:
-            connection.ensure_connection()
-            with sqlite3.connect(target) as dest:
-                connection.connection.backup(dest)
+            self._sqlite_copy(target, wait)
         else:
-            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)],
+            # pg_dump waits for its table locks (a migration holds them) at most --wait seconds.
+            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--lock-wait-timeout={int(wait * 1000)}",
+                                     "--file", str(target)],
                                     env={**os.environ, **pg_env(db)}, capture_output=True, text=True, check=False)
             if result.returncode:
-                raise CommandError(result.stderr.strip())
+                reason = result.stderr.strip()
+                if "canceling statement due to statement timeout" in reason:
+                    reason = (f"a table stayed locked for {wait:g} seconds (a migration or a transaction left open). "
+                              f"Try again when it has finished, or give --wait. ({reason})")
+                raise CommandError(f"no backup written: {reason}")
+
+    def _sqlite_copy(self, target, wait):
+        """SQLite's online copy, a few pages a step. A step answers BUSY or LOCKED while a write transaction
+        holds the database, and Python's backup() retries those for ever: a copy taken on a connection
+        whose own write transaction is open (inside transaction.atomic) can never finish. So the copy
+        stops when no step has progressed for `wait` seconds."""
+        connection.ensure_connection()
+        last = {"moved": time.monotonic()}
+
+        def progress(status, remaining, total):
+            now = time.monotonic()
+            if status not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                last["moved"] = now
+            elif now - last["moved"] > wait:
+                raise CommandError(
+                    f"no backup written: the database stayed locked by a write for {wait:g} seconds "
+                    "(a long import or a transaction left open). Try again when it has finished, or give --wait.")
+
+        dest = sqlite3.connect(target)
+        try:
+            connection.connection.backup(dest, pages=1024, progress=progress, sleep=0.1)
+        finally:
+            dest.close()
