@@ -1,4 +1,7 @@
-"""Exchange format v1 (shared/EXCHANGE.md): validation and the canonical form.
+"""Exchange format v1 (shared/EXCHANGE.md) and v2 (docs/exchange.md): validation and the canonical form.
+
+v2 is v1 with more keys on v1's records and more collections, so that a file holds every record of a unit;
+a v2 file is first checked against the JSON Schema in `schemas/v2.json` (made from SHAPES below).
 
 `parse(doc)` checks a whole document and returns it in canonical form: every
 record as the exporter writes it (keys in a fixed order, optional keys present
@@ -13,6 +16,7 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -55,12 +59,37 @@ from tongxing.organisations.models import (
     Unit,
     Workplace,
 )
+from tongxing.outcomes.library import LIBRARY
+from tongxing.outcomes.models import Better, Instrument, TimePoint, Use
 from tongxing.people.models import Channel, Child, Drug, Person, Sex
+from tongxing.prevention.choices import (
+    CallerType,
+    Comparison,
+    ConsultationCategory,
+    PreReleaseKind,
+    ServiceItem,
+)
+from tongxing.prevention.figures import FIGURES
+from tongxing.prevention.kpi import FormulaError
+from tongxing.prevention.kpi import parse as parse_kpi
+from tongxing.prevention.models import HotlineCall, Kpi, Lecture, PreReleaseSession
+from tongxing.privacy.models import Consent, Disclosure, IdentityKind
+from tongxing.projects.models import (
+    ChangeRule,
+    Criterion,
+    OutcomeIndicator,
+    OutputIndicator,
+    OutputKind,
+    Programme,
+    Project,
+)
 from tongxing.standards.codes import STANDARD_CODES
 from tongxing.standards.models import AgreedLevel, ConversionRoute
+from tongxing.teams.models import TeamRole
 
 FORMAT = "tongxing-exchange"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # Whole numbers are stored in 32-bit columns; dates outside these years are typing mistakes, and
 # times near year 1 or 9999 overflow when converted between time zones.
@@ -77,7 +106,9 @@ class Problems(list):
 class Field:
     """One key of a record: its type, whether it must be there, and its default."""
 
-    kind: str  # str, text, date, datetime, bool, int, number, enum, ref, refs
+    # str, text, date, datetime, instant, bool, int, signed, number, enum, enums, enumlist, counts, scores, json,
+    # index, ref, refs, list, object
+    kind: str
     required: bool = False
     choices: tuple = ()
     ref: str = ""
@@ -104,7 +135,11 @@ SHAPES: dict[str, dict[str, Field]] = {
         # A colleague with a login but no professional role yet (an administrator, a clerk) holds none.
         "roles": f("enums", required=True, choices=Role, default=[], omit_default=False, may_be_empty=True),
         "peer_type": f("enum", choices=PeerType),
+        # v2: grants of medical access to this unit's clients
+        "medical_access": f("list", default=[], ref="medical_access"),
     },
+    "medical_access": {"granted_on": f("date", required=True),
+                       "revoked_on": f("date", nullable=True, omit_default=False)},
     "establishment": {
         "role": f("enum", required=True, choices=Role), "as_of": f("date", required=True),
         "count": f("int", required=True),
@@ -124,6 +159,25 @@ SHAPES: dict[str, dict[str, Field]] = {
         "children": f("list", default=[], ref="children"),
         "drug_use": f("list", default=[], ref="drug_use"),
         "identification": f("object", nullable=True, ref="identification"),
+        # v2
+        "reference": f("str"), "merged_into": f("ref", ref="people", nullable=True),
+        "identity_numbers": f("list", default=[], ref="identity_numbers"),
+        "consents": f("list", default=[], ref="consents"),
+        "disclosures": f("list", default=[], ref="disclosures"),
+    },
+    "identity_numbers": {"kind": f("enum", required=True, choices=IdentityKind), "number": f("str", required=True)},
+    "consents": {
+        "recipient": f("str", required=True), "information": f("str", required=True),
+        "purpose": f("str", required=True), "given_on": f("date", required=True),
+        "expires_on": f("date", nullable=True, omit_default=False), "revoked_on": f("date", nullable=True,
+                                                                                     omit_default=False),
+    },
+    "disclosures": {
+        "at": f("instant", required=True), "recipient": f("str", required=True),
+        "information": f("str", required=True), "purpose": f("str", required=True),
+        "channel": f("enum", required=True, choices=("export", "report", "referral", "other")),
+        "consent": f("index", nullable=True, omit_default=False),  # position in the person's consents
+        "legal_basis": f("str", default="", omit_default=False),
     },
     "children": {"birth_date": f("date", required=True), "carer": f("str")},
     "drug_use": {"drug": f("enum", required=True, choices=Drug), "last_used": f("date", nullable=True)},
@@ -136,7 +190,12 @@ SHAPES: dict[str, dict[str, Field]] = {
         "worker": f("ref", ref="staff", nullable=True, omit_default=False),
         "merged_into": f("ref", ref="cases", nullable=True, omit_default=False),
         "episodes": f("list", default=[], ref="episodes", omit_default=False),
+        # v2
+        "next_action": f("str"), "next_action_due": f("date", nullable=True),
+        "team": f("list", default=[], ref="team"),
     },
+    "team": {"staff": f("ref", required=True, ref="staff"), "role": f("enum", required=True, choices=TeamRole),
+             "added_on": f("date", required=True)},
     "episodes": {
         "opened": f("date", required=True), "closed": f("date", nullable=True),
         "plan": f("object", nullable=True, ref="plan"),
@@ -183,6 +242,8 @@ SHAPES: dict[str, dict[str, Field]] = {
         "case": f("ref", ref="cases", nullable=True), "group": f("ref", ref="groups", nullable=True),
         "school": f("ref", ref="schools", nullable=True), "workplace": f("ref", ref="workplaces", nullable=True),
         "funded_by": f("enum", choices=Funding, nullable=True), "place": f("str"), "note": f("text"),
+        # v2
+        "project": f("ref", ref="projects", nullable=True),
     },
     "medical_assessments": {
         "id": ID, "person": f("ref", required=True, ref="people"), "date": f("date", required=True),
@@ -202,6 +263,109 @@ SHAPES: dict[str, dict[str, Field]] = {
         "fy": f("int", required=True, maximum=YEARS[1]), "route": f("enum", required=True, choices=ConversionRoute),
         "schools": f("int", required=True),
     },
+    # --- v2 collections ---
+    "instruments": {
+        "code": f("str", required=True), "name": f("str", required=True), "name_en": f("str"),
+        "description": f("text"), "better": f("enum", required=True, choices=Better),
+        "use": f("enum", choices=Use, default="pre_post", omit_default=False),
+        "agree_at": f("signed", nullable=True, omit_default=False),
+        "min_change": f("int", nullable=True, omit_default=False),
+        "scales": f("list", default=[], ref="scales", omit_default=False),
+        "subscales": f("list", default=[], ref="subscales", omit_default=False),
+        "items": f("list", default=[], ref="items", omit_default=False),
+        "bands": f("list", default=[], ref="bands", omit_default=False),
+    },
+    "scales": {"code": f("str", required=True), "options": f("list", default=[], ref="options", omit_default=False)},
+    "options": {"value": f("signed", required=True), "label": f("str", default="", omit_default=False),
+                "label_en": f("str")},
+    "subscales": {"code": f("str", required=True), "name": f("str", required=True), "name_en": f("str")},
+    "items": {
+        "number": f("int", required=True), "text": f("str", required=True), "text_en": f("str"),
+        "scale": f("str", required=True), "reverse": f("bool", default=False, omit_default=False),
+        "subscale": f("str", nullable=True, omit_default=False),
+        "flag_above": f("signed", nullable=True, omit_default=False),
+    },
+    "bands": {"lower": f("signed", required=True), "label": f("str", required=True), "label_en": f("str"),
+              "alert": f("bool", default=False, omit_default=False)},
+    "projects": {
+        "code": f("str", required=True), "title": f("str", required=True), "title_en": f("str"),
+        "funder": f("str"), "start": f("date", required=True), "end": f("date", required=True),
+        "counts_in_annual_return": f("bool", default=True, omit_default=False),
+        "programmes": f("list", default=[], ref="programmes", omit_default=False),
+        "enrolments": f("list", default=[], ref="enrolments", omit_default=False),
+        "outputs": f("list", default=[], ref="outputs", omit_default=False),
+        "outcomes": f("list", default=[], ref="outcomes", omit_default=False),
+    },
+    "programmes": {
+        "name": f("str", required=True), "name_en": f("str"),
+        "activity_kinds": f("enumlist", choices=ActivityKind, default=[], omit_default=False),
+        "activity_format": f("enum", choices=ActivityFormat, nullable=True),
+        "group_kinds": f("enumlist", choices=GroupKind, default=[], omit_default=False),
+        "groups": f("refs", ref="groups", default=[], omit_default=False),
+        "staff": f("refs", ref="staff", default=[], omit_default=False),
+        "case_type": f("enum", choices=CaseType, nullable=True),
+    },
+    "enrolments": {
+        "programme": f("index", nullable=True, omit_default=False),  # position in the project's programmes
+        "person": f("ref", required=True, ref="people"), "date": f("date", required=True),
+        "ended": f("date", nullable=True, omit_default=False),
+    },
+    "outputs": {
+        "number": f("str", required=True), "order": f("int", default=0, omit_default=False),
+        "description": f("text", required=True), "description_en": f("text"),
+        "kind": f("enum", required=True, choices=OutputKind),
+        "programme": f("index", nullable=True, omit_default=False),
+        "at_least": f("int", nullable=True, omit_default=False), "at_most": f("int", nullable=True, omit_default=False),
+        "target": f("number", required=True), "target_is_percent": f("bool", default=False, omit_default=False),
+        "manual_value": f("number", nullable=True, omit_default=False), "evidence": f("text"),
+    },
+    "outcomes": {
+        "number": f("str", required=True), "order": f("int", default=0, omit_default=False),
+        "description": f("text", required=True), "description_en": f("text"),
+        "instrument": f("ref", required=True, ref="instruments"), "group": f("ref", ref="groups", nullable=True),
+        "criterion": f("enum", choices=Criterion, default="improved_or_t", omit_default=False),
+        "threshold": f("number", default=70, omit_default=False),
+        "alpha": f("number", default=0.05, omit_default=False),
+        "rule": f("enum", choices=ChangeRule, default="any", omit_default=False),
+        "min_change": f("int", nullable=True, omit_default=False),
+        "after": f("enum", choices=("post", "follow_up"), default="post", omit_default=False),
+    },
+    "institutions": {"name": f("str", required=True)},
+    "pre_release_sessions": {
+        "id": ID, "institution": f("ref", required=True, ref="institutions"),
+        "kind": f("enum", required=True, choices=PreReleaseKind), "date": f("date", required=True),
+        "participants": f("int", required=True),
+    },
+    "lectures": {
+        "id": ID, "date": f("date", required=True), "title": f("str", default="", omit_default=False),
+        "required": f("int", required=True), "attended": f("int", required=True),
+        "registrants": f("list", default=[], ref="registrants", omit_default=False),
+        "consultations": f("counts", choices=ConsultationCategory, default={}, omit_default=False),
+    },
+    "registrants": {"person": f("ref", required=True, ref="people"),
+                    "attended": f("bool", default=False, omit_default=False)},
+    "hotline_calls": {
+        "id": ID, "received": f("datetime", required=True), "caller": f("enum", required=True, choices=CallerType),
+        "items": f("enumlist", choices=ServiceItem, default=[], omit_default=False), "note": f("text"),
+    },
+    "kpis": {
+        "id": ID, "name": f("str", required=True), "formula": f("str", required=True),
+        "target": f("number", required=True), "as_percent": f("bool", default=True, omit_default=False),
+        "comparison": f("enum", choices=Comparison, default="at_least", omit_default=False),
+        "starts": f("date", required=True), "ends": f("date", required=True),
+    },
+    "administrations": {
+        "instrument": f("ref", required=True, ref="instruments"), "person": f("ref", required=True, ref="people"),
+        "case": f("ref", ref="cases", nullable=True), "group": f("ref", ref="groups", nullable=True),
+        "date": f("date", required=True), "time_point": f("enum", required=True, choices=TimePoint),
+        "answers": f("scores", required=True), "entered_at": f("instant", nullable=True),
+        "risk_alert": f("object", nullable=True, ref="risk_alert"),
+    },
+    "risk_alert": {
+        "case": f("ref", ref="cases", nullable=True, omit_default=False),
+        "reasons": f("json", default=[], omit_default=False), "raised_at": f("instant", required=True),
+        "acknowledged_at": f("instant", nullable=True, omit_default=False), "action_taken": f("text"),
+    },
 }
 
 # Top-level collections in the order they are written (references point backwards,
@@ -209,11 +373,35 @@ SHAPES: dict[str, dict[str, Field]] = {
 COLLECTIONS = ["staff", "establishment", "schools", "workplaces", "people", "groups", "cases", "involvements",
                "collaborations", "referrals", "activities", "medical_assessments", "feedback", "trainings",
                "conversions", "agreed_levels"]
+V1_COLLECTIONS = list(COLLECTIONS)
+COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions", "lectures", "hotline_calls", "kpis",
+                "administrations"]
+# Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
+V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures"},
+           "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"}, "activities": {"project"}}
+# The key naming each record, where it is not "id".
+ID_KEY = {"instruments": "code", "projects": "code", "institutions": "name"}
+# Records without a single id: the keys that name them.
+NATURAL_KEY = {"establishment": ("role", "as_of"), "conversions": ("fy", "route"),
+               "administrations": ("instrument", "person", "time_point", "date")}
+# Shipped questionnaires every installation has (outcomes.library): files may name them without carrying them.
+LIBRARY_CODES = frozenset(spec["code"] for spec in LIBRARY)
 # Records the source format gives no id: an id is made from their position so that
 # re-importing the same file finds them again.
 GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_assessments": "ma",
                        "feedback": "fb", "trainings": "tr"}
-NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure"}
+NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure", "identity_numbers", "consents",
+          "disclosures", "team", "medical_access", "scales", "options", "subscales", "items", "bands", "programmes",
+          "enrolments", "outputs", "outcomes", "registrants", "risk_alert"}
+
+
+def record_key(name: str, rec: dict):
+    """What names a record of collection `name` across files and the database."""
+    if name in NATURAL_KEY:
+        return tuple(rec.get(k) for k in NATURAL_KEY[name])
+    if name == "agreed_levels":
+        return rec["fy"]
+    return rec[ID_KEY.get(name, "id")]
 
 # Where each shape's strings are stored (key -> model field when the names differ), so a string longer
 # than its column is refused here instead of failing (PostgreSQL) or being kept whole (SQLite) on write.
@@ -227,6 +415,11 @@ STORED_IN = {
     "activities": (Activity, {"id": "external_id"}),
     "medical_assessments": (MedicalAssessment, {"id": "external_id"}),
     "feedback": (Feedback, {"id": "external_id"}), "trainings": (Training, {"id": "external_id"}),
+    "consents": (Consent, {}), "disclosures": (Disclosure, {}), "instruments": (Instrument, {}),
+    "projects": (Project, {}), "programmes": (Programme, {}), "outputs": (OutputIndicator, {}),
+    "outcomes": (OutcomeIndicator, {}), "pre_release_sessions": (PreReleaseSession, {"id": "external_id"}),
+    "lectures": (Lecture, {"id": "external_id"}), "hotline_calls": (HotlineCall, {"id": "external_id"}),
+    "kpis": (Kpi, {"id": "external_id"}),
 }
 
 
@@ -301,6 +494,16 @@ def parse_datetime(value):
     return _in_years(value, parsed)
 
 
+def parse_instant(value):
+    if not isinstance(value, str) or len(value) != 19 or value[10] != "T":
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM:SS): {show(value)}")
+    try:
+        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM:SS): {show(value)}") from None
+    return _in_years(value, parsed)
+
+
 def parse_hhmm(value):
     try:
         return dt.datetime.strptime(value, "%H:%M").time()
@@ -317,6 +520,8 @@ class Document:
     records: dict[str, list[dict]] = field(default_factory=dict)
     # False when the file names no organisation: an existing unit then stays in its own.
     organisation_given: bool = True
+    # The file's version: a v1 file says nothing about v2's keys and collections.
+    version: int = VERSION
 
     def as_json(self) -> dict:
         out = {"format": FORMAT, "version": VERSION, "organisation": self.organisation, "unit": self.unit}
@@ -356,10 +561,55 @@ class Parser:
             if value > spec.maximum:
                 raise ValueError(f"too large: {show(value)} (at most {spec.maximum})")
             return value
+        if k in ("signed", "index"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"must be a whole number, not {value!r}")
+            if abs(value) > spec.maximum or (k == "index" and value < 0):
+                raise ValueError(f"out of range: {show(value)}")
+            return value
+        if k == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                raise ValueError(f"must be a non-negative number, not {show(value)}")
+            if value >= NUMBER_LIMIT:
+                raise ValueError(f"too large: {show(value)} (below {NUMBER_LIMIT})")
+            return int(value) if float(value).is_integer() else value
         if k == "date":
             return parse_date(value).isoformat()
         if k == "datetime":
             return parse_datetime(value).strftime("%Y-%m-%dT%H:%M")
+        if k == "instant":
+            return parse_instant(value).strftime("%Y-%m-%dT%H:%M:%S")
+        if k == "enumlist":
+            if not isinstance(value, list):
+                raise ValueError("must be a list")
+            for i, v in enumerate(value):
+                if not isinstance(v, str) or v not in spec.choices:
+                    raise ValueError(f"[{i}] unknown value {show(v)} (expected one of {', '.join(spec.choices)})")
+            if len(set(value)) != len(value):
+                raise ValueError("lists a value twice")
+            return list(value)
+        if k == "counts":
+            if not isinstance(value, dict):
+                raise ValueError("must be an object of counts")
+            for key, v in value.items():
+                if key not in spec.choices:
+                    raise ValueError(f"unknown category {show(key)} (expected one of {', '.join(spec.choices)})")
+                if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= spec.maximum:
+                    raise ValueError(f"{key}: must be a whole number of at least 0, not {show(v)}")
+            return {c: value[c] for c in spec.choices if value.get(c)}
+        if k == "scores":
+            if not isinstance(value, dict) or not value:
+                raise ValueError("must be an object of item number to answer, such as {\"1\": 2}")
+            out = {}
+            for key, v in value.items():
+                if not (isinstance(key, str) and key.isdigit() and 0 < int(key) < 10000):
+                    raise ValueError(f"not an item number: {show(key)}")
+                if isinstance(v, bool) or not isinstance(v, int) or abs(v) > spec.maximum:
+                    raise ValueError(f"{key}: must be a whole number, not {show(v)}")
+                out[str(int(key))] = v
+            return {key: out[key] for key in sorted(out, key=int)}
+        if k == "json":
+            return value
         if k == "enum":
             if not isinstance(value, str) or value not in spec.choices:
                 raise ValueError(f"unknown value {show(value)} (expected one of {', '.join(spec.choices)})")
@@ -436,10 +686,12 @@ class Parser:
             if rec is None:
                 continue
             rec["_path"] = f"{name}[{i}]"
-            rid = rec.get("id")
+            id_key = ID_KEY.get(name, "id")
+            rid = rec.get(id_key)
             if rid is not None:
                 if rid in seen:
-                    self.problems.add(f"{name}[{i}].id", f"duplicate id {show(rid)} (first at {name}[{seen[rid]}])")
+                    self.problems.add(f"{name}[{i}].{id_key}",
+                                      f"duplicate {id_key} {show(rid)} (first at {name}[{seen[rid]}])")
                     continue
                 seen[rid] = i
             # A record with a mistake of its own is known by its id (no second "unknown id" for references
@@ -454,12 +706,21 @@ class Parser:
             if key not in rec:
                 continue
             p = f"{path or rec['_path']}.{key}"
-            if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.ids.get(spec.ref, ()):
+            if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.known(spec.ref):
                 self.problems.add(p, f"unknown {spec.ref} id {show(rec[key])}")
             elif spec.kind == "refs":
                 for i, v in enumerate(rec[key]):
-                    if v not in self.ids.get(spec.ref, ()):
+                    if v not in self.known(spec.ref):
                         self.problems.add(f"{p}[{i}]", f"unknown {spec.ref} id {show(v)}")
+            elif spec.kind == "list" and spec.ref in SHAPES:
+                for i, item in enumerate(rec[key]):
+                    self.resolve_refs(name, item, spec.ref, f"{p}[{i}]")
+            elif spec.kind == "object" and rec[key] is not None and spec.ref in SHAPES:
+                self.resolve_refs(name, rec[key], spec.ref, p)
+
+    def known(self, collection):
+        ids = self.ids.get(collection, set())
+        return ids | LIBRARY_CODES if collection == "instruments" else ids
 
 
 @functools.cache
@@ -513,6 +774,8 @@ def _parse_unit(parser: Parser, raw):
 
 _value_field = AgreedLevel._meta.get_field("value")
 AGREED_LEVEL_LIMIT = 10 ** (_value_field.max_digits - _value_field.decimal_places)
+# Numbers (targets, figures entered by hand) are stored with at most 12 digits, 2 after the point.
+NUMBER_LIMIT = 10 ** 10
 
 
 def _parse_agreed_levels(parser: Parser, raw):
@@ -588,6 +851,18 @@ def _check_not_future(parser: Parser, records, today: dt.date):
     starts = {a["id"]: a.get("start") for a in records["activities"] if a["id"] in planned}
     for r in records["feedback"]:
         check(f"{r['_path']}.activity", starts.get(r.get("activity")))
+    for name, key in (("pre_release_sessions", "date"), ("lectures", "date"), ("hotline_calls", "received"),
+                      ("administrations", "date")):
+        for r in records.get(name, []):
+            check(f"{r['_path']}.{key}", r.get(key))
+    for p in records["people"]:
+        for i, c in enumerate(p.get("consents", [])):
+            check(f"{p['_path']}.consents[{i}].given_on", c.get("given_on"))
+        for i, d in enumerate(p.get("disclosures", [])):
+            check(f"{p['_path']}.disclosures[{i}].at", d.get("at"))
+    for c in records["cases"]:
+        for i, m in enumerate(c.get("team", [])):
+            check(f"{c['_path']}.team[{i}].added_on", m.get("added_on"))
 
 
 def _check_rules(parser: Parser, records):
@@ -648,6 +923,112 @@ def _check_rules(parser: Parser, records):
         seen_est[key] = e["_path"]
 
 
+def _not_before(add, path, rec, first, then, what):
+    if rec.get(then) is not None and rec.get(first) is not None and rec[then] < rec[first]:
+        add(f"{path}.{then}", f"before {what}")
+
+
+def _unique(add, path, items, key, what):
+    seen = {}
+    for i, item in enumerate(items):
+        value = item.get(key)
+        if value is None:
+            continue
+        if value in seen:
+            add(f"{path}[{i}].{key}", f"{what} {show(value)} given twice (first at [{seen[value]}])")
+        seen.setdefault(value, i)
+
+
+def _check_v2_rules(parser: Parser, records):
+    """Cross-record rules of v2's records (what the database's constraints and the forms require)."""
+    add = parser.problems.add
+    for p in records["people"]:
+        path = p["_path"]
+        if p.get("merged_into") == p["id"]:
+            add(f"{path}.merged_into", "a person cannot be merged into themself")
+        _unique(add, f"{path}.identity_numbers", p.get("identity_numbers", []), "kind", "identity number kind")
+        consents = p.get("consents", [])
+        for i, c in enumerate(consents):
+            _not_before(add, f"{path}.consents[{i}]", c, "given_on", "expires_on", "given_on")
+            _not_before(add, f"{path}.consents[{i}]", c, "given_on", "revoked_on", "given_on")
+        for i, d in enumerate(p.get("disclosures", [])):
+            if d.get("consent") is not None and d["consent"] >= len(consents):
+                add(f"{path}.disclosures[{i}].consent", f"no consent [{d['consent']}] on this person")
+            if d.get("consent") is None and not d.get("legal_basis"):
+                add(f"{path}.disclosures[{i}].legal_basis", "a disclosure without consent needs its legal basis")
+    for c in records["cases"]:
+        _unique(add, f"{c['_path']}.team", c.get("team", []), "staff", "staff member")
+    for st in records["staff"]:
+        for i, g in enumerate(st.get("medical_access", [])):
+            _not_before(add, f"{st['_path']}.medical_access[{i}]", g, "granted_on", "revoked_on", "granted_on")
+    for ins in records["instruments"]:
+        path = ins["_path"]
+        if ins["code"] in LIBRARY_CODES:
+            add(f"{path}.code", f"{ins['code']!r} is a shipped questionnaire; name it without defining it")
+        elif not re.fullmatch(r"[-a-zA-Z0-9_]+", ins["code"]):
+            add(f"{path}.code", "letters, digits, - and _ only")
+        _unique(add, f"{path}.scales", ins["scales"], "code", "scale")
+        _unique(add, f"{path}.subscales", ins["subscales"], "code", "subscale")
+        _unique(add, f"{path}.items", ins["items"], "number", "item number")
+        _unique(add, f"{path}.bands", ins["bands"], "lower", "band")
+        scales = {sc["code"] for sc in ins["scales"]}
+        subscales = {sc["code"] for sc in ins["subscales"]}
+        for i, sc in enumerate(ins["scales"]):
+            _unique(add, f"{path}.scales[{i}].options", sc["options"], "value", "value")
+        for i, item in enumerate(ins["items"]):
+            if item.get("scale") not in scales:
+                add(f"{path}.items[{i}].scale", f"no scale {show(item.get('scale'))} in this questionnaire")
+            if item.get("subscale") is not None and item["subscale"] not in subscales:
+                add(f"{path}.items[{i}].subscale", f"no subscale {show(item['subscale'])} in this questionnaire")
+    for pr in records["projects"]:
+        path = pr["_path"]
+        _not_before(add, path, pr, "start", "end", "start")
+        count = len(pr["programmes"])
+        for i, e in enumerate(pr["enrolments"]):
+            if e.get("programme") is not None and e["programme"] >= count:
+                add(f"{path}.enrolments[{i}].programme", f"no programme [{e['programme']}] in this project")
+            _not_before(add, f"{path}.enrolments[{i}]", e, "date", "ended", "the enrolment date")
+        seen = {}
+        for i, e in enumerate(pr["enrolments"]):
+            key = (e.get("programme"), e.get("person"))
+            if key[0] is not None and key in seen:
+                add(f"{path}.enrolments[{i}].person", f"enrolled in this programme twice (first at [{seen[key]}])")
+            seen.setdefault(key, i)
+        _unique(add, f"{path}.outputs", pr["outputs"], "number", "indicator number")
+        _unique(add, f"{path}.outcomes", pr["outcomes"], "number", "indicator number")
+        for i, o in enumerate(pr["outputs"]):
+            op = f"{path}.outputs[{i}]"
+            if o.get("programme") is not None and o["programme"] >= count:
+                add(f"{op}.programme", f"no programme [{o['programme']}] in this project")
+            if o["kind"] != "manual" and o.get("programme") is None:
+                add(f"{op}.programme", "only an indicator entered by hand has no programme")
+            if o["kind"] in ("attending", "persons_between") and o.get("at_least") is None:
+                add(f"{op}.at_least", "this kind of indicator needs its number of sessions")
+            if o["kind"] == "persons_between" and (o.get("at_most") is None or o["at_most"] < o.get("at_least", 0)):
+                add(f"{op}.at_most", "must be at least at_least")
+            if o.get("target") == 0:
+                add(f"{op}.target", "must be more than 0")
+    for r in records["lectures"]:
+        if r["attended"] > r["required"]:
+            add(f"{r['_path']}.attended", "more than were required to attend")
+        _unique(add, f"{r['_path']}.registrants", r["registrants"], "person", "person")
+    for r in records["kpis"]:
+        _not_before(add, r["_path"], r, "starts", "ends", "starts")
+        try:
+            parse_kpi(r["formula"], names=FIGURES)
+        except FormulaError as e:
+            add(f"{r['_path']}.formula", str(e))
+    seen = {}
+    for r in records["administrations"]:
+        key = record_key("administrations", r)
+        if key in seen:
+            add(f"{r['_path']}.date", f"the same form on the same day twice (first at {seen[key]})")
+        seen.setdefault(key, r["_path"])
+        alert = r.get("risk_alert")
+        if alert and alert.get("acknowledged_at") and not alert.get("action_taken"):
+            add(f"{r['_path']}.risk_alert.action_taken", "an acknowledged alert needs the action taken")
+
+
 def unit_today(timezone_name: str) -> dt.date:
     """Today in the unit's own time zone."""
     return dt.datetime.now(zoneinfo.ZoneInfo(timezone_name)).date()
@@ -662,8 +1043,14 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
         return None, ["(document): must be a JSON object"]
     if doc.get("format") != FORMAT:
         parser.problems.add("format", f"must be {FORMAT!r}")
-    if doc.get("version") != VERSION:
-        parser.problems.add("version", f"must be {VERSION}")
+    version = doc.get("version")
+    if isinstance(version, bool) or version not in VERSIONS:
+        parser.problems.add("version", f"must be one of {', '.join(map(str, VERSIONS))}")
+    elif version >= 2 and not parser.problems:
+        from .validation import validate
+
+        if problems := validate(doc, version):
+            return None, problems
     unit = _parse_unit(parser, doc.get("unit"))
     org_raw = doc.get("organisation")
     organisation = None
@@ -690,6 +1077,7 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
         for rec in records[name]:
             parser.resolve_refs(name, rec)
     _check_rules(parser, records)
+    _check_v2_rules(parser, records)
     _check_not_future(parser, records, today or unit_today((unit or {}).get("timezone", "Asia/Hong_Kong")))
     if parser.problems:
         return None, list(parser.problems)
@@ -697,7 +1085,7 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
         for rec in recs:
             rec.pop("_path", None)
     return Document(unit=unit, organisation=organisation, records=records,
-                    organisation_given=org_raw is not None), []
+                    organisation_given=org_raw is not None, version=version), []
 
 
 def canonical(shape: str, raw: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Reading a unit's records back into exchange format v1 (shared/EXCHANGE.md)."""
+"""Reading a unit's records back into exchange format v2 (docs/exchange.md; v1 is shared/EXCHANGE.md)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,13 @@ from tongxing.organisations.models import (
     Workplace,
 )
 from tongxing.people.models import Child, DrugUse, Person
+from tongxing.privacy.models import Consent, Disclosure, IdentityNumber
+from tongxing.projects.models import Project
 from tongxing.standards.codes import STANDARD_CODES
 from tongxing.standards.models import AgreedLevel, SchoolConversion
+from tongxing.teams.models import MedicalAccess, TeamMember
 
+from .registry import EXPORTS, Ids
 from .schema import COLLECTIONS, WEEKDAYS, Document, canonical
 
 
@@ -59,6 +63,7 @@ def export_unit(unit: Unit) -> Document:
     case_ids, group_ids = _ids(Case, unit), _ids(Group, unit)
     school_ids, workplace_ids = _ids(School, unit), _ids(Workplace, unit)
     activity_ids = _ids(Activity, unit)
+    project_codes = dict(Project.objects.filter(unit=unit).values_list("pk", "code"))
     hours = {h.weekday: h for h in OpeningHours.objects.filter(unit=unit)}
     unit_rec = {
         "code": unit.code, "name": unit.name, "timezone": unit.timezone,
@@ -74,9 +79,13 @@ def export_unit(unit: Unit) -> Document:
     roles = defaultdict(list)
     for staff_id, role in StaffRole.objects.filter(staff__unit=unit).order_by("pk").values_list("staff_id", "role"):
         roles[staff_id].append(role)
+    grants = _grouped(MedicalAccess.objects.filter(unit=unit, staff__unit=unit).order_by("granted_on", "pk").values(
+        "staff_id", "granted_on", "revoked_on"), "staff_id")
     records["staff"] = [
         canonical("staff", {"id": s["external_id"], "name": s["name"], "roles": roles[s["pk"]],
-                            "peer_type": s["peer_type"]})
+                            "peer_type": s["peer_type"],
+                            "medical_access": [{"granted_on": _d(g["granted_on"]), "revoked_on": _d(g["revoked_on"])}
+                                               for g in grants[s["pk"]]]})
         for s in Staff.objects.filter(unit=unit).order_by("pk").values("pk", "external_id", "name", "peer_type")
     ]
     records["establishment"] = [
@@ -98,10 +107,27 @@ def export_unit(unit: Unit) -> Document:
                                                                                        "carer"), "person_id")
     drugs = _grouped(DrugUse.objects.filter(person__unit=unit).order_by("pk").values("person_id", "drug", "last_used"),
                      "person_id")
+    identities = defaultdict(list)
+    for identity in IdentityNumber.objects.filter(person__unit=unit).order_by("person_id", "kind"):
+        identities[identity.person_id].append({"kind": identity.kind, "number": identity.number()})
+    consents = _grouped(Consent.objects.filter(person__unit=unit).order_by("pk").values(
+        "pk", "person_id", "recipient", "information", "purpose", "given_on", "expires_on", "revoked_on"), "person_id")
+    disclosures = _grouped(Disclosure.objects.filter(person__unit=unit).order_by("at", "pk").values(
+        "person_id", "at", "recipient", "information", "purpose", "channel", "consent_id", "legal_basis"), "person_id")
+
+    def consent_list(pk):
+        return [{k: _d(v) if k.endswith("_on") else v for k, v in c.items() if k != "pk"} for c in consents[pk]]
+
+    def disclosure_list(pk):
+        position = {c["pk"]: i for i, c in enumerate(consents[pk])}
+        return [{**{k: v for k, v in d.items() if k != "consent_id"},
+                 "at": d["at"].astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S"),
+                 "consent": position.get(d["consent_id"])} for d in disclosures[pk]]
+
     records["people"] = []
     for p in Person.objects.filter(unit=unit).order_by("pk").values(
             "pk", "external_id", "name", "name_en", "phone", "sex", "birth_date", "pregnant", "identified_on",
-            "identification_channel"):
+            "identification_channel", "reference", "merged_into_id"):
         ident = ({"date": _d(p["identified_on"]), "channel": p["identification_channel"]}
                  if p["identified_on"] else None)
         records["people"].append(canonical("people", {
@@ -110,6 +136,9 @@ def export_unit(unit: Unit) -> Document:
             "children": [{"birth_date": _d(c["birth_date"]), "carer": c["carer"]} for c in children[p["pk"]]],
             "drug_use": [{"drug": d["drug"], "last_used": _d(d["last_used"])} for d in drugs[p["pk"]]],
             "identification": ident,
+            "reference": p["reference"], "merged_into": people_ids.get(p["merged_into_id"]),
+            "identity_numbers": identities[p["pk"]], "consents": consent_list(p["pk"]),
+            "disclosures": disclosure_list(p["pk"]),
         }))
 
     records["groups"] = [
@@ -126,6 +155,12 @@ def export_unit(unit: Unit) -> Document:
             "case_id", "person_id"):
         members[case_id].append(people_ids[person_id])
 
+    team = defaultdict(list)
+    for m in TeamMember.objects.filter(case__unit=unit).order_by("pk").values("case_id", "staff_id", "role",
+                                                                              "added_on"):
+        team[m["case_id"]].append({"staff": staff_ids[m["staff_id"]], "role": m["role"],
+                                   "added_on": _d(m["added_on"])})
+
     def episode(e):
         plan = plans.get(e["pk"])
         return {
@@ -141,9 +176,11 @@ def export_unit(unit: Unit) -> Document:
             "client": people_ids[c["client_id"]], "members": members[c["pk"]],
             "worker": staff_ids.get(c["worker_id"]), "merged_into": case_ids.get(c["merged_into_id"]),
             "episodes": [episode(e) for e in episodes[c["pk"]]],
+            "next_action": c["next_action"], "next_action_due": _d(c["next_action_due"]), "team": team[c["pk"]],
         })
         for c in Case.objects.filter(unit=unit).order_by("pk").values(
-            "pk", "external_id", "type", "parent_case", "client_id", "worker_id", "merged_into_id")
+            "pk", "external_id", "type", "parent_case", "client_id", "worker_id", "merged_into_id", "next_action",
+            "next_action_due")
     ]
     records["involvements"] = [
         canonical("involvements", {"id": i["external_id"], "case": case_ids[i["case_id"]], "date": _d(i["date"]),
@@ -184,10 +221,11 @@ def export_unit(unit: Unit) -> Document:
             "headcount": a["headcount"], "psa_contacted": a["psa_contacted"],
             "case": case_ids.get(a["case_id"]), "group": group_ids.get(a["group_id"]),
             "school": school_ids.get(a["school_id"]), "workplace": workplace_ids.get(a["workplace_id"]),
-            "funded_by": a["funded_by"], "place": a["place"], "note": a["note"]})
+            "funded_by": a["funded_by"], "place": a["place"], "note": a["note"],
+            "project": project_codes.get(a["project_id"])})
         for a in Activity.objects.filter(unit=unit).order_by("pk").values(
             "pk", "external_id", "kind", "format", "start", "end", "full_day", "headcount", "psa_contacted",
-            "case_id", "group_id", "school_id", "workplace_id", "funded_by", "place", "note")
+            "case_id", "group_id", "school_id", "workplace_id", "funded_by", "place", "note", "project_id")
     ]
     records["medical_assessments"] = [
         canonical("medical_assessments", {"id": m["external_id"], "person": people_ids[m["person_id"]],
@@ -218,6 +256,9 @@ def export_unit(unit: Unit) -> Document:
     records["agreed_levels"] = [
         {"fy": fy, **{c: levels[fy][c] for c in STANDARD_CODES if c in levels[fy]}} for fy in sorted(levels)
     ]
+    ids = Ids(staff=staff_ids, people=people_ids, cases=case_ids, groups=group_ids, projects=project_codes)
+    for name, export in EXPORTS.items():
+        records[name] = [canonical(name, r) for r in export(unit, ids, tz)]
     assert set(records) == set(COLLECTIONS)
     return Document(unit=unit_rec, organisation={"code": org.code, "name": org.name}, records=records)
 

@@ -17,17 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    ForeignKey,
-    IntegerField,
-    TextField,
-    TimeField,
-)
 
 from tongxing.activities.models import (
     Activity,
@@ -53,9 +42,14 @@ from tongxing.organisations.models import (
     Workplace,
 )
 from tongxing.people.models import Child, DrugUse, Person
+from tongxing.privacy.models import Consent, Disclosure, IdentityNumber
+from tongxing.projects.models import Project
 from tongxing.standards.models import AgreedLevel, SchoolConversion
+from tongxing.teams.models import MedicalAccess, TeamMember
 
-from .schema import COLLECTIONS, WEEKDAYS, Document
+from .bulk import insert_rows
+from .registry import WRITES, Refused
+from .schema import COLLECTIONS, V2_KEYS, WEEKDAYS, Document, record_key
 from .selectors import export_unit
 
 BATCH = 2000
@@ -175,9 +169,13 @@ class _Writer:
         self.tz = zoneinfo.ZoneInfo(unit.timezone)
         self.progress = progress or (lambda *_: None)
         self.pk: dict[str, dict[str, int]] = {}
+        self.now = dt.datetime.now(dt.UTC)
 
     def load_ids(self, name, model):
         self.pk[name] = dict(model.objects.filter(unit=self.unit).values_list("external_id", "pk"))
+
+    def local_instant(self, value: str | None) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=self.tz) if value else None
 
     def local(self, value: str) -> dt.datetime:
         # The parser has checked the exact form YYYY-MM-DDTHH:MM; fromisoformat reads it several times faster.
@@ -212,71 +210,6 @@ class _Writer:
                 insert_rows(child_model, values, len(values))
 
 
-def insert_rows(model, rows, total: int, progress=None):
-    """Insert `rows` (dicts of field name or attname to value) into `model`'s table, unsaved fields given the
-    model's defaults: COPY on PostgreSQL, one prepared INSERT run over the rows on SQLite.
-
-    No model instances and no per-row SQL: at city scale building and compiling instances cost more than the
-    writing (about 1,000 activities a second). Signals and save() are not run, as with bulk_create."""
-    if not total:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    keys = [(f.attname, f.name, f.get_default()) for f in fields]  # as bulk_create fills a field not given
-    postgres = connection.vendor == "postgresql"
-    convert = [None if postgres else _sqlite_adapter(f) for f in fields]
-
-    def values(row):
-        out = []
-        for (attname, name, default), adapt in zip(keys, convert, strict=True):
-            value = row[attname] if attname in row else row.get(name, default)
-            out.append(adapt(value) if adapt is not None and value is not None else value)
-        return out
-
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    done = 0
-    with connection.cursor() as cursor:
-        batch = []
-        for row in rows:
-            batch.append(values(row))
-            if len(batch) == BATCH:
-                _write_batch(cursor, postgres, table, columns, len(fields), batch)
-                done += len(batch)
-                batch = []
-                if progress:
-                    progress(done)
-        _write_batch(cursor, postgres, table, columns, len(fields), batch)
-    if progress:
-        progress(total)
-
-
-def _write_batch(cursor, postgres, table, columns, width, batch):
-    if not batch:
-        return
-    if postgres:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in batch:
-                copy.write_row(row)
-    else:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * width)})", batch)
-
-
-def _sqlite_adapter(field):
-    """How SQLite's backend stores the field's Python value (None: as it is)."""
-    ops = connection.ops
-    if isinstance(field, DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(field, DateField):
-        return ops.adapt_datefield_value
-    if isinstance(field, TimeField):
-        return ops.adapt_timefield_value
-    if isinstance(field, DecimalField):
-        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
-    if isinstance(field, CharField | TextField | IntegerField | BooleanField | ForeignKey):
-        return None
-    return lambda v: field.get_db_prep_save(v, connection=connection)
-
-
 def _changed_records(document: Document, existing: Document | None, summary: ImportSummary):
     """The records that differ from what is stored, per collection."""
     out = {}
@@ -286,13 +219,14 @@ def _changed_records(document: Document, existing: Document | None, summary: Imp
             summary.created[name] += len(recs)
             out[name] = recs
             continue
-        key = (lambda r: r["fy"]) if name == "agreed_levels" else (
-            (lambda r: (r["fy"], r["route"])) if name == "conversions" else (
-                (lambda r: (r["role"], r["as_of"])) if name == "establishment" else (lambda r: r["id"])))
-        stored = {key(r): r for r in existing.records[name]}
+        stored = {record_key(name, r): r for r in existing.records[name]}
         out[name] = []
-        for rec in recs:
-            old = stored.get(key(rec))
+        v2_keys = V2_KEYS.get(name) if document.version < 2 else None
+        for i, rec in enumerate(recs):
+            old = stored.get(record_key(name, rec))
+            if v2_keys and old is not None:
+                # A v1 file says nothing about v2's keys: what is stored under them stays.
+                rec = recs[i] = {**rec, **{k: old[k] for k in v2_keys if k in old}}
             if old == rec:
                 summary.unchanged[name] += 1
                 continue
@@ -362,6 +296,7 @@ def _import(document: Document, progress) -> ImportSummary:
             lambda r: {"name": r["name"], "peer_type": r.get("peer_type", "")},
             lambda r, pk: [(StaffRole, {"staff_id": pk, "role": role}) for role in r["roles"]],
             [(StaffRole, "staff")])
+    _write_medical_access(w, todo["staff"])
     for rec in todo["establishment"]:
         Establishment.objects.update_or_create(unit=unit, role=rec["role"], as_of=_date(rec["as_of"]),
                                                defaults={"count": rec["count"]})
@@ -373,12 +308,14 @@ def _import(document: Document, progress) -> ImportSummary:
             lambda r: {"name": r.get("name", ""), "name_en": r.get("name_en", ""), "phone": r.get("phone", ""),
                        "sex": r["sex"], "birth_date": _date(r.get("birth_date")), "pregnant": r.get("pregnant"),
                        "identified_on": _date(r.get("identification", {}).get("date")),
-                       "identification_channel": r.get("identification", {}).get("channel", "")},
+                       "identification_channel": r.get("identification", {}).get("channel", ""),
+                       "reference": r.get("reference", "")},
             lambda r, pk: [(Child, {"person_id": pk, "birth_date": _date(c["birth_date"]), "carer": c.get("carer", "")})
                            for c in r.get("children", [])]
             + [(DrugUse, {"person_id": pk, "drug": d["drug"], "last_used": _date(d.get("last_used"))})
                for d in r.get("drug_use", [])],
             [(Child, "person"), (DrugUse, "person")])
+    _write_people_v2(w, todo["people"])
     w.write("groups", Group, todo["groups"], lambda r: {"kind": r["kind"], "title": r["title"]})
     _write_cases(w, todo["cases"])
     for name, model, fields in [
@@ -395,6 +332,9 @@ def _import(document: Document, progress) -> ImportSummary:
     ]:
         w.load_ids(name, model)
         w.write(name, model, todo[name], fields)
+    w.pk["projects"] = dict(Project.objects.filter(unit=unit).values_list("code", "pk"))
+    for name in ("instruments", "projects"):
+        _write_v2(w, name, todo[name], document)
     w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
             lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
             + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
@@ -412,6 +352,9 @@ def _import(document: Document, progress) -> ImportSummary:
     ]:
         w.load_ids(name, model)
         w.write(name, model, todo[name], fields)
+    for name in WRITES:
+        if name not in ("instruments", "projects"):
+            _write_v2(w, name, todo[name], document)
     for rec in todo["conversions"]:
         SchoolConversion.objects.update_or_create(unit=unit, fy=rec["fy"], route=rec["route"],
                                                   defaults={"schools": rec["schools"]})
@@ -439,20 +382,24 @@ def _activity_fields(w: _Writer, r):
         "psa_contacted": r.get("psa_contacted"), "case_id": w.ref("cases", r.get("case")),
         "group_id": w.ref("groups", r.get("group")), "school_id": w.ref("schools", r.get("school")),
         "workplace_id": w.ref("workplaces", r.get("workplace")), "funded_by": r.get("funded_by", ""),
-        "place": r.get("place", ""), "note": r.get("note", ""),
+        "place": r.get("place", ""), "note": r.get("note", ""), "project_id": w.ref("projects", r.get("project")),
     }
 
 
 def _write_cases(w: _Writer, recs):
     def fields(r):
         return {"type": r["type"], "parent_case": r["parent_case"], "client_id": w.ref("people", r["client"]),
-                "worker_id": w.ref("staff", r["worker"])}
+                "worker_id": w.ref("staff", r["worker"]), "next_action": r.get("next_action", ""),
+                "next_action_due": _date(r.get("next_action_due"))}
 
     def children(r, pk):
-        return [(Case.members.through, {"case_id": pk, "person_id": w.ref("people", p)}) for p in r["members"]]
+        return ([(Case.members.through, {"case_id": pk, "person_id": w.ref("people", p)}) for p in r["members"]]
+                + [(TeamMember, {"case_id": pk, "staff_id": w.ref("staff", m["staff"]), "role": m["role"],
+                                 "added_on": _date(m["added_on"])}) for m in r.get("team", [])])
 
     stored = set(w.pk["cases"])
-    w.write("cases", Case, recs, fields, children, [(Case.members.through, "case"), (Episode, "case")])
+    w.write("cases", Case, recs, fields, children,
+            [(Case.members.through, "case"), (Episode, "case"), (TeamMember, "case")])
     # After every case has its id: a new case merged into none already says so.
     merges = [(w.ref("cases", r["merged_into"]), w.pk["cases"][r["id"]]) for r in recs
               if r["merged_into"] is not None or r["id"] in stored]
@@ -476,3 +423,56 @@ def _write_cases(w: _Writer, recs):
         insert_rows(CasePlan, [{"episode_id": ids[key], "date": _date(p["date"]), "direction": p["direction"],
                                 "timetable": p["timetable"], "actions": p["actions"], "goals": p["goals"]}
                                for key, p in plans.items()], len(plans))
+
+
+def _write_v2(w: _Writer, name, recs, document: Document):
+    if not recs:
+        return
+    try:
+        WRITES[name](w, recs, document.records[name])
+    except Refused as e:
+        raise ImportRefused(e.problems) from None
+
+
+def _write_medical_access(w: _Writer, recs):
+    """Grants of medical access to this unit, replaced for each staff record that changed."""
+    staff = [w.pk["staff"][r["id"]] for r in recs]
+    MedicalAccess.objects.filter(unit=w.unit, staff_id__in=staff).delete()
+    MedicalAccess.objects.bulk_create(
+        MedicalAccess(staff_id=w.pk["staff"][r["id"]], unit=w.unit, granted_on=_date(g["granted_on"]),
+                      revoked_on=_date(g.get("revoked_on")))
+        for r in recs for g in r.get("medical_access", []))
+
+
+def _write_people_v2(w: _Writer, recs):
+    """What v2 added to a person: merged into whom, identity numbers (encrypted on the way in), consents and the
+    disclosures that relied on them, replaced for each person record that changed."""
+    if not recs:
+        return
+    people = [w.pk["people"][r["id"]] for r in recs]
+    merges = [(w.ref("people", r.get("merged_into")), w.pk["people"][r["id"]]) for r in recs]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Person._meta.db_table} SET merged_into_id = %s WHERE id = %s", merges)
+    Disclosure.objects.filter(person_id__in=people).delete()  # before the consents they rely on (PROTECT)
+    Consent.objects.filter(person_id__in=people).delete()
+    IdentityNumber.objects.filter(person_id__in=people).delete()
+    identities = []
+    for r in recs:
+        for item in r.get("identity_numbers", []):
+            identity = IdentityNumber(person_id=w.pk["people"][r["id"]], kind=item["kind"])
+            identity.set_number(item["number"])
+            identities.append(identity)
+    IdentityNumber.objects.bulk_create(identities)
+    consents = {}
+    for r in recs:
+        made = Consent.objects.bulk_create(
+            Consent(person_id=w.pk["people"][r["id"]], recipient=c["recipient"], information=c["information"],
+                    purpose=c["purpose"], given_on=_date(c["given_on"]), expires_on=_date(c.get("expires_on")),
+                    revoked_on=_date(c.get("revoked_on"))) for c in r.get("consents", []))
+        consents[r["id"]] = [c.pk for c in made]
+    Disclosure.objects.bulk_create(
+        Disclosure(person_id=w.pk["people"][r["id"]], at=w.local_instant(d["at"]), recipient=d["recipient"],
+                   information=d["information"], purpose=d["purpose"], channel=d["channel"],
+                   consent_id=consents[r["id"]][d["consent"]] if d.get("consent") is not None else None,
+                   legal_basis=d.get("legal_basis", ""))
+        for r in recs for d in r.get("disclosures", []))

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongxing.lib import ids
 from tongxing.organisations.models import Unit
 
 from .choices import CallerType, Comparison, ConsultationCategory, PreReleaseKind, ServiceItem
@@ -39,6 +40,9 @@ class PreReleaseSession(models.Model):
     """出監前銜接輔導: one session held inside an institution; people in custody are counted, not named."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # The record's id in exchange files (kept from the file on import; made up for records entered here).
+    external_id = models.CharField(_("External id"), max_length=64, default=ids.prerelease_session_id,
+                                   db_index=True)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="sessions",
                                     verbose_name=_("矯正機關 institution"))
     kind = models.CharField(_("類別 kind"), max_length=16, choices=PreReleaseKind.choices)
@@ -63,6 +67,9 @@ class Lecture(models.Model):
     """毒品危害講習: a mandatory lecture for people fined for holding or using class 3/4 drugs."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # The record's id in exchange files (kept from the file on import; made up for records entered here).
+    external_id = models.CharField(_("External id"), max_length=64, default=ids.lecture_id,
+                                   db_index=True)
     date = models.DateField(_("日期 date"))
     title = models.CharField(_("名稱 title"), max_length=200, blank=True)
     required = models.PositiveIntegerField(_("應出席人數 required to attend"))
@@ -122,6 +129,9 @@ class HotlineCall(models.Model):
     """A call to the 24-hour free hotline (戒毒成功專線)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # The record's id in exchange files (kept from the file on import; made up for records entered here).
+    external_id = models.CharField(_("External id"), max_length=64, default=ids.hotline_call_id,
+                                   db_index=True)
     received = models.DateTimeField(_("來電時間 received"))
     # The local day of `received`, so a period is a plain date comparison on both databases.
     date = models.DateField(_("日期 date"), editable=False)
@@ -169,6 +179,9 @@ class Kpi(models.Model):
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # The record's id in exchange files (kept from the file on import; made up for records entered here).
+    external_id = models.CharField(_("External id"), max_length=64, default=ids.kpi_id,
+                                   db_index=True)
     name = models.CharField(_("名稱 name"), max_length=200)
     formula = models.CharField(_("公式 formula"), max_length=300,
                                help_text=_("例如 e.g. consultations / lecture_attended"))
