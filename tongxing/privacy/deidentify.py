@@ -10,7 +10,10 @@ from tongxing.exchange.schema import Document
 from .crypto import pseudonym
 
 AGE_BANDS = [(19, "≤19"), (29, "20–29"), (39, "30–39"), (49, "40–49"), (59, "50–59"), (69, "60–69")]
-FREE_TEXT = {"name", "name_en", "phone", "place", "note", "title", "agency", "carer", "reason"}
+FREE_TEXT = {"name", "name_en", "phone", "place", "note", "title", "agency", "carer", "reason", "status_reason",
+             # v2: a file number, what happens next, to whom and why a person's records went, identity numbers
+             "reference", "next_action", "recipient", "information", "purpose", "legal_basis", "action_taken",
+             "evidence", "identity_numbers"}
 # Case-plan parts may name people; what matters for counting is whether each part was written.
 PLAN_PARTS = {"direction", "timetable", "actions", "goals"}
 # Keys holding record ids, and which collection each points into.
