@@ -17,7 +17,9 @@ from tongxing.cases.models import Case, Collaboration, Involvement, Referral
 from tongxing.exchange.schema import unit_today
 from tongxing.exchange.spreadsheet import KINDS, check, commit, template_csv, template_xlsx
 from tongxing.organisations.models import Organisation, Unit
+from tongxing.outcomes.models import Administration, RiskAlert
 from tongxing.people.models import Person
+from tongxing.prevention.models import Consultation, HotlineCall, Institution, Lecture, PreReleaseSession
 
 from .conftest import verified_login
 
@@ -42,10 +44,30 @@ ROWS = {
     "collaborations": [["", "c1", "2024-06-09", "mdcc"]],
     "medical_assessments": [["", "p1", "2024-06-10", "s2", "是"]],
     "feedback": [["", "a1", "p1", "", "drug_harm", "是"]],
+    "hotline_calls": [["H-101", "2024-06-11", "21:15", "家屬", "心理支持、醫療戒治", "母親擔心兒子吸食冰毒"],
+                      ["H-102", "2024-06-12", "0930", "個案", "lecture_enquiry", ""]],
+    "lectures": [["L-101", "2024-06-13", "第三、四級毒品危害講習（第1場）", "", "", "p1, p2, p3", "p1、p3"],
+                 ["L-102", "2024-06-27", "第三、四級毒品危害講習（第2場）", "45", "33", "", ""]],
+    "consultations": [["L-100", "家庭", "2"], ["L-100", "工作", ""], ["L-100", "家庭", "1"]],
+    "pre_release_sessions": [["PR-101", "喜靈洲戒毒所", "團體輔導", "2024-06-14", "12"],
+                             ["PR-102", "喜靈洲戒毒所", "懇親會", "2024-06-28", "20"]],
+    "questionnaire_answers": [
+        ["phq9", "p1", "2024-06-15", "前測", "c1", "", *["2", "1", "1", "0", "2", "1", "0", "1", "0"], *[""] * 21],
+        ["病人健康狀況問卷-9 (PHQ-9)", "p1", "2024-09-15", "post", "c1", "",
+         *["0", "1", "0", "0", "1", "0", "0", "0", "0"], *[""] * 21]],
 }
 COUNTS = {"people": (Person, 2), "groups": (Group, 1), "cases": (Case, 1), "activities": (Activity, 2),
           "group_sessions": (Activity, 1), "referrals": (Referral, 1), "involvements": (Involvement, 2),
-          "collaborations": (Collaboration, 1), "medical_assessments": (MedicalAssessment, 1), "feedback": (Feedback, 1)}
+          "collaborations": (Collaboration, 1), "medical_assessments": (MedicalAssessment, 1), "feedback": (Feedback, 1),
+          "hotline_calls": (HotlineCall, 2), "lectures": (Lecture, 2), "consultations": (Consultation, 4),
+          "pre_release_sessions": (PreReleaseSession, 2), "questionnaire_answers": (Administration, 2)}
+
+
+def prepare(unit):
+    """What the prevention kinds name: an institution set up and a lecture already recorded."""
+    Institution.objects.create(unit=unit, name="喜靈洲戒毒所")
+    Lecture.objects.create(unit=unit, external_id="L-100", date=dt.date(2024, 5, 10), title="講習", required=40,
+                           attended=30)
 
 
 def filled_template(kind, rows) -> bytes:
@@ -73,6 +95,7 @@ def test_every_kind_has_a_template_with_bilingual_headings_and_an_example(db):
 
 @pytest.mark.parametrize("kind", list(ROWS))
 def test_a_filled_template_imports_and_reimports_as_no_change(scenario_unit, kind):
+    prepare(scenario_unit)
     model, n = COUNTS[kind]
     before = model.objects.count()
     content = filled_template(kind, ROWS[kind])
@@ -248,3 +271,96 @@ def test_the_web_page_is_for_the_units_supervisor(scenario_unit, client):
     verified_login(client, worker)
     assert client.get("/setup/U1/import/").status_code == 403
     assert client.get("/setup/templates/people.xlsx").status_code == 403
+
+
+def test_prevention_rows_become_the_records_the_centre_meant(scenario_unit):
+    prepare(scenario_unit)
+    for kind in ("hotline_calls", "lectures", "consultations", "questionnaire_answers"):
+        outcome = check(scenario_unit, kind, "x.xlsx", filled_template(kind, ROWS[kind]))
+        assert outcome.problems == [], [str(p) for p in outcome.problems]
+        commit(outcome)
+    call = HotlineCall.objects.get(unit=scenario_unit, external_id="H-101")
+    assert call.caller == "family" and call.date == dt.date(2024, 6, 11)
+    assert sorted(call.items.values_list("category", flat=True)) == ["psychological_support", "treatment"]
+    listed = Lecture.objects.get(unit=scenario_unit, external_id="L-101")
+    assert (listed.required, listed.attended) == (3, 2)  # from the names
+    assert dict(listed.registrants.values_list("person__external_id", "attended")) == {
+        "p1": True, "p2": False, "p3": True}
+    counted = Lecture.objects.get(unit=scenario_unit, external_id="L-100")
+    assert sorted(counted.consultations.values_list("category", flat=True)) == ["family"] * 3 + ["work"]
+    assert counted.required == 40  # the lecture's own figures are left as they were
+    pre, post = Administration.objects.filter(unit=scenario_unit).order_by("date")
+    assert (pre.total, post.total, pre.instrument.code) == (8, 2, "phq9")
+
+
+def test_a_sheet_of_forms_raises_the_risk_alerts_the_form_page_would(scenario_unit):
+    row = ["phq9", "p1", "2024-06-15", "前測", "c1", "", *["3", "3", "3", "3", "3", "3", "3", "3", "2"], *[""] * 21]
+    content = filled_template("questionnaire_answers", [row])
+    commit(check(scenario_unit, "questionnaire_answers", "x.xlsx", content))
+    alert = RiskAlert.objects.get(administration__unit=scenario_unit)
+    assert {"item": 9, "value": 2} in alert.reasons and alert.case.external_id == "c1"
+    again = check(scenario_unit, "questionnaire_answers", "x.xlsx", content)
+    assert not commit(again).changed and RiskAlert.objects.count() == 1
+
+
+def test_taiwan_prevention_sheets_take_roc_dates(db):
+    organisation = Organisation.objects.create(code="KH", name="高雄市政府毒品防制局")
+    unit = Unit.objects.create(organisation=organisation, code="KH1", name="高雄中心", timezone="Asia/Taipei")
+    Institution.objects.create(unit=unit, name="高雄戒治所")
+    content = ("編號,矯正機關,類別,日期,參加人次\nPR-1,高雄戒治所,個別輔導,113/06/14,3\n"
+               "PR-2,高雄戒治所,group,1130701,9\n").encode("big5")
+    outcome = check(unit, "pre_release_sessions", "pr.csv", content)
+    assert outcome.problems == [], [str(p) for p in outcome.problems]
+    commit(outcome)
+    assert sorted(PreReleaseSession.objects.filter(unit=unit).values_list("date", flat=True)) == [
+        dt.date(2024, 6, 14), dt.date(2024, 7, 1)]
+
+
+PREVENTION_MISTAKES = {
+    # kind: [(row, column, words in the message)], the rows in order from row 3
+    "hotline_calls": [
+        (["H-201", "2024-06-11", "25:00", "家屬", "", ""], "來電時間 time received", "時間"),
+        (["H-202", "2024-06-11", "10:00", "鄰居", "", ""], "來電者 caller", "鄰居"),
+        (["H-203", "2024-06-11", "10:00", "家屬", "心理支持、打麻雀", ""], "服務項目 service items", "打麻雀"),
+        (["H-204", "TOMORROW", "10:00", "家屬", "", ""], "來電時間 time received", "今天"),
+    ],
+    "lectures": [
+        (["L-201", "2024-06-13", "", "30", "45", "", ""], "實際出席人數 attended", "多於"),
+        (["L-202", "2024-06-13", "", "", "", "p1, p999", ""], "應出席人士編號 people required to attend (ids)",
+         "p999"),
+        (["L-203", "2024-06-13", "", "", "", "", ""], "應出席人數 required to attend", "必須填寫"),
+    ],
+    "consultations": [
+        (["L-999", "家庭", "1"], "講習編號 lecture id", "L-999"),
+        (["L-100", "賭博", "1"], "諮詢類別 category", "賭博"),
+    ],
+    "pre_release_sessions": [
+        (["PR-201", "不存在監獄", "團體輔導", "2024-06-14", "12"], "矯正機關 institution", "不存在監獄"),
+        (["PR-202", "喜靈洲戒毒所", "團體輔導", "2024-06-14", "-2"], "參加人次 person-times", "負數"),
+    ],
+    "questionnaire_answers": [
+        (["no-such-form", "p1", "2024-06-15", "前測", "", "", "1", *[""] * 29], "問卷 questionnaire", "no-such-form"),
+        (["phq9", "p1", "2024-06-16", "前測", "", "", "7", *[""] * 29], "第1題 item 1", ""),
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", list(PREVENTION_MISTAKES))
+def test_prevention_sheets_report_each_mistake_by_row_and_column_and_write_nothing(scenario_unit, kind):
+    prepare(scenario_unit)
+    rows = [[_tomorrow() if v == "TOMORROW" else v for v in r] for r, _c, _w in PREVENTION_MISTAKES[kind]]
+    model, _n = COUNTS[kind]
+    before, events = model.objects.count(), Event.objects.count()
+    with translation.override("zh-hant"):
+        outcome = check(scenario_unit, kind, "mistakes.xlsx", filled_template(kind, rows))
+    assert outcome.document is None
+    found = {(p.row, p.column): p for p in outcome.problems}
+    for number, (_row, column, words) in enumerate(PREVENTION_MISTAKES[kind], start=3):
+        problem = found.get((number, column))
+        assert problem is not None, (kind, number, column, [str(p) for p in outcome.problems])
+        assert problem.sheet == kind and words in problem.message, (number, problem.message)
+    assert model.objects.count() == before and Event.objects.count() == events
+
+
+def test_the_prevention_kinds_make_more_than_ten_different_mistakes():
+    assert len({words for rows in PREVENTION_MISTAKES.values() for _r, _c, words in rows}) >= 10

@@ -28,6 +28,7 @@ from tongxing.outcomes.models import (
     Subscale,
 )
 from tongxing.outcomes.scoring import AnswerError, score, spec_of
+from tongxing.outcomes.services import raise_risk_alert
 from tongxing.prevention.models import (
     Consultation,
     HotlineCall,
@@ -405,7 +406,9 @@ def write_administrations(w, recs, all_recs):
         Answer.objects.bulk_create(Answer(administration=administration, item_id=items[int(n)], value=v)
                                    for n, v in r["answers"].items())
         alert = r.get("risk_alert")
-        if alert:
+        if alert is None and w.raise_alerts and pk is None:
+            raise_risk_alert(administration, flags=result.flags, user=None)
+        elif alert:
             RiskAlert.objects.create(
                 unit=w.unit, administration=administration, person_id=administration.person_id,
                 case_id=w.ref("cases", alert.get("case")), reasons=alert["reasons"],

@@ -522,6 +522,9 @@ class Document:
     organisation_given: bool = True
     # The file's version: a v1 file says nothing about v2's keys and collections.
     version: int = VERSION
+    # Forms without a risk alert of their own raise one where their answers cross a risk rule (spreadsheets,
+    # like the form page); an exchange file's forms carry theirs.
+    raise_alerts: bool = False
 
     def as_json(self) -> dict:
         out = {"format": FORMAT, "version": VERSION, "organisation": self.organisation, "unit": self.unit}
@@ -1046,11 +1049,11 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
     version = doc.get("version")
     if isinstance(version, bool) or version not in VERSIONS:
         parser.problems.add("version", f"must be one of {', '.join(map(str, VERSIONS))}")
-    elif version >= 2 and not parser.problems:
+    schema_problems = []
+    if version in VERSIONS and version >= 2 and not parser.problems:
         from .validation import validate
 
-        if problems := validate(doc, version):
-            return None, problems
+        schema_problems = validate(doc, version)
     unit = _parse_unit(parser, doc.get("unit"))
     org_raw = doc.get("organisation")
     organisation = None
@@ -1079,6 +1082,11 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
     _check_rules(parser, records)
     _check_v2_rules(parser, records)
     _check_not_future(parser, records, today or unit_today((unit or {}).get("timezone", "Asia/Hong_Kong")))
+    if schema_problems:
+        # The schema's lines first; the importer's own rules add what the schema cannot say (references, dates in
+        # order…), one line per place.
+        said = {line.split(": ", 1)[0] for line in schema_problems}
+        return None, schema_problems + [p for p in parser.problems if p.split(": ", 1)[0] not in said]
     if parser.problems:
         return None, list(parser.problems)
     for recs in records.values():

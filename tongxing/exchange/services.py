@@ -170,6 +170,7 @@ class _Writer:
         self.progress = progress or (lambda *_: None)
         self.pk: dict[str, dict[str, int]] = {}
         self.now = dt.datetime.now(dt.UTC)
+        self.raise_alerts = False
 
     def load_ids(self, name, model):
         self.pk[name] = dict(model.objects.filter(unit=self.unit).values_list("external_id", "pk"))
@@ -288,6 +289,7 @@ def _import(document: Document, progress) -> ImportSummary:
         ])
     todo = _changed_records(document, existing, summary)
     w = _Writer(unit, progress)
+    w.raise_alerts = document.raise_alerts
     for name, model in [("staff", Staff), ("schools", School), ("workplaces", Workplace), ("people", Person),
                         ("groups", Group), ("cases", Case), ("activities", Activity)]:
         w.load_ids(name, model)

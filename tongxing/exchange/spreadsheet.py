@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +34,11 @@ from tongxing.cases.models import (
     Stakeholder,
 )
 from tongxing.organisations.models import Unit
+from tongxing.outcomes.models import Instrument, TimePoint
 from tongxing.people.models import Channel, Drug, Sex
+from tongxing.prevention.choices import CallerType, ConsultationCategory, PreReleaseKind, ServiceItem
 
-from .schema import COLLECTIONS, parse
+from .schema import COLLECTIONS, VERSION, parse, record_key
 from .selectors import export_unit
 
 
@@ -50,7 +52,7 @@ class Column:
     key: str  # where the value goes in the exchange record (dotted for nested objects)
     zh: str
     en: str
-    kind: str = "str"  # str, text, id, ids, date, time, enum, bool, int
+    kind: str = "str"  # str, text, id, ids, date, time, enum, enumlist, bool, int
     required: bool = False
     choices: type[TextChoices] | None = None
     example: str = ""
@@ -69,11 +71,16 @@ class Kind:
     columns: tuple[Column, ...]
     generated_id: str = ""  # records with no id of their own: prefix of the id made from the row
     preset: dict = field(default_factory=dict)
+    # Rows that add to a record the unit already holds (consultations to a lecture): what they are added to.
+    adds_to: str = ""
 
 
 def c(key, zh, en, kind="str", required=False, choices=None, example=""):
     return Column(key, zh, en, kind, required, choices, example)
 
+
+# Questionnaires of up to this many items can be typed in one row.
+ANSWER_COLUMNS = 30
 
 ACTIVITY_COLUMNS = (
     c("id", "編號", "id", "str", True, example="A-2024-0001"),
@@ -178,6 +185,45 @@ KINDS = {k.name: k for k in (
         c("topic", "題目", "topic", "enum", True, FeedbackTopic, "drug_harm"),
         c("positive", "正面回應", "positive", "bool", True, example="是"),
     ), generated_id="fb"),
+    Kind("hotline_calls", "專線來電及服務項目", "hotline calls and items", "hotline_calls", (
+        c("id", "編號", "id", "str", True, example="H-2024-0001"),
+        c("date", "日期", "date", "date", True, example="2024-05-02"),
+        c("time", "來電時間", "time received", "time", True, example="21:15"),
+        c("caller", "來電者", "caller", "enum", True, CallerType, "家屬"),
+        c("items", "服務項目", "service items", "enumlist", choices=ServiceItem, example="心理支持、醫療戒治"),
+        c("note", "紀錄", "note", "text", example="家屬查詢戒毒院舍申請程序"),
+    )),
+    Kind("lectures", "毒品危害講習及出席", "lectures with attendance", "lectures", (
+        c("id", "講習編號", "lecture id", "str", True, example="L-2024-01"),
+        c("date", "日期", "date", "date", True, example="2024-05-10"),
+        c("title", "名稱", "title", "str", example="第三、四級毒品危害講習（第1場）"),
+        c("required", "應出席人數", "required to attend", "int", example="40"),
+        c("attended", "實際出席人數", "attended", "int", example="31"),
+        c("registrants", "應出席人士編號", "people required to attend (ids)", "ids", example="P0001, P0002"),
+        c("present", "出席人士編號", "people who attended (ids)", "ids", example="P0001"),
+    )),
+    Kind("consultations", "心靈諮詢站諮詢", "counselling-station consultations", "lectures", (
+        c("id", "講習編號", "lecture id", "str", True, example="L-2024-01"),
+        c("category", "諮詢類別", "category", "enum", True, ConsultationCategory, "家庭"),
+        c("count", "人次", "consultations", "int", example="1"),
+    ), adds_to="lectures"),
+    Kind("pre_release_sessions", "出監前銜接輔導", "pre-release sessions", "pre_release_sessions", (
+        c("id", "編號", "id", "str", True, example="PR-2024-001"),
+        c("institution", "矯正機關", "institution", "str", True, example="喜靈洲戒毒所"),
+        c("kind", "類別", "kind", "enum", True, PreReleaseKind, "團體輔導"),
+        c("date", "日期", "date", "date", True, example="2024-05-02"),
+        c("participants", "參加人次", "person-times", "int", True, example="12"),
+    )),
+    Kind("questionnaire_answers", "問卷答案", "questionnaire answers", "administrations", (
+        c("instrument", "問卷", "questionnaire", "str", True, example="phq9"),
+        c("person", "服務使用者編號", "person id", "str", True, example="P0001"),
+        c("date", "日期", "date", "date", True, example="2024-06-01"),
+        c("time_point", "測試時間", "time point", "enum", True, TimePoint, "前測"),
+        c("case", "個案編號", "case id", "str"),
+        c("group", "小組編號", "group id", "str"),
+        *(c(f"answers.{n}", f"第{n}題", f"item {n}", "int", example="1" if n <= 9 else "")
+          for n in range(1, ANSWER_COLUMNS + 1)),
+    )),
 )}
 
 
@@ -281,6 +327,9 @@ def read_value(col: Column, value, roc: bool):
         if text in FALSE:
             return False
         raise CellError(_("Write 是 or 否 (yes or no)"))
+    if col.kind == "enumlist":
+        parts = [p for p in re.split(r"[,，、;；\n]+", str(value).strip()) if p.strip()]
+        return [read_value(Column(col.key, col.zh, col.en, "enum", choices=col.choices), p, roc) for p in parts]
     if col.kind == "enum":
         found = _labels(col.choices).get(_norm(value))
         if found is None:
@@ -456,7 +505,20 @@ def read_rows(kind: Kind, table: Table, *, roc: bool, mapping=None) -> Reading:
         reading.origins.append(Origin(number, columns))
     if kind.name == "cases":
         _episodes(reading)
+    if kind.name == "consultations":
+        _consultations(reading)
     return reading
+
+
+def _consultations(reading: Reading):
+    """Rows of one lecture become its counts per category (a category given twice adds up)."""
+    lectures, origins = {}, {}
+    for rec, origin in zip(reading.records, reading.origins, strict=True):
+        counts = lectures.setdefault(rec["id"], {"id": rec["id"], "consultations": {}})["consultations"]
+        counts[rec["category"]] = counts.get(rec["category"], 0) + rec.get("count", 1)
+        origins.setdefault(rec["id"], origin)
+    reading.records = list(lectures.values())
+    reading.origins = list(origins.values())
 
 
 def _shape(kind: Kind, rec: dict, columns: dict):
@@ -469,6 +531,22 @@ def _shape(kind: Kind, rec: dict, columns: dict):
             rec["end"] = f"{end_day.isoformat()}T{end}"
             for key, heading in (("start", "start_time"), ("end", "end_time")):
                 columns[key] = columns.get(heading, "")
+    if kind.name == "hotline_calls":
+        day, time = rec.pop("date", None), rec.pop("time", None)
+        if day and time:
+            rec["received"] = f"{day}T{time}"
+            columns["received"] = columns.get("time", "")
+        if "items" in rec:
+            rec["items"] = list(dict.fromkeys(rec["items"]))
+    if kind.name == "lectures":
+        named, present = rec.pop("registrants", []), rec.pop("present", [])
+        everyone = list(dict.fromkeys([*named, *present]))
+        if everyone:
+            # A lecture with a list takes its figures from the names (prevention.models.LectureRegistrant).
+            rec["registrants"] = [{"person": p, "attended": p in present} for p in everyone]
+            rec.setdefault("required", len(everyone))
+            rec.setdefault("attended", len(set(present)))
+            columns.setdefault("registrants", columns.get("present", ""))
     if kind.name == "people":
         drug = rec.pop("drug_use", None)
         if drug:
@@ -495,7 +573,8 @@ def _episodes(reading: Reading):
 
 # --- Validation as one exchange document ---------------------------------------------------------------------------
 
-COVERS = {"date": "start", "start_time": "start", "end_time": "end", "opened": "episodes", "closed": "episodes",
+COVERS = {"present": "registrants", "category": "consultations", "count": "consultations", "time": "received",
+          "date": "start", "start_time": "start", "end_time": "end", "opened": "episodes", "closed": "episodes",
           "plan.date": "episodes", "plan.direction": "episodes", "plan.timetable": "episodes",
           "plan.actions": "episodes", "plan.goals": "episodes", "closure.plan_achieved": "episodes",
           "closure.last_drug_use": "episodes", "closure.reason": "episodes"}
@@ -507,19 +586,23 @@ def merged_document(unit: Unit, reading: Reading):
     current = export_unit(unit).as_json()
     name = reading.kind.collection
     records = current[name]
-    index = {r["id"]: i for i, r in enumerate(records) if "id" in r}
-    placed = {}
+    index = {record_key(name, r): i for i, r in enumerate(records)}
+    placed, unknown = {}, []
     for rec, origin in zip(reading.records, reading.origins, strict=True):
-        if rec["id"] in index:
+        key = record_key(name, rec)
+        if key in index:
             # What the file's columns say replaces the stored record's; what the file has no column for is kept.
-            old = records[index[rec["id"]]]
-            records[index[rec["id"]]] = {**{k: v for k, v in old.items() if k not in reading.covered}, **rec}
+            old = records[index[key]]
+            records[index[key]] = {**{k: v for k, v in old.items() if k not in reading.covered}, **rec}
+        elif reading.kind.adds_to:
+            unknown.append((rec, origin))
+            continue
         else:
-            index[rec["id"]] = len(records)
+            index[key] = len(records)
             records.append(rec)
-        placed[index[rec["id"]]] = origin
-    current["version"] = 1
-    return current, placed
+        placed[index[key]] = origin
+    current["version"] = VERSION
+    return current, placed, unknown
 
 
 def _origin_of(placed, index: int, rest: str):
@@ -546,6 +629,8 @@ MESSAGES = [
     (r"^only a group session belongs to a group$", gettext_lazy("Only a group session belongs to a group")),
     (r"^brief counselling serves a person.*$", gettext_lazy("Brief counselling must name the person served")),
     (r"^before the referral date$", gettext_lazy("Before the referral date")),
+    (r"^missing$", gettext_lazy("Required")),
+    (r"^more than were required to attend$", gettext_lazy("More attended than were required to attend")),
 ]
 
 
@@ -576,9 +661,14 @@ def check(unit: Unit, kind_name: str, name: str, content: bytes, mapping=None, t
         return Outcome(reading.problems)  # the headings themselves are wrong: no row can be read
     # Rows whose cells could not be read are left out; the others are checked as one document, so the dry run
     # lists every problem of the file at once.
-    doc, placed = merged_document(unit, reading)
+    _instrument_codes(reading)
+    doc, placed, unknown = merged_document(unit, reading)
     document, problems = parse(doc, today=today)
-    out = list(reading.problems)
+    out = list(reading.problems) + _answer_problems(unit, reading, table.sheet)
+    for rec, origin in unknown:
+        out.append(Problem(table.sheet, origin.row, origin.columns.get("id", ""), _(
+            "No %(kind)s with id %(id)s in the unit") % {"kind": reading.kind.adds_to.replace("_", " "),
+                                                         "id": rec["id"]}))
     for line in problems:
         m = PATH.match(line)
         if m and m.group(1) == kind.collection and int(m.group(2)) in placed:
@@ -591,7 +681,47 @@ def check(unit: Unit, kind_name: str, name: str, content: bytes, mapping=None, t
                 "problem": line}))
     if out:
         return Outcome(sorted(out, key=lambda p: (p.row or 0, p.column)))
+    # Forms typed into a sheet raise their risk alerts as forms entered on the page do.
+    document.raise_alerts = kind.collection == "administrations"
     return Outcome([], document, len(reading.records))
+
+
+def _answer_problems(unit: Unit, reading: Reading, sheet: str) -> list[Problem]:
+    """Answers that do not fit their questionnaire (an item it lacks, a value off its scale, an item left
+    blank), at the item's column: the importer would refuse them."""
+    from tongxing.outcomes.scoring import AnswerError, score, spec_of
+
+    if reading.kind.collection != "administrations":
+        return []
+    instruments = {i.code: i for i in Instrument.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation=unit.organisation_id),
+        code__in={r["instrument"] for r in reading.records})}
+    specs, out = {}, []
+    for rec, origin in zip(reading.records, reading.origins, strict=True):
+        instrument = instruments.get(rec["instrument"])
+        if instrument is None or not rec.get("answers"):
+            continue  # reported by the document's own check
+        spec = specs.setdefault(instrument.code, spec_of(instrument))
+        try:
+            score(spec, {int(k): v for k, v in rec["answers"].items()})
+        except AnswerError as e:
+            for number, message in sorted(e.problems.items()):
+                column = origin.columns.get(f"answers.{number}") or _("item %(n)s") % {"n": number}
+                out.append(Problem(sheet, origin.row, column, message))
+    return out
+
+
+def _instrument_codes(reading: Reading):
+    """A questionnaire may be named by its code or its name in either language."""
+    if reading.kind.collection != "administrations" or not reading.records:
+        return
+    codes = {}
+    for code, name, name_en in Instrument.objects.values_list("code", "name", "name_en"):
+        for text in (code, name, name_en):
+            if text:
+                codes.setdefault(_norm(text), code)
+    for rec in reading.records:
+        rec["instrument"] = codes.get(_norm(rec["instrument"]), rec["instrument"])
 
 
 def commit(outcome: Outcome, progress=None):
