@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import ActivityKind, ActivityStaff, MedicalAssessment
+from tongxing.appointments.models import Appointment
 from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
@@ -73,6 +74,9 @@ def build_world() -> dict:
     Collaboration.objects.create(unit=w.unit, external_id="k1", case=w.case, date=episode.opened, kind="mdcc")
     MedicalAssessment.objects.create(unit=w.unit, external_id="ma1", person=w.client, date=dt.date(2024, 7, 4),
                                      by=w.nurse, plan=True)
+    appointment = Appointment.objects.create(
+        unit=w.unit, person=w.client, case=w.case, staff=w.alice_staff, kind=ActivityKind.HOME_VISIT,
+        start=dt.datetime(2024, 7, 3, 10, 0, tzinfo=tz), minutes=60, place="案主家中")
     job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=w.bob, filename="unit-a.json")
     team = team_world(w, group)
     return {
@@ -85,7 +89,8 @@ def build_world() -> dict:
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
-                    "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk},
+                    "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk,
+                    "appointment": appointment.pk},
     }
 
 

@@ -224,13 +224,24 @@ MATRIX.update({
     "medical-access": ("GET", {}, "", who(N, Y, N, Y, N), None),
     "risk-alert-acknowledge": ("POST", {"pk": "risk_alert"}, "", CASEWORK, None),
 })
+# Appointments (issue 19): alice's home visit to her client on her case, on 2024-07-03 (overdue, not yet logged).
+APPOINTMENTS = {
+    "appointments:agenda": ("GET", {}, "?staff=all&date=2024-07-03", SEES_CLIENT, "周小明"),
+    "appointments:new": ("GET", {}, "", WRITERS, None),
+    "appointments:edit": ("GET", {"pk": "appointment"}, "", CASEWORK, "周小明"),
+    "appointments:close": ("POST", {"pk": "appointment"}, "", CASEWORK, None),
+    "appointments:log": ("POST", {"pk": "appointment"}, "", CASEWORK, None),
+}
+MATRIX.update(APPOINTMENTS)
 LEAD_ONLY = {"case-close", "case-reopen", "case-merge", "case-team"}
 CASE_FILE = {name for name in MATRIX if name.startswith("case-") and name not in {"case-list", "case-new"}}
 PERSON_RECORDS = {name for name, row in MATRIX.items()
                   if row[3] is CASEWORK or row[4] in ("周小明", '"p1"')} - CASE_FILE
 LIKE = {
     "nina": ("alice", {name: N for name in LEAD_ONLY}),
-    "mona": ("alice", {**{name: N for name in CASE_FILE}, "activities:detail": N, "activities:edit": N,
+    # mona reaches the client for medical work, not the appointments on the case file.
+    "mona": ("alice", {**{name: N for name in CASE_FILE | set(APPOINTMENTS) - {"appointments:new"}},
+                       "activities:detail": N, "activities:edit": N,
                        "activities:list": N, "case-list": N}),
     "gina": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),
     "frank": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),

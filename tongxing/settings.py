@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tongxing.privacy",
     "tongxing.setup",
     "tongxing.teams",
+    "tongxing.appointments",
     "tongxing.web",
     "tongxing.server",
     "tongxing.jobs",

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("tongxing.cases.urls")),
     path("", include("tongxing.jobs.urls")),
     path("", include("tongxing.teams.urls")),
+    path("", include("tongxing.appointments.urls")),
     path("", include("tongxing.web.urls")),
 ]

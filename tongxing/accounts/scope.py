@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tongxing.activities.models import Activity, ActivityKind, Group
+from tongxing.appointments.models import Appointment
 from tongxing.cases.models import Case
 from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
@@ -149,6 +150,17 @@ def activities_for(user) -> QuerySet[Activity]:
     if level_of(user) == Level.WORKER:
         qs = qs.filter(Q(case__isnull=True) | Q(case__in=cases_for(user))
                        | Q(kind__in=MEDICAL_KINDS, unit__in=medical_units(user)))
+    return qs
+
+
+def appointments_for(user) -> QuerySet[Appointment]:
+    """Appointments whose person the user may see: on a case the user may open, or with no case; a worker also sees
+    their own appointments with people they reach otherwise (a nurse's with a client through medical access)."""
+    qs = Appointment.objects.filter(unit__in=_case_units(user))
+    if level_of(user) == Level.WORKER:
+        people = people_for(user).values("pk")
+        qs = qs.filter(Q(case__in=cases_for(user)) | Q(case__isnull=True, person__in=people)
+                       | Q(staff__user=user, person__in=people))
     return qs
 
 

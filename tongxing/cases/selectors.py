@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Trim
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongxing.accounts.scope import cases_for
-from tongxing.activities.models import Activity, ActivityStaff, MedicalAssessment
+from tongxing.accounts.scope import activities_for, appointments_for, cases_for
+from tongxing.activities.models import Activity, ActivityKind, ActivityStaff, MedicalAssessment
+from tongxing.appointments.models import Appointment
+from tongxing.organisations.models import Staff
+from tongxing.outcomes.models import Administration
 
 from .models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
 
@@ -22,6 +27,10 @@ DUE_WITHIN_DAYS = 7
 # Labels inside the timeline's f-strings: named here so makemessages finds them.
 WITH_PLAN = _("有治療計劃 with a treatment plan")
 LAST_DRUG_USE = _("最後吸毒 last drug use")
+QUESTIONNAIRE = _("Questionnaire")
+APPOINTMENT = _("Appointment")
+TOTAL = _("Total")
+FLAGGED = _("needs follow-up")
 
 def complete_plans():
     """Plans with all four parts written (blank-only text is not written), as the annual return counts them."""
@@ -135,20 +144,67 @@ def _history_case_ids(case) -> list[int]:
     return [case.pk, *case.merged_family_cases.values_list("pk", flat=True)]
 
 
-def timeline(case, episodes, activity_url=None) -> list[Entry]:
-    """Everything that happened on the case, newest first: one query per kind of record, merged by date."""
-    ids = _history_case_ids(case)
-    entries: list[Entry] = []
-    staff = ActivityStaff.objects.filter(activity__case__in=ids).select_related("staff").order_by("staff__name")
+def staff_names(user_ids) -> dict[int, str]:
+    """Logins shown by their staff member's name (not the login name), in one query."""
+    ids = {pk for pk in user_ids if pk is not None}
+    names = dict(Staff.objects.filter(user__in=ids).values_list("user_id", "name")) if ids else {}
+    users = get_user_model().objects.filter(pk__in=ids - set(names)).values_list("pk", "username")
+    return {**dict(users), **names}
+
+
+def _activity_entries(activities, activity_url) -> list[Entry]:
+    """Activities with their staff by name; a group session says which group."""
+    activities = list(activities)
     by_activity: dict[int, list[str]] = {}
+    staff = (ActivityStaff.objects.filter(activity__in=[a.pk for a in activities]).select_related("staff")
+             .order_by("staff__name"))
     for row in staff:
         by_activity.setdefault(row.activity_id, []).append(row.staff.name)
-    activities = Activity.objects.filter(case__in=ids).annotate(people_n=Count("attendance")).order_by()
+    entries = []
     for a in activities:
         who = "、".join(by_activity.get(a.pk, []))
         detail = " · ".join(x for x in (f"{a.start_time:%H:%M}", f"{a.minutes} min", who, a.place, a.note[:160]) if x)
-        entries.append(Entry(a.date, "activity", a.get_kind_display(), detail,
+        title = a.get_kind_display() + (f" · {a.group.title}" if a.group_id else "")
+        entries.append(Entry(a.date, "session" if a.group_id else "activity", title, detail,
                              activity_url(a) if activity_url else "", a.pk))
+    return entries
+
+
+def _questionnaire_entries(administrations) -> list[Entry]:
+    administrations = list(administrations)
+    names = staff_names(a.entered_by_id for a in administrations)
+    entries = []
+    for a in administrations:
+        detail = " · ".join(str(x) for x in (
+            a.get_time_point_display(), f"{TOTAL} {a.total}", a.band, FLAGGED if a.flagged else "",
+            names.get(a.entered_by_id, "")) if x)
+        entries.append(Entry(a.date, "questionnaire", f"{QUESTIONNAIRE} · {a.instrument.name}", detail,
+                             reverse("outcomes-form", args=[a.pk]), a.pk))
+    return entries
+
+
+def _appointment_entries(appointments) -> list[Entry]:
+    entries = []
+    for a in appointments:
+        status = a.get_status_display() + (f": {a.status_reason}" if a.status_reason else "")
+        detail = " · ".join(x for x in (f"{a.start_time:%H:%M}", f"{a.minutes} min", a.staff.name, a.place,
+                                        str(status)) if x)
+        entries.append(Entry(a.date, "appointment", f"{APPOINTMENT} · {a.get_kind_display()}", detail,
+                             reverse("appointments:edit", args=[a.pk]), a.pk))
+    return entries
+
+
+def timeline(case, episodes, activity_url=None) -> list[Entry]:
+    """Everything that happened on the case, newest first: one query per kind of record, merged by date.
+
+    Besides the case's own records: the client's group sessions and questionnaires, and the appointments."""
+    ids = _history_case_ids(case)
+    activities = Activity.objects.filter(Q(case__in=ids) | Q(
+        kind=ActivityKind.GROUP_SESSION, group__isnull=False, attendance__person=case.client_id)).distinct()
+    entries = _activity_entries(activities.select_related("group").order_by(), activity_url)
+    entries += _questionnaire_entries(Administration.objects.filter(Q(case__in=ids) | Q(person=case.client_id))
+                                      .select_related("instrument").order_by())
+    entries += _appointment_entries(Appointment.objects.filter(case__in=ids).select_related("staff").order_by())
     for i in Involvement.objects.filter(case__in=ids).order_by():
         detail = " · ".join(str(x) for x in (i.get_stakeholder_display(), i.get_stage_display(),
                                              i.get_mode_display()) if x)
@@ -163,10 +219,12 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
     for m in MedicalAssessment.objects.filter(person=case.client_id).select_related("by").order_by():
         entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
                              f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
-    for h in CasePlan.history.filter(episode__case=case).order_by():
+    plan_history = list(CasePlan.history.filter(episode__case=case).order_by())
+    names = staff_names(h.history_user_id for h in plan_history)
+    for h in plan_history:
         label = {"+": _("訂立個案計劃 case plan written"), "~": _("修改個案計劃 case plan revised"),
                  "-": _("刪除個案計劃 case plan deleted")}[h.history_type]
-        entries.append(Entry(timezone.localdate(h.history_date), "plan", str(label), f"{h.history_user or ''}".strip()))
+        entries.append(Entry(timezone.localdate(h.history_date), "plan", str(label), names.get(h.history_user_id, "")))
     for e in episodes:
         entries.append(Entry(e.opened, "episode", str(_("開案 episode opened"))))
         if e.closed:
@@ -180,3 +238,24 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
             entries.append(Entry(e.closed, "episode", str(_("結案 episode closed")), " · ".join(x for x in outcome if x)))
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
     return entries
+
+
+PERSON_TIMELINE_ROWS = 100
+
+
+def person_timeline(user, person, activity_url=None) -> list[Entry]:
+    """What the person took part in that the user may see, newest first: activities and group sessions,
+    questionnaires, appointments and medical assessments (the latest PERSON_TIMELINE_ROWS of each kind)."""
+    n = PERSON_TIMELINE_ROWS
+    activities = (activities_for(user).filter(attendance__person=person).select_related("group")
+                  .order_by("-start", "-pk")[:n])
+    entries = _activity_entries(activities, activity_url)
+    entries += _questionnaire_entries(Administration.objects.filter(person=person).select_related("instrument")
+                                      .order_by("-date", "-pk")[:n])
+    entries += _appointment_entries(appointments_for(user).filter(person=person).select_related("staff")
+                                    .order_by("-start", "-pk")[:n])
+    for m in MedicalAssessment.objects.filter(person=person).select_related("by").order_by("-date", "-pk")[:n]:
+        entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
+                             f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
+    entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
+    return entries[:n]

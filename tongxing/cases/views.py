@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongxing.accounts.models import Level
 from tongxing.accounts.scope import can_write, cases_for, leads_case, level_of
+from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
@@ -118,6 +119,8 @@ def _case_file(request, case, status=200, **bound):
         "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
         "timeline": selectors.timeline(case, episodes, activity_url),
         "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
+        "appointments": list(appointment_selectors.of_person(request.user, case.client).filter(case=case)),
+        "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
         "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
             (_("記錄接觸 Log a contact"), "activities:new", ()),

@@ -2,12 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.scope import can_write, people_for
+from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.cases.selectors import person_timeline
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.projects.selectors import enrolments_of, open_projects
@@ -99,6 +103,9 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
     return render(request, "people/detail.html", {
         "person": person, "cases": cases, "drug_use": drug_use, "children": children, "attendance": attendance,
         "merged_from": merged_from, "can_write": can_write(request.user),
+        "appointments": list(appointment_selectors.of_person(request.user, person)),
+        "timeline": person_timeline(request.user, person, lambda a: reverse("activities:detail", args=[a.pk])),
+        "schedule_query": f"person={person.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, person=person)), "can_acknowledge": can_write(request.user),
         "identity_numbers": person.identity_numbers.order_by("kind"),
         "enrolments": enrolments_of(request.user, person), "open_projects": open_projects(request.user, person.unit),

@@ -9,10 +9,12 @@ from django.views.i18n import set_language as django_set_language
 
 from tongxing.accounts.models import Access, Level
 from tongxing.accounts.scope import access_of, can_manage, can_write, cases_for, level_of, units_for
+from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases import selectors as case_selectors
 from tongxing.lib.xlsx import xlsx_response
+from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
@@ -56,11 +58,16 @@ def _risk_alerts(request) -> dict:
     return {"risk_alerts": list(open_risk_alerts(request.user)[:ALERT_ROWS]), "can_acknowledge": can_write(request.user)}
 
 
+def _appointments(request) -> dict:
+    """The user's own overdue and coming appointments."""
+    return appointment_selectors.home(request.user, Staff.objects.filter(user=request.user).first())
+
+
 def _worker_home(request):
     today = timezone.localdate()
     load = case_selectors.caseload(request.user, today)
     return render(request, "web/home_worker.html", {
-        **_risk_alerts(request), "today": today, "page": paginate(request, load.cases), "query": "",
+        **_risk_alerts(request), **_appointments(request), "today": today, "page": paginate(request, load.cases), "query": "",
         "due": load.due[:ALERT_ROWS], "due_n": load.due.count(),
         "without_plan": load.without_plan[:ALERT_ROWS], "without_plan_n": load.without_plan.count(),
         "not_contacted": load.not_contacted[:ALERT_ROWS], "not_contacted_n": load.not_contacted.count(),
@@ -89,7 +96,8 @@ def _supervisor_home(request):
     fy = current_fy(today)
     period = Period.financial_year(fy)
     unit = _chosen_unit(request)
-    context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user), **_risk_alerts(request)}
+    context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user), **_risk_alerts(request),
+               **_appointments(request), "can_write": can_write(request.user)}
     if unit is not None:
         cases = cases_for(request.user).filter(unit=unit)
         if request.GET.get("export") == "xlsx":
