@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "tongxing.accounts"
-    verbose_name = _("帳戶與權限 Accounts and access")
+    verbose_name = _("Accounts and access")
 
     def ready(self):
         from django.contrib import admin

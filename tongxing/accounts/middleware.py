@@ -40,7 +40,7 @@ class IdleTimeoutMiddleware:
             last = request.session.get("last_seen", now)
             if now - last > settings.TONGXING_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("閒置時間過長，已自動登出。 You were signed out after a period of inactivity."))
+                messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(f"{reverse('login')}?next={request.path}")
             if now - last >= SEEN_EVERY or "last_seen" not in request.session:
                 request.session["last_seen"] = now

@@ -10,28 +10,28 @@ from tongxing.organisations.models import Organisation, Unit
 class Level(models.TextChoices):
     """What a login may see (least privilege); professional roles (SW, nurse…) are on Staff."""
 
-    WORKER = "worker", _("前線同工 worker")
-    SUPERVISOR = "supervisor", _("中心主任 supervisor")
-    COORDINATOR = "coordinator", _("計劃統籌 project coordinator")
-    ORG_ADMIN = "org_admin", _("機構管理員 organisation administrator")
-    AUDITOR = "auditor", _("審計 auditor")
+    WORKER = "worker", _("worker")
+    SUPERVISOR = "supervisor", _("supervisor")
+    COORDINATOR = "coordinator", _("project coordinator")
+    ORG_ADMIN = "org_admin", _("organisation administrator")
+    AUDITOR = "auditor", _("auditor")
 
 
 class Access(models.Model):
     """A login's access level and scope: a unit, or (administrators, auditors) a whole organisation."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access")
-    level = models.CharField(_("權限 level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("機構 organisation"))
+                                     verbose_name=_("organisation"))
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("單位 unit"))
-    language = models.CharField(_("介面語言 language"), max_length=16, choices=settings.LANGUAGES, blank=True)
+                             verbose_name=_("unit"))
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("權限 access")
-        verbose_name_plural = _("權限 access")
+        verbose_name = _("access")
+        verbose_name_plural = _("access")
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(level__in=["org_admin", "auditor"]),
                                    name="access_unit_unless_organisation_wide"),

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ActivitiesConfig(AppConfig):
     name = "tongxing.activities"
-    verbose_name = _("服務活動 Activities")
+    verbose_name = _("Activities")

@@ -42,19 +42,19 @@ class Profile:
 
 
 PROFILES = {p.slug: p for p in (
-    Profile("contact", _("個案接觸 contact"),
+    Profile("contact", _("contact"),
             (ActivityKind.INTERVIEW, ActivityKind.PHONE, ActivityKind.HOME_VISIT, ActivityKind.ESCORT,
              ActivityKind.BRIEF_COUNSELLING, ActivityKind.HOTLINE_CALL, ActivityKind.OTHER)),
-    Profile("outreach", _("外展紀錄 outreach log"), (ActivityKind.OUTREACH,),
+    Profile("outreach", _("outreach log"), (ActivityKind.OUTREACH,),
             ("place", "psa_contacted", "headcount", "note"), people_required=False),
-    Profile("education", _("禁毒教育及宣傳 education and publicity"),
+    Profile("education", _("education and publicity"),
             (ActivityKind.EDUCATION, ActivityKind.PROFESSIONAL_TRAINING),
             ("format", "school", "workplace", "headcount", "place", "full_day", "note"), people_required=False),
-    Profile("consultation", _("診症／治療 consultation"), (ActivityKind.CONSULTATION,), ("funded_by", "note")),
-    Profile("nursing", _("護理 nursing session"), (ActivityKind.NURSING,), ("note",), staff_role=Role.NURSE),
-    Profile("homemaker", _("家務指導服務 home-maker service"), (ActivityKind.HOMEMAKER_SERVICE,), ("place", "note"),
+    Profile("consultation", _("consultation"), (ActivityKind.CONSULTATION,), ("funded_by", "note")),
+    Profile("nursing", _("nursing session"), (ActivityKind.NURSING,), ("note",), staff_role=Role.NURSE),
+    Profile("homemaker", _("home-maker service"), (ActivityKind.HOMEMAKER_SERVICE,), ("place", "note"),
             staff_role=Role.HOMEMAKER),
-    Profile("session", _("小組節數 group session"), (ActivityKind.GROUP_SESSION,), ("place", "full_day", "note"),
+    Profile("session", _("group session"), (ActivityKind.GROUP_SESSION,), ("place", "full_day", "note"),
             people_required=False, future_allowed=True),
 )}
 KIND_PROFILE = {kind: p.slug for p in PROFILES.values() for kind in p.kinds}
@@ -76,17 +76,17 @@ class ActivityForm(EditGuard, forms.ModelForm):
     """Date, start, and an end time or a duration button; staff defaults to the user; people and case
     come from where the user started (?case=, ?person=) or the person search."""
 
-    date = forms.DateField(label=_("日期 date"), widget=_date_input())
-    start_time = forms.TimeField(label=_("開始時間 start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("結束時間 end time"), required=False,
+    date = forms.DateField(label=_("date"), widget=_date_input())
+    start_time = forms.TimeField(label=_("start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("end time"), required=False,
                                widget=forms.TimeInput(attrs={"type": "time"}))
-    duration = forms.TypedChoiceField(label=_("時長 duration"), required=False, coerce=int, empty_value=None,
+    duration = forms.TypedChoiceField(label=_("duration"), required=False, coerce=int, empty_value=None,
                                       choices=[(m, m) for m in DURATIONS], widget=forms.RadioSelect)
-    staff = StaffChoices(label=_("職員 staff"), queryset=Staff.objects.none(), widget=forms.CheckboxSelectMultiple,
-                         error_messages={"required": _("請選擇至少一位職員 choose at least one staff member")})
-    people = forms.ModelMultipleChoiceField(label=_("服務使用者 people served"), queryset=Person.objects.none(),
+    staff = StaffChoices(label=_("staff"), queryset=Staff.objects.none(), widget=forms.CheckboxSelectMultiple,
+                         error_messages={"required": _("choose at least one staff member")})
+    people = forms.ModelMultipleChoiceField(label=_("people served"), queryset=Person.objects.none(),
                                             required=False, widget=forms.MultipleHiddenInput)
-    case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
+    case = forms.ModelChoiceField(label=_("case"), queryset=Case.objects.none(), required=False,
                                   widget=forms.HiddenInput)
 
     class Meta:
@@ -128,9 +128,8 @@ class ActivityForm(EditGuard, forms.ModelForm):
             self.fields["headcount"].required = False
         if "psa_contacted" in self.fields:
             self.fields["psa_contacted"].required = True
-            self.fields["psa_contacted"].help_text = _("直接接觸的懷疑／確認吸毒者人數 suspected or confirmed PSA "
-                                                       "contacted directly")
-        self.fields["end_time"].help_text = _("早於開始時間即跨越午夜 earlier than the start means past midnight")
+            self.fields["psa_contacted"].help_text = _("suspected or confirmed PSA contacted directly")
+        self.fields["end_time"].help_text = _("earlier than the start means past midnight")
         if self.instance.pk:
             start, end = self.instance.start.astimezone(self.tz), self.instance.end.astimezone(self.tz)
             self.initial.update(date=start.date(), start_time=start.time().replace(second=0, microsecond=0),
@@ -173,23 +172,23 @@ class ActivityForm(EditGuard, forms.ModelForm):
         if day is None or start_time is None:
             return None, None
         if day > timezone.localdate() and not self.profile.future_allowed:
-            self.add_error("date", _("日期不可遲於今天 the date cannot be in the future"))
+            self.add_error("date", _("the date cannot be in the future"))
         start = dt.datetime.combine(day, start_time, tzinfo=self.tz)
         end_time, minutes = cd.get("end_time"), cd.get("duration")
         if end_time is not None:
             end = dt.datetime.combine(day, end_time, tzinfo=self.tz)
             if end_time == start_time:
-                self.add_error("end_time", _("結束時間須遲於開始時間 the end must be after the start"))
+                self.add_error("end_time", _("the end must be after the start"))
                 return None, None
             if end < start:
                 end += dt.timedelta(days=1)
                 if end - start > LONGEST_OVERNIGHT:
-                    self.add_error("end_time", _("結束時間早於開始時間 the end is before the start"))
+                    self.add_error("end_time", _("the end is before the start"))
                     return None, None
             return start, end
         if minutes:
             return start, start + dt.timedelta(minutes=minutes)
-        self.add_error("duration", _("請選擇時長或填寫結束時間 choose a duration or enter the end time"))
+        self.add_error("duration", _("choose a duration or enter the end time"))
         return None, None
 
     def _people(self, cd) -> list[Person]:
@@ -205,7 +204,7 @@ class ActivityForm(EditGuard, forms.ModelForm):
         if not people and self.profile.people_required:
             if cd.get("case") is not None:
                 return [cd["case"].client]
-            self.add_error("people", _("請加入至少一位服務使用者 add at least one person served"))
+            self.add_error("people", _("add at least one person served"))
         return people
 
     def clean(self):
@@ -217,25 +216,25 @@ class ActivityForm(EditGuard, forms.ModelForm):
         staff = cd.get("staff")
         if staff and self.profile.staff_role and not any(
                 r.role == self.profile.staff_role for s in staff for r in s.roles.all()):
-            self.add_error("staff", _("須包括一位%(role)s the staff must include a %(role)s")
+            self.add_error("staff", _("the staff must include a %(role)s")
                            % {"role": Role(self.profile.staff_role).label})
         project = cd.get("project")
         if project is not None and cd.get("date") is not None and not project.start <= cd["date"] <= project.end:
             self.add_error("project", _("The activity's date is outside the project period (%(start)s to %(end)s)")
                            % {"start": project.start.isoformat(), "end": project.end.isoformat()})
         if cd.get("school") and cd.get("workplace"):
-            self.add_error("workplace", _("請選擇學校或工作間其中之一 choose a school or a workplace, not both"))
+            self.add_error("workplace", _("choose a school or a workplace, not both"))
         return cd
 
 
 class ActivityFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("類別 kind"), required=False,
-                             choices=[("", _("全部 all"))] + list(ActivityKind.choices))
-    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
-    staff = forms.ModelChoiceField(label=_("職員 staff"), required=False, queryset=Staff.objects.none())
-    q = forms.CharField(label=_("搜尋 search"), required=False, max_length=100)
-    mine = forms.BooleanField(label=_("只顯示我的 mine only"), required=False)
+    kind = forms.ChoiceField(label=_("kind"), required=False,
+                             choices=[("", _("all"))] + list(ActivityKind.choices))
+    date_from = forms.DateField(label=_("from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("to"), required=False, widget=_date_input())
+    staff = forms.ModelChoiceField(label=_("staff"), required=False, queryset=Staff.objects.none())
+    q = forms.CharField(label=_("search"), required=False, max_length=100)
+    mine = forms.BooleanField(label=_("mine only"), required=False)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,7 +243,7 @@ class ActivityFilterForm(forms.Form):
     def clean(self):
         cd = super().clean()
         if cd.get("date_from") and cd.get("date_to") and cd["date_from"] > cd["date_to"]:
-            self.add_error("date_to", _("結束日期須在開始日期之後 the end date must follow the start date"))
+            self.add_error("date_to", _("the end date must follow the start date"))
         return cd
 
 
@@ -262,7 +261,7 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = visible
         self.fields["present"].error_messages["invalid_choice"] = _(
-            "%(value)s 不是可選的人士 %(value)s is not a person you can mark")
+            "%(value)s is not a person you can mark")
 
 
 class ChosenPersonMixin:
@@ -281,13 +280,13 @@ class RecordedNotLaterThanToday:
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+            raise forms.ValidationError(_("the date cannot be in the future"))
         return day
 
 
 class MedicalAssessmentForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm):
-    person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
-                                    error_messages={"required": _("請選擇受評估的人士 choose the person assessed")})
+    person = forms.ModelChoiceField(label=_("person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"required": _("choose the person assessed")})
 
     class Meta:
         model = MedicalAssessment
@@ -299,21 +298,20 @@ class MedicalAssessmentForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.
         self.fields["person"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
         self.fields["by"].queryset = Staff.objects.filter(
             unit=unit, roles__role__in=(Role.DOCTOR, Role.NURSE)).distinct().order_by("name")
-        self.fields["by"].help_text = _("醫生或護士 a doctor or nurse")
+        self.fields["by"].help_text = _("a doctor or nurse")
         self.initial.setdefault("date", timezone.localdate())
 
 
 class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm):
-    person = forms.ModelChoiceField(label=_("人士 person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
-                                    error_messages={"required": _("請選擇被轉介的人士 choose the person referred")})
-    case = forms.ModelChoiceField(label=_("個案 case"), queryset=Case.objects.none(), required=False,
+    person = forms.ModelChoiceField(label=_("person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"required": _("choose the person referred")})
+    case = forms.ModelChoiceField(label=_("case"), queryset=Case.objects.none(), required=False,
                                   widget=forms.HiddenInput)
     legal_basis = forms.ChoiceField(
-        label=_("沒有同意書時的法律依據 legal basis if there is no consent"), required=False,
+        label=_("legal basis if there is no consent"), required=False,
         choices=[("", "—"), *LegalBasis.choices],
-        help_text=_("轉出轉介會披露個人資料：須有當事人對此機構的有效同意書，或註明其他法律依據。 "
-                    "A referral out discloses personal data: it needs the person's valid consent for this agency, "
-                    "or another legal basis."))
+        help_text=_("A referral out discloses personal data: it needs the person's valid consent for this "
+                    "agency, or another legal basis."))
     legal_basis_note = forms.CharField(
         label=_("Legal basis: details"), required=False, max_length=250,
         help_text=_("Which law, order or danger, and who decided (for example the court and the case number)."))
@@ -343,16 +341,15 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
         person, agency = data.get("person"), data.get("agency")
         if (data.get("direction") == "out" and person and agency and not data.get("legal_basis")
                 and consent_for(person, agency) is None):
-            self.add_error("legal_basis", _("沒有此人對此機構的有效同意書：請先記錄同意書，或註明其他法律依據。 "
-                                            "No valid consent for this agency: record the consent first, or give "
-                                            "another legal basis."))
+            self.add_error("legal_basis", _("No valid consent for this agency: record the consent first, or "
+                                            "give another legal basis."))
         return data
 
 
 class ReferralStatusForm(EditGuard, forms.Form):
-    status = forms.ChoiceField(label=_("新狀態 new status"), choices=ReferralStatus.choices,
+    status = forms.ChoiceField(label=_("new status"), choices=ReferralStatus.choices,
                                widget=forms.RadioSelect)
-    date = forms.DateField(label=_("日期 date"), widget=_date_input())
+    date = forms.DateField(label=_("date"), widget=_date_input())
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, guard=Snapshot(referral, ["status", "status_date"]), **kwargs)
@@ -364,28 +361,28 @@ class ReferralStatusForm(EditGuard, forms.Form):
         day = self.cleaned_data["date"]
         since = self.referral.status_date or self.referral.date
         if day < since:
-            raise forms.ValidationError(_("日期不可早於 %(since)s the date cannot be before %(since)s")
+            raise forms.ValidationError(_("the date cannot be before %(since)s")
                                         % {"since": since.isoformat()})
         if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+            raise forms.ValidationError(_("the date cannot be in the future"))
         return day
 
 
 class AssessmentFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
-    plan = forms.ChoiceField(label=_("治療計劃 plan"), required=False, choices=[
-        ("", _("全部 all")), ("yes", _("有計劃 with a plan")), ("no", _("沒有計劃 without a plan"))])
+    date_from = forms.DateField(label=_("from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("to"), required=False, widget=_date_input())
+    plan = forms.ChoiceField(label=_("treatment plan"), required=False, choices=[
+        ("", _("all")), ("yes", _("with a plan")), ("no", _("without a plan"))])
 
 
 class ReferralFilterForm(forms.Form):
-    outstanding = forms.BooleanField(label=_("只顯示未完結 outstanding only"), required=False)
-    direction = forms.ChoiceField(label=_("方向 direction"), required=False,
-                                  choices=[("", _("全部 all")), ("in", _("轉入 in")), ("out", _("轉出 out"))])
-    status = forms.ChoiceField(label=_("狀態 status"), required=False,
-                               choices=[("", _("全部 all"))] + list(ReferralStatus.choices))
-    category = forms.ChoiceField(label=_("類別 category"), required=False,
-                                 choices=[("", _("全部 all"))] + list(ReferralCategory.choices))
-    date_from = forms.DateField(label=_("由 from"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("至 to"), required=False, widget=_date_input())
+    outstanding = forms.BooleanField(label=_("outstanding only"), required=False)
+    direction = forms.ChoiceField(label=_("direction"), required=False,
+                                  choices=[("", _("all")), ("in", _("in")), ("out", _("out"))])
+    status = forms.ChoiceField(label=_("status"), required=False,
+                               choices=[("", _("all"))] + list(ReferralStatus.choices))
+    category = forms.ChoiceField(label=_("category"), required=False,
+                                 choices=[("", _("all"))] + list(ReferralCategory.choices))
+    date_from = forms.DateField(label=_("from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("to"), required=False, widget=_date_input())
 

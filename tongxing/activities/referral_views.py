@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import can_write
@@ -19,8 +20,11 @@ from .selectors import OPEN_REFERRAL, filtered_referrals, referrals_for
 from .services import advance_referral, allowed_next, create_referral
 from .views import _starting_point, export, paginate, require_write, safe_next
 
-REFERRAL_HEADERS = ("日期 date", "方向 direction", "人士 person", "個案 case", "類別 category", "機構 agency",
-                    "狀態 status", "狀態日期 status date", "等候日數 days waiting")
+REFERRAL_HEADERS = (
+    gettext_noop("date"), gettext_noop("direction"), gettext_noop("person"), gettext_noop("case"),
+    gettext_noop("category"), gettext_noop("agency"), gettext_noop("status"), gettext_noop("status date"),
+    gettext_noop("days waiting"),
+)
 
 
 def _waiting(referral, today):
@@ -64,7 +68,7 @@ def referral_new(request):
         referral.unit = unit
         create_referral(user=request.user, referral=referral, legal_basis=form.cleaned_data["legal_basis"],
                         request=request)
-        messages.success(request, _("已儲存轉介"))
+        messages.success(request, _("Referral saved"))
         return redirect(safe_next(request, reverse("activities:referral", args=[referral.pk])))
     return render(request, "activities/referral_form.html", {"form": form, "unit": unit})
 
@@ -79,7 +83,7 @@ def referral_detail(request, pk):
         if form is not None and form.is_valid():
             advance_referral(user=request.user, referral=referral, status=form.cleaned_data["status"],
                              on=form.cleaned_data["date"], request=request)
-            messages.success(request, _("已更新轉介狀態"))
+            messages.success(request, _("Referral status updated"))
             return redirect("activities:referral", pk=referral.pk)
     steps = (referral.history.order_by("history_date", "history_id")
              .values("status", "status_date", "date", "history_date", username=F("history_user__username")))

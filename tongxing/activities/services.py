@@ -123,7 +123,7 @@ def create_referral(*, user, referral: Referral, legal_basis="", request=None) -
            summary=f"referral {referral.direction} {referral.category} {referral.date}",
            changes={"status": [None, referral.status], "date": [None, str(referral.date)]})
     if referral.direction == "out":
-        disclose(referral.person, recipient=referral.agency, information=str(_("轉介資料 referral information")),
+        disclose(referral.person, recipient=referral.agency, information=str(_("referral information")),
                  purpose=referral.get_category_display(), channel="referral", legal_basis=legal_basis, user=user,
                  request=request)
     return referral

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import activities_for, attendance_people_for, can_write, cases_for, people_for
@@ -96,9 +97,11 @@ def me(user) -> Staff | None:
 # --- activity list ---------------------------------------------------------------------------
 
 ACTIVITY_HEADERS = (
-    "日期 date", "開始 start", "分鐘 minutes", "類別 kind", "形式 format", "單位 unit", "個案 case",
-    "小組 group", "服務使用者 people", "職員 staff", "地點 place", "接觸吸毒者 PSA contacted",
-    "匿名人數 headcount", "晚間 evening", "學校／工作間 school/workplace",
+    gettext_noop("date"), gettext_noop("start"), gettext_noop("minutes"), gettext_noop("kind"),
+    gettext_noop("format"), gettext_noop("unit"), gettext_noop("case"), gettext_noop("group"),
+    gettext_noop("people served"), gettext_noop("staff"), gettext_noop("place"),
+    gettext_noop("PSA contacted"), gettext_noop("anonymous headcount"), gettext_noop("evening"),
+    gettext_noop("school or workplace"),
 )
 
 
@@ -190,7 +193,7 @@ def activity_new(request, profile="contact"):
     if request.method == "POST" and form.is_valid():
         activity = save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
                                  people=form.cleaned_data.get("people") or [], request=request)
-        messages.success(request, _("已儲存：%(what)s") % {"what": activity})
+        messages.success(request, _("Saved: %(what)s") % {"what": activity})
         if prof.slug == "session":
             return redirect("activities:attendance", pk=activity.pk)
         return redirect(safe_next(request, reverse("activities:detail", args=[activity.pk])))
@@ -212,7 +215,7 @@ def activity_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
                       people=form.cleaned_data.get("people") or [], request=request)
-        messages.success(request, _("已儲存：%(what)s") % {"what": activity})
+        messages.success(request, _("Saved: %(what)s") % {"what": activity})
         return redirect(safe_next(request, reverse("activities:detail", args=[activity.pk])))
     return render(request, "activities/form.html", {
         "form": form, "profile": prof, "unit": activity.unit, "group": activity.group, "durations": form["duration"],
@@ -253,7 +256,10 @@ def people_pick(request, pk):
 
 # --- groups, sessions, attendance ----------------------------------------------------------------
 
-GROUP_HEADERS = ("名稱 title", "類別 kind", "單位 unit", "節數 sessions", "參加者 participants", "最近一節 last session")
+GROUP_HEADERS = (
+    gettext_noop("title"), gettext_noop("kind"), gettext_noop("unit"), gettext_noop("number of sessions"),
+    gettext_noop("participants"),
+)
 
 
 @login_required
@@ -269,7 +275,7 @@ def group_list(request):
         qs = qs.filter(title__icontains=q)
     if request.GET.get("export") == "xlsx":
         rows = [(g.title, g.get_kind_display(), g.unit.code, g.n_sessions, g.n_people) for g in qs]
-        return export(request, filename="groups", headers=[_(h) for h in GROUP_HEADERS[:5]], rows=rows,
+        return export(request, filename="groups", headers=[_(h) for h in GROUP_HEADERS], rows=rows,
                       count=len(rows), what="groups")
     page, rest = paginate(request, qs)
     return render(request, "activities/groups.html", {
@@ -321,12 +327,12 @@ def attendance(request, pk):
         if form.is_valid():
             added, removed = mark_attendance(user=request.user, session=session, shown=members,
                                              present=form.cleaned_data["present"], request=request)
-            messages.success(request, _("已儲存出席紀錄（新增 %(a)d，移除 %(r)d）") % {"a": added, "r": removed})
+            messages.success(request, _("Attendance saved (%(a)d added, %(r)d removed)") % {"a": added, "r": removed})
             return redirect("activities:attendance", pk=session.pk)
     if request.GET.get("export") == "xlsx":
         present = set(session.attendance.values_list("person_id", flat=True))
         rows = [(p.external_id, str(p), p.pk in present) for p in members]
-        return export(request, filename="attendance", headers=[_("編號 id"), _("姓名 name"), _("出席 present")],
+        return export(request, filename="attendance", headers=[_("id"), _("name"), _("present")],
                       rows=rows, count=len(rows), what="attendance")
     present_ids = ({int(v) for v in request.POST.getlist("present") if v.isdigit()} if request.method == "POST"
                    else set(session.attendance.values_list("person_id", flat=True)))
@@ -343,7 +349,10 @@ def attendance(request, pk):
 
 # --- medical assessments -----------------------------------------------------------------------
 
-ASSESSMENT_HEADERS = ("日期 date", "人士 person", "評估者 by", "治療計劃 plan", "單位 unit")
+ASSESSMENT_HEADERS = (
+    gettext_noop("date"), gettext_noop("person"), gettext_noop("by"), gettext_noop("treatment plan"),
+    gettext_noop("unit"),
+)
 
 
 @login_required
@@ -376,7 +385,7 @@ def assessment_new(request):
                                  initial={"person": people[0] if people else None, "by": me(request.user)})
     if request.method == "POST" and form.is_valid():
         create_assessment(user=request.user, assessment=form.save(commit=False), request=request)
-        messages.success(request, _("已儲存醫療評估"))
+        messages.success(request, _("Medical assessment saved"))
         return redirect(safe_next(request, reverse("activities:assessments")))
     return render(request, "activities/assessment_form.html", {"form": form, "unit": unit})
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "tongxing.audit"
-    verbose_name = _("稽核紀錄 Audit trail")
+    verbose_name = _("Audit trail")

@@ -10,15 +10,15 @@ from tongxing.privacy.crypto import audit_key
 
 
 class Action(models.TextChoices):
-    VIEW = "view", _("查閱 view")
-    CREATE = "create", _("新增 create")
-    CHANGE = "change", _("修改 change")
-    DELETE = "delete", _("刪除 delete")
-    EXPORT = "export", _("匯出 export")
-    IMPORT = "import", _("匯入 import")
-    LOGIN = "login", _("登入 login")
-    LOGIN_FAILED = "login_failed", _("登入失敗 failed login")
-    DISCLOSE = "disclose", _("披露 disclosure")
+    VIEW = "view", _("view")
+    CREATE = "create", _("create")
+    CHANGE = "change", _("change")
+    DELETE = "delete", _("delete")
+    EXPORT = "export", _("export")
+    IMPORT = "import", _("import")
+    LOGIN = "login", _("login")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    DISCLOSE = "disclose", _("disclosure")
 
 
 class Event(models.Model):
@@ -30,25 +30,25 @@ class Event(models.Model):
     chain was keyed (`keyed` false) keep their plain SHA-256 digests: they may only form the trail's
     first part, and the signed checkpoints (checkpoints.py) pin them."""
 
-    at = models.DateTimeField(_("時間 when"))
+    at = models.DateTimeField(_("when"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name=_("用戶 who"))
-    username = models.CharField(_("用戶名稱 username"), max_length=150, blank=True)
-    action = models.CharField(_("動作 action"), max_length=16, choices=Action.choices)
-    object_type = models.CharField(_("類別 object type"), max_length=64, blank=True)
-    object_id = models.CharField(_("編號 object id"), max_length=64, blank=True)
-    unit_code = models.CharField(_("單位 unit"), max_length=32, blank=True)
-    summary = models.CharField(_("摘要 summary"), max_length=300, blank=True)
-    changes = models.JSONField(_("變更 changes (old → new)"), default=dict, blank=True)
-    ip = models.GenericIPAddressField(_("來源 from"), null=True, blank=True)
+                             related_name="+", verbose_name=_("who"))
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    unit_code = models.CharField(_("unit"), max_length=32, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes (old → new)"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("source"), null=True, blank=True)
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64, unique=True)
     position = models.PositiveBigIntegerField(_("Position in the trail"), null=True, editable=False)
     keyed = models.BooleanField(default=False, editable=False)
 
     class Meta:
-        verbose_name = _("稽核事件 audit event")
-        verbose_name_plural = _("稽核事件 audit events")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["pk"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 

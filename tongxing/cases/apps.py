@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CasesConfig(AppConfig):
     name = "tongxing.cases"
-    verbose_name = _("個案 Cases")
+    verbose_name = _("Cases")

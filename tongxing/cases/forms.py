@@ -8,7 +8,7 @@ from tongxing.organisations.models import Staff
 from .models import Case, CasePlan, CaseType, Collaboration, Episode, Involvement, Party
 
 DATE = {"type": "date"}
-FUTURE = _("日期不可遲於今日 The date cannot be in the future")
+FUTURE = _("The date cannot be in the future")
 
 
 def _not_future(value):
@@ -23,7 +23,7 @@ class StaffChoice(forms.ModelChoiceField):
 
 
 class OpenCaseForm(forms.ModelForm):
-    opened = forms.DateField(label=_("開案日期 opened"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    opened = forms.DateField(label=_("opened"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     class Meta:
         model = Case
@@ -42,22 +42,21 @@ class OpenCaseForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("parent_case") and data.get("type") == CaseType.FAMILY:
-            self.add_error("parent_case", _("只有吸毒者個案可標示為孕婦／家長個案 Only a PSA case can be a "
-                                            "pregnant/parent case"))
+            self.add_error("parent_case", _("Only a PSA case can be a pregnant/parent case"))
         return data
 
 
 class CloseEpisodeForm(EditGuard, forms.ModelForm):
     guarded = ["opened", "closed", "plan_achieved", "last_drug_use", "closure_reason"]
     plan_achieved = forms.TypedChoiceField(
-        label=_("達成個案計劃 case plan achieved"), widget=forms.RadioSelect,
-        choices=[("yes", _("是 yes")), ("no", _("否 no"))], coerce=lambda v: v == "yes")
+        label=_("case plan achieved"), widget=forms.RadioSelect,
+        choices=[("yes", _("yes")), ("no", _("no"))], coerce=lambda v: v == "yes")
 
     class Meta:
         model = Episode
         fields = ["closed", "plan_achieved", "last_drug_use", "closure_reason"]
         widgets = {"closed": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "last_drug_use": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
-        help_texts = {"last_drug_use": _("按服務對象披露；不詳可留空 as disclosed; leave blank if unknown")}
+        help_texts = {"last_drug_use": _("as disclosed; leave blank if unknown")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,15 +68,13 @@ class CloseEpisodeForm(EditGuard, forms.ModelForm):
     def clean_closed(self):
         closed = _not_future(self.cleaned_data.get("closed"))
         if closed and closed < self.instance.opened:
-            raise forms.ValidationError(_("結案日期不可早於開案日期 %(date)s The closing date cannot be before the "
-                                          "opening date, %(date)s") % {"date": self.instance.opened})
+            raise forms.ValidationError(_("The closing date cannot be before the opening date, %(date)s") % {"date": self.instance.opened})
         return closed
 
     def clean(self):
         data = super().clean()
         if data.get("last_drug_use") and data.get("closed") and data["last_drug_use"] > data["closed"]:
-            self.add_error("last_drug_use", _("最後吸毒日期不可遲於結案日期 The last drug use cannot be after the "
-                                              "closing date"))
+            self.add_error("last_drug_use", _("The last drug use cannot be after the closing date"))
         return data
 
     def outcome(self):
@@ -85,7 +82,7 @@ class CloseEpisodeForm(EditGuard, forms.ModelForm):
 
 
 class ReopenForm(forms.Form):
-    opened = forms.DateField(label=_("重開日期 reopened on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    opened = forms.DateField(label=_("reopened on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def clean_opened(self):
         return _not_future(self.cleaned_data.get("opened"))
@@ -100,10 +97,10 @@ class PlanForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    **{f: forms.Textarea(attrs={"rows": 3}) for f in ("direction", "timetable", "actions", "goals")}}
         help_texts = {
-            "direction": _("與服務對象／家人協定的方向 the direction agreed with the client or family"),
-            "timetable": _("具體時間表 a concrete timetable"),
-            "actions": _("社工及服務對象的具體行動 concrete actions by worker and client"),
-            "goals": _("可量度的目標 goals that can be measured"),
+            "direction": _("the direction agreed with the client or family"),
+            "timetable": _("a concrete timetable"),
+            "actions": _("concrete actions by worker and client"),
+            "goals": _("goals that can be measured"),
         }
 
     def clean_date(self):
@@ -155,9 +152,9 @@ class InvolvementForm(CaseRecordForm):
     def clean(self):
         data = super().clean()
         if data.get("party") == Party.STAKEHOLDER and not data.get("stakeholder"):
-            self.add_error("stakeholder", _("請選擇持份者類別 Choose the kind of stakeholder"))
+            self.add_error("stakeholder", _("Choose the kind of stakeholder"))
         if data.get("party") == Party.FAMILY and data.get("stakeholder"):
-            self.add_error("stakeholder", _("家人參與不需選擇持份者 A family involvement has no stakeholder kind"))
+            self.add_error("stakeholder", _("A family involvement has no stakeholder kind"))
         return data
 
 
@@ -174,8 +171,8 @@ class CaseChoice(forms.ModelChoiceField):
 
 
 class MergeCaseForm(forms.Form):
-    psa_case = CaseChoice(label=_("吸毒者個案 the PSA's case"), queryset=Case.objects.none())
-    on = forms.DateField(label=_("合併日期 merged on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    psa_case = CaseChoice(label=_("the PSA's case"), queryset=Case.objects.none())
+    on = forms.DateField(label=_("merged on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args, psa_cases, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,8 +25,8 @@ DUE_WITHIN_DAYS = 7
 
 
 # Labels inside the timeline's f-strings: named here so makemessages finds them.
-WITH_PLAN = _("有治療計劃 with a treatment plan")
-LAST_DRUG_USE = _("最後吸毒 last drug use")
+WITH_PLAN = _("with a treatment plan")
+LAST_DRUG_USE = _("last drug use (short)")
 QUESTIONNAIRE = _("Questionnaire")
 APPOINTMENT = _("Appointment")
 TOTAL = _("Total")
@@ -210,32 +210,32 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
                                              i.get_mode_display()) if x)
         entries.append(Entry(i.date, "involvement", i.get_party_display(), detail))
     for c in Collaboration.objects.filter(case__in=ids).order_by():
-        entries.append(Entry(c.date, "collaboration", str(_("專業協作 professional collaboration")),
+        entries.append(Entry(c.date, "collaboration", str(_("professional collaboration")),
                              c.get_kind_display()))
     for r in Referral.objects.filter(case__in=ids).order_by():
         status = f"{r.get_status_display()} {r.status_date or ''}".strip()
         entries.append(Entry(r.date, "referral", f"{r.get_direction_display()} · {r.get_category_display()}",
                              " · ".join(x for x in (r.agency, status) if x)))
     for m in MedicalAssessment.objects.filter(person=case.client_id).select_related("by").order_by():
-        entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
+        entries.append(Entry(m.date, "assessment", str(_("medical assessment")),
                              f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
     plan_history = list(CasePlan.history.filter(episode__case=case).order_by())
     names = staff_names(h.history_user_id for h in plan_history)
     for h in plan_history:
-        label = {"+": _("訂立個案計劃 case plan written"), "~": _("修改個案計劃 case plan revised"),
-                 "-": _("刪除個案計劃 case plan deleted")}[h.history_type]
+        label = {"+": _("case plan written"), "~": _("case plan revised"),
+                 "-": _("case plan deleted")}[h.history_type]
         entries.append(Entry(timezone.localdate(h.history_date), "plan", str(label), names.get(h.history_user_id, "")))
     for e in episodes:
-        entries.append(Entry(e.opened, "episode", str(_("開案 episode opened"))))
+        entries.append(Entry(e.opened, "episode", str(_("episode opened"))))
         if e.closed:
             outcome = []
             if e.plan_achieved is not None:
-                outcome.append(str(_("達成個案計劃 plan achieved") if e.plan_achieved
-                                   else _("未達成個案計劃 plan not achieved")))
+                outcome.append(str(_("plan achieved") if e.plan_achieved
+                                   else _("plan not achieved")))
             if e.last_drug_use:
                 outcome.append(f"{LAST_DRUG_USE} {e.last_drug_use}")
             outcome.append(e.closure_reason)
-            entries.append(Entry(e.closed, "episode", str(_("結案 episode closed")), " · ".join(x for x in outcome if x)))
+            entries.append(Entry(e.closed, "episode", str(_("episode closed")), " · ".join(x for x in outcome if x)))
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
     return entries
 
@@ -255,7 +255,7 @@ def person_timeline(user, person, activity_url=None) -> list[Entry]:
     entries += _appointment_entries(appointments_for(user).filter(person=person).select_related("staff")
                                     .order_by("-start", "-pk")[:n])
     for m in MedicalAssessment.objects.filter(person=person).select_related("by").order_by("-date", "-pk")[:n]:
-        entries.append(Entry(m.date, "assessment", str(_("醫療評估 medical assessment")),
+        entries.append(Entry(m.date, "assessment", str(_("medical assessment")),
                              f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
     return entries[:n]

@@ -39,7 +39,7 @@ def close_episode(episode: Episode, *, closed, plan_achieved, last_drug_use, clo
                   request=None) -> Episode:
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.closed is not None:
-        raise ValidationError(_("此階段已結案 This episode is already closed"))
+        raise ValidationError(_("This episode is already closed"))
     episode.closed, episode.plan_achieved = closed, plan_achieved
     episode.last_drug_use, episode.closure_reason = last_drug_use, closure_reason
     episode.full_clean()
@@ -55,13 +55,12 @@ def close_episode(episode: Episode, *, closed, plan_achieved, last_drug_use, clo
 def reopen_case(case: Case, *, opened, user, request=None) -> Episode:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.merged_into_id:
-        raise ValidationError(_("已合併的個案不能重開 A merged case cannot be reopened"))
+        raise ValidationError(_("A merged case cannot be reopened"))
     if case.episodes.filter(closed__isnull=True).exists():
-        raise ValidationError(_("個案仍在跟進中 The case is still open"))
+        raise ValidationError(_("The case is still open"))
     last = case.episodes.order_by("-closed").first()
     if last and opened < last.closed:
-        raise ValidationError({"opened": _("重開日期不可早於上次結案日期 %(date)s The reopening date cannot be before "
-                                           "the last closure, %(date)s") % {"date": last.closed}})
+        raise ValidationError({"opened": _("The reopening date cannot be before the last closure, %(date)s") % {"date": last.closed}})
     episode = Episode.objects.create(case=case, opened=opened)
     record(Action.CHANGE, user=user, obj=case, summary=f"case reopened {opened}", changes={"opened": str(opened)},
            request=request)
@@ -112,7 +111,7 @@ def update_case(case: Case, *, data: dict, user, request=None) -> Case:
 @transaction.atomic
 def add_member(case: Case, person, *, user, request=None):
     if person.unit_id != case.unit_id:
-        raise ValidationError(_("只可加入同一單位的人士 Only people of the case's unit can be members"))
+        raise ValidationError(_("Only people of the case's unit can be members"))
     case.members.add(person)
     record(Action.CHANGE, user=user, obj=case, summary=f"member added: person {person.pk}", changes={"member": person.pk},
            request=request)
@@ -145,16 +144,15 @@ def merge_family_case(family: Case, psa: Case, *, on, user, request=None) -> Cas
     """
     family = Case.objects.select_for_update().get(pk=family.pk)
     if family.type != CaseType.FAMILY or psa.type != CaseType.PSA:
-        raise ValidationError(_("只可把家人個案合併至吸毒者個案 Only a family case merges into a PSA case"))
+        raise ValidationError(_("Only a family case merges into a PSA case"))
     if family.merged_into_id:
-        raise ValidationError(_("此個案已合併 This case is already merged"))
+        raise ValidationError(_("This case is already merged"))
     if family.unit_id != psa.unit_id:
-        raise ValidationError(_("兩個個案須屬同一單位 Both cases must belong to the same unit"))
+        raise ValidationError(_("Both cases must belong to the same unit"))
     for episode in family.episodes.filter(closed__isnull=True):
         if on < episode.opened:
-            raise ValidationError({"on": _("合併日期不可早於開案日期 %(date)s The merge date cannot be before the "
-                                           "episode opened, %(date)s") % {"date": episode.opened}})
-        episode.closed, episode.closure_reason = on, str(_("已合併至吸毒者個案 merged into the PSA case")) + f" {psa}"
+            raise ValidationError({"on": _("The merge date cannot be before the episode opened, %(date)s") % {"date": episode.opened}})
+        episode.closed, episode.closure_reason = on, str(_("merged into the PSA case")) + f" {psa}"
         episode.save()
     family.merged_into = psa
     family.save()

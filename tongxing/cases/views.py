@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.models import Level
@@ -33,7 +34,10 @@ from .forms import (
 )
 from .models import CasePlan, CaseType, Episode
 
-STATUSES = [("open", "跟進中 open"), ("closed", "已結案 closed"), ("merged", "已合併 merged"), ("all", "全部 all")]
+STATUSES = [
+    ("open", gettext_noop("open")), ("closed", gettext_noop("case closed")),
+    ("merged", gettext_noop("merged")), ("all", gettext_noop("all")),
+]
 
 
 def _may_reassign(user):
@@ -56,14 +60,14 @@ def case_list(request):
     cases = selectors.case_list(request.user, q=g.get("q", "").strip(), status=status, type=g.get("type", ""),
                                 worker=g.get("worker", "") if g.get("worker", "").isdigit() else "")
     if g.get("export") == "xlsx":
-        headers = [_("個案編號 case"), _("服務對象 client"), _("類別 type"), _("負責社工 worker"), _("開案日期 opened"),
-                   _("最後結案 last closed"), _("完整個案計劃 complete plan"), _("最後接觸 last contact"),
-                   _("下次跟進日期 next action due")]
+        headers = [_("case number"), _("client"), _("type"), _("case worker"), _("opened"),
+                   _("last closed"), _("complete plan"), _("last contact"),
+                   _("next action due")]
         record(Action.EXPORT, request=request, object_type="cases.case", summary="case list")
         rows = ([c.external_id, str(c.client), c.get_type_display(), c.worker.name if c.worker else "", c.opened,
                  c.closed, c.has_plan if c.is_open else None, c.last_contact, c.next_action_due]
                 for c in cases.iterator())
-        return xlsx_response("cases", headers, rows, title=_("個案"))
+        return xlsx_response("cases", headers, rows, title=_("Case"))
     workers = Staff.objects.filter(unit__in=cases_for(request.user).values("unit")).order_by("name")
     return render(request, "cases/list.html", {
         "page": paginate(request, cases), "query": query_without_page(request), "q": g.get("q", ""),
@@ -83,7 +87,7 @@ def case_new(request):
         d = form.cleaned_data
         case = services.open_case(person=person, type=d["type"], parent_case=d["parent_case"], worker=d["worker"],
                                   opened=d["opened"], user=request.user, request=request)
-        messages.success(request, _("已開個案。下一步：訂立個案計劃。"))
+        messages.success(request, _("Case opened. Next step: write the case plan."))
         return redirect(reverse("case-detail", args=[case.pk]) + "#plan")
     return render(request, "cases/new.html", {"form": form, "person": person})
 
@@ -123,9 +127,9 @@ def _case_file(request, case, status=200, **bound):
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
         "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
-            (_("記錄接觸 Log a contact"), "activities:new", ()),
-            (_("外展紀錄 Outreach log"), "activities:new-kind", ("outreach",)),
-            (_("轉介 Referral"), "activities:referral-new", ()),
+            (_("Log a contact"), "activities:new", ()),
+            (_("Outreach log"), "activities:new-kind", ("outreach",)),
+            (_("Referral"), "activities:referral-new", ()),
         )] + [(_("Questionnaire"), reverse("outcomes-entry") + f"?person={case.client_id}&case={case.pk}")],
         **forms,
     }
@@ -171,7 +175,7 @@ def case_plan(request, pk):
     case = _writable_case(request, pk)
     episode = services.open_episode(case)
     if episode is None:
-        messages.error(request, _("個案已結案，請先重開 The case is closed; reopen it first"))
+        messages.error(request, _("The case is closed; reopen it first"))
         return redirect("case-detail", pk=case.pk)
     form = PlanForm(request.POST, prefix="plan", instance=CasePlan.objects.filter(episode=episode).first()
                     or CasePlan(episode=episode))
@@ -181,14 +185,15 @@ def case_plan(request, pk):
         services.save_plan(episode, data=form.plan_data(), revision=form.cleaned_data["revision"],
                            user=request.user, request=request)
     except services.StalePlan as stale:
-        form.add_error(None, _("你開啟此頁後，已有其他人儲存了個案計劃，你的修改未有儲存。你輸入的內容仍在下面；"
-                               "請對照最新版本，再儲存一次。"))
+        form.add_error(None, _("Someone else saved the case plan after you opened this page, so your changes "
+                               "were not saved. What you entered is still below: compare it with the latest "
+                               "version and save again."))
         # The next save compares against the version now shown beside the editor.
         data = form.data.copy()
         data["plan-revision"] = stale.current.revision if stale.current else 0
         form.data = data
         return _case_file(request, case, status=409, plan_form=form, stale=stale.current)
-    return _done(case, "plan", _("已儲存個案計劃"), request)
+    return _done(case, "plan", _("Case plan saved"), request)
 
 
 @require_POST
@@ -202,7 +207,7 @@ def case_close(request, pk):
     if not form.is_valid():
         return _case_file(request, case, status=409 if form.conflict else 400, close_form=form)
     services.close_episode(Episode.objects.get(pk=episode.pk), **form.outcome(), user=request.user, request=request)
-    return _done(case, "episodes", _("已結案"), request)
+    return _done(case, "episodes", _("Case closed"), request)
 
 
 @require_POST
@@ -213,7 +218,7 @@ def case_reopen(request, pk):
     if form.is_valid():
         try:
             services.reopen_case(case, opened=form.cleaned_data["opened"], user=request.user, request=request)
-            return _done(case, "plan", _("已重開個案。請更新個案計劃。"), request)
+            return _done(case, "plan", _("Case reopened. Please update the case plan."), request)
         except ValidationError as error:
             form.add_error(None, error)
     return _case_file(request, case, status=400, reopen_form=form)
@@ -227,7 +232,7 @@ def case_next_action(request, pk):
     if not form.is_valid():
         return _case_file(request, _case(request, pk), status=409 if form.conflict else 400, next_form=form)
     services.update_case(_case(request, pk), data=form.case_data(), user=request.user, request=request)
-    return _done(case, "next", _("已儲存"), request)
+    return _done(case, "next", _("Saved"), request)
 
 
 def _add_case_record(request, pk, form_class, prefix, form_name, message):
@@ -243,13 +248,13 @@ def _add_case_record(request, pk, form_class, prefix, form_name, message):
 @require_POST
 @login_required
 def case_involvement(request, pk):
-    return _add_case_record(request, pk, InvolvementForm, "inv", "involvement_form", _("已加入參與紀錄"))
+    return _add_case_record(request, pk, InvolvementForm, "inv", "involvement_form", _("Involvement added"))
 
 
 @require_POST
 @login_required
 def case_collaboration(request, pk):
-    return _add_case_record(request, pk, CollaborationForm, "col", "collaboration_form", _("已加入專業協作紀錄"))
+    return _add_case_record(request, pk, CollaborationForm, "col", "collaboration_form", _("Professional collaboration added"))
 
 
 @require_GET
@@ -269,9 +274,9 @@ def case_member(request, pk):
     person = get_object_or_404(active_people(request.user).filter(unit=case.unit), pk=request.POST.get("person") or 0)
     if request.POST.get("remove"):
         services.remove_member(case, person, user=request.user, request=request)
-        return _done(case, "members", _("已移除成員：%(name)s") % {"name": person}, request)
+        return _done(case, "members", _("Member removed: %(name)s") % {"name": person}, request)
     services.add_member(case, person, user=request.user, request=request)
-    return _done(case, "members", _("已加入成員：%(name)s") % {"name": person}, request)
+    return _done(case, "members", _("Member added: %(name)s") % {"name": person}, request)
 
 
 @require_POST
@@ -283,7 +288,7 @@ def case_merge(request, pk):
         psa = form.cleaned_data["psa_case"]
         try:
             services.merge_family_case(case, psa, on=form.cleaned_data["on"], user=request.user, request=request)
-            return _done(psa, "members", _("家人個案已合併至此吸毒者個案"), request)
+            return _done(psa, "members", _("The family case has been merged into this PSA case"), request)
         except ValidationError as error:
             form.add_error(None, error)
     return _case_file(request, case, status=400, merge_form=form)

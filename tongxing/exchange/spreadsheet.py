@@ -326,7 +326,7 @@ def read_value(col: Column, value, roc: bool):
             return True
         if text in FALSE:
             return False
-        raise CellError(_("Write 是 or 否 (yes or no)"))
+        raise CellError(_("Write %(yes)s or %(no)s (yes or no)") % {"yes": "是", "no": "否"})
     if col.kind == "enumlist":
         parts = [p for p in re.split(r"[,，、;；\n]+", str(value).strip()) if p.strip()]
         return [read_value(Column(col.key, col.zh, col.en, "enum", choices=col.choices), p, roc) for p in parts]

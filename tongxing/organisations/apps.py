@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OrganisationsConfig(AppConfig):
     name = "tongxing.organisations"
-    verbose_name = _("機構與單位 Organisations and units")
+    verbose_name = _("Organisations and units")

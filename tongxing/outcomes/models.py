@@ -17,38 +17,38 @@ from tongxing.people.models import Person
 
 
 class Better(models.TextChoices):
-    HIGHER = "higher", _("分數越高越好 higher is better")
-    LOWER = "lower", _("分數越低越好 lower is better")
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
 
 
 class Use(models.TextChoices):
-    PRE_POST = "pre_post", _("前測及後測 pre and post")
-    POST_ONLY = "post_only", _("只有後測 post only")
+    PRE_POST = "pre_post", _("pre and post")
+    POST_ONLY = "post_only", _("post only")
 
 
 class Instrument(models.Model):
     """A questionnaire; `organisation` is empty for the shipped library, set for a supervisor's own."""
 
-    code = models.SlugField(_("代號 code"), max_length=40, unique=True)
-    name = models.CharField(_("名稱 name"), max_length=200)
-    name_en = models.CharField(_("英文名稱 English name"), max_length=200, blank=True)
-    description = models.TextField(_("說明 description"), blank=True)
-    better = models.CharField(_("改善方向 better direction"), max_length=8, choices=Better.choices)
-    use = models.CharField(_("用法 use"), max_length=16, choices=Use.choices, default=Use.PRE_POST)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("title"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    better = models.CharField(_("better direction"), max_length=8, choices=Better.choices)
+    use = models.CharField(_("use"), max_length=16, choices=Use.choices, default=Use.PRE_POST)
     agree_at = models.IntegerField(
-        _("同意分數 agreeing total"), null=True, blank=True,
-        help_text=_("總分達此分數（按改善方向）即算同意 a total at least this good counts as agreeing"))
+        _("agreeing score"), null=True, blank=True,
+        help_text=_("a total at least this good counts as agreeing"))
     min_change = models.PositiveIntegerField(
-        _("最少變化 minimum important change"), null=True, blank=True,
-        help_text=_("「最少變化」準則的預設分數 default points for the minimum-change rule"))
+        _("smallest change"), null=True, blank=True,
+        help_text=_("default points for the minimum-change rule"))
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+", verbose_name=_("機構 organisation"))
+                                     related_name="+", verbose_name=_("organisation"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("建立者 created by"))
+                                   related_name="+", verbose_name=_("created by"))
 
     class Meta:
-        verbose_name = _("問卷 instrument")
-        verbose_name_plural = _("問卷 instruments")
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
         ordering = ["organisation_id", "code"]
 
     def __str__(self):
@@ -59,11 +59,11 @@ class Scale(models.Model):
     """An answer scale shared by some items of one instrument (PHQ-9's 0–3, a ladder's 0–10)."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="scales")
-    code = models.SlugField(_("代號 code"), max_length=40)
+    code = models.SlugField(_("code"), max_length=40)
 
     class Meta:
-        verbose_name = _("答案量表 answer scale")
-        verbose_name_plural = _("答案量表 answer scales")
+        verbose_name = _("answer scale")
+        verbose_name_plural = _("answer scales")
         constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="scale_code_unique")]
 
     def __str__(self):
@@ -72,13 +72,13 @@ class Scale(models.Model):
 
 class Option(models.Model):
     scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="options")
-    value = models.IntegerField(_("分數 value"))
-    label = models.CharField(_("標籤 label"), max_length=200, blank=True)
-    label_en = models.CharField(_("英文標籤 English label"), max_length=200, blank=True)
+    value = models.IntegerField(_("value"))
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    label_en = models.CharField(_("English label"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("選項 option")
-        verbose_name_plural = _("選項 options")
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         ordering = ["scale", "value"]
         constraints = [models.UniqueConstraint(fields=["scale", "value"], name="option_value_unique")]
 
@@ -88,13 +88,13 @@ class Option(models.Model):
 
 class Subscale(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="subscales")
-    code = models.SlugField(_("代號 code"), max_length=40)
-    name = models.CharField(_("名稱 name"), max_length=200)
-    name_en = models.CharField(_("英文名稱 English name"), max_length=200, blank=True)
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("title"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("分量表 subscale")
-        verbose_name_plural = _("分量表 subscales")
+        verbose_name = _("subscale")
+        verbose_name_plural = _("subscales")
         constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="subscale_code_unique")]
 
     def __str__(self):
@@ -103,20 +103,20 @@ class Subscale(models.Model):
 
 class Item(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
-    number = models.PositiveSmallIntegerField(_("題號 number"))
-    text = models.CharField(_("題目 text"), max_length=500)
-    text_en = models.CharField(_("英文題目 English text"), max_length=500, blank=True)
-    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", verbose_name=_("量表 scale"))
-    reverse = models.BooleanField(_("反向計分 reverse-scored"), default=False)
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("text"), max_length=500)
+    text_en = models.CharField(_("English text"), max_length=500, blank=True)
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", verbose_name=_("scale"))
+    reverse = models.BooleanField(_("reverse-scored"), default=False)
     subscale = models.ForeignKey(Subscale, null=True, blank=True, on_delete=models.SET_NULL, related_name="items",
-                                 verbose_name=_("分量表 subscale"))
+                                 verbose_name=_("subscale"))
     flag_above = models.IntegerField(
-        _("警示分數 flag above"), null=True, blank=True,
-        help_text=_("答案高於此分數時提示跟進 an answer above this is flagged for follow-up"))
+        _("flag above"), null=True, blank=True,
+        help_text=_("an answer above this is flagged for follow-up"))
 
     class Meta:
-        verbose_name = _("題目 item")
-        verbose_name_plural = _("題目 items")
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
         ordering = ["instrument", "number"]
         constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="item_number_unique")]
 
@@ -128,15 +128,15 @@ class Band(models.Model):
     """A severity band: totals from `lower` up to the next band's lower bound."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
-    lower = models.IntegerField(_("下限 lower bound"))
-    label = models.CharField(_("標籤 label"), max_length=100)
-    label_en = models.CharField(_("英文標籤 English label"), max_length=100, blank=True)
+    lower = models.IntegerField(_("lower bound"))
+    label = models.CharField(_("label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100, blank=True)
     alert = models.BooleanField(_("Raises a risk alert"), default=False,
                                 help_text=_("A total in this band alerts the case's worker and the supervisor."))
 
     class Meta:
-        verbose_name = _("嚴重程度 band")
-        verbose_name_plural = _("嚴重程度 bands")
+        verbose_name = _("band")
+        verbose_name_plural = _("bands")
         ordering = ["instrument", "lower"]
         constraints = [models.UniqueConstraint(fields=["instrument", "lower"], name="band_lower_unique")]
 
@@ -145,10 +145,10 @@ class Band(models.Model):
 
 
 class TimePoint(models.TextChoices):
-    PRE = "pre", _("前測 pre")
-    MID = "mid", _("中期 mid")
-    POST = "post", _("後測 post")
-    FOLLOW_UP = "follow_up", _("跟進 follow-up")
+    PRE = "pre", _("pre")
+    MID = "mid", _("mid")
+    POST = "post", _("post")
+    FOLLOW_UP = "follow_up", _("follow-up")
 
 
 class Administration(models.Model):
@@ -156,26 +156,26 @@ class Administration(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="administrations",
-                                   verbose_name=_("問卷 instrument"))
+                                   verbose_name=_("instrument"))
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="administrations",
-                               verbose_name=_("人士 person"))
+                               verbose_name=_("person"))
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=_("個案 case"))
+                             verbose_name=_("case"))
     programme = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name=_("活動／小組 programme"))
-    date = models.DateField(_("日期 date"))
-    time_point = models.CharField(_("測試時間 time point"), max_length=16, choices=TimePoint.choices)
-    total = models.IntegerField(_("總分 total"))
-    subscales = models.JSONField(_("分量表分數 subscale scores"), default=dict, blank=True)
-    band = models.CharField(_("嚴重程度 band"), max_length=100, blank=True)
-    flagged = models.BooleanField(_("需跟進 flagged"), default=False)
+                                  verbose_name=_("programme"))
+    date = models.DateField(_("date"))
+    time_point = models.CharField(_("time point"), max_length=16, choices=TimePoint.choices)
+    total = models.IntegerField(_("total"))
+    subscales = models.JSONField(_("subscale scores"), default=dict, blank=True)
+    band = models.CharField(_("band"), max_length=100, blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("輸入者 entered by"))
-    entered_at = models.DateTimeField(_("輸入時間 entered at"), auto_now_add=True)
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("問卷紀錄 administration")
-        verbose_name_plural = _("問卷紀錄 administrations")
+        verbose_name = _("administration")
+        verbose_name_plural = _("administrations")
         indexes = [models.Index(fields=["unit", "instrument", "date"], name="administration_unit_instr_date")]
         constraints = [
             models.UniqueConstraint(fields=["instrument", "person", "time_point", "date"],
@@ -190,11 +190,11 @@ class Administration(models.Model):
 class Answer(models.Model):
     administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    value = models.IntegerField(_("答案 value"))
+    value = models.IntegerField(_("answer"))
 
     class Meta:
-        verbose_name = _("答案 answer")
-        verbose_name_plural = _("答案 answers")
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         constraints = [models.UniqueConstraint(fields=["administration", "item"], name="answer_once")]
 
     def __str__(self):
@@ -208,7 +208,7 @@ class RiskAlert(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     administration = models.OneToOneField(Administration, on_delete=models.CASCADE, related_name="risk_alert")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_alerts",
-                               verbose_name=_("人士 person"))
+                               verbose_name=_("person"))
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reasons = models.JSONField(_("Why"), default=list)
     raised_at = models.DateTimeField(_("Raised at"))

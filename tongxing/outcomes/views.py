@@ -57,7 +57,7 @@ def instrument_create(request):
             request.user, organisation=organisation, name=d["name"], name_en=d["name_en"], better=d["better"],
             use=d["use"], low=d["low"], high=d["high"], items=d["item_list"], labels=d["label_list"],
             agree_at=d["agree_at"], min_change=d["min_change"], request=request)
-        messages.success(request, _("已新增問卷 Instrument added"))
+        messages.success(request, _("Instrument added"))
         return redirect("outcomes-instrument", pk=instrument.pk)
     return render(request, "outcomes/instrument_form.html", {"form": form})
 
@@ -115,7 +115,7 @@ def administration_new(request):
             except AnswerError as error:
                 problems = error.problems
             else:
-                note = _("已儲存 Saved") + f": {saved.person} · {saved.instrument} · {saved.total}"
+                note = _("Saved") + f": {saved.person} · {saved.instrument} · {saved.total}"
                 if saved.band:
                     note += f" ({saved.band})"
                 messages.success(request, note)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PeopleConfig(AppConfig):
     name = "tongxing.people"
-    verbose_name = _("服務使用者 People")
+    verbose_name = _("Service users")

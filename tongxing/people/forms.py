@@ -14,15 +14,15 @@ DATE = {"type": "date"}
 
 class PersonForm(EditGuard, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
-        label=_("我已核對，這是另一個人，仍要建立 I have checked: this is a different person, create anyway"),
+        label=_("I have checked: this is a different person, create anyway"),
         required=False)
 
-    identity_kind = forms.ChoiceField(label=_("身份證明文件 identity document"), required=False,
+    identity_kind = forms.ChoiceField(label=_("identity document"), required=False,
                                       choices=[("", "—"), *IdentityKind.choices])
     identity_number = forms.CharField(
-        label=_("證件號碼 document number"), required=False, max_length=40,
-        help_text=_("以加密方式儲存，只顯示最後兩個字元；可用完整號碼搜尋。 Stored encrypted and shown only by its "
-                    "last two characters; search finds the exact number."),
+        label=_("document number"), required=False, max_length=40,
+        help_text=_("Stored encrypted and shown only by its last two characters; search finds the exact "
+                    "number."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     class Meta:
@@ -41,23 +41,23 @@ class PersonForm(EditGuard, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not (data.get("name") or "").strip() and not (data.get("name_en") or "").strip():
-            self.add_error("name", _("請填寫中文或英文姓名 Enter a Chinese or an English name"))
+            self.add_error("name", _("Enter a Chinese or an English name"))
         if bool(data.get("identified_on")) != bool(data.get("identification_channel")):
             field = "identification_channel" if data.get("identified_on") else "identified_on"
-            self.add_error(field, _("識別日期與識別途徑須一併填寫 Enter both the identification date and channel"))
+            self.add_error(field, _("Enter both the identification date and channel"))
         today = timezone.localdate()
         for field in ("birth_date", "identified_on"):
             if data.get(field) and data[field] > today:
-                self.add_error(field, _("日期不可遲於今日 The date cannot be in the future"))
+                self.add_error(field, _("The date cannot be in the future"))
         if bool(data.get("identity_kind")) != bool((data.get("identity_number") or "").strip()):
             field = "identity_number" if data.get("identity_kind") else "identity_kind"
-            self.add_error(field, _("證件類別與號碼須一併填寫 Enter both the document kind and its number"))
+            self.add_error(field, _("Enter both the document kind and its number"))
         self._check_identity(data)
         if data.get("phone") and not phone_valid(data["phone"]):
             self.add_error("phone", _("Enter a phone number: 8 digits in Hong Kong (e.g. 9123 4567), 10 in Taiwan "
                                       "(e.g. 0912-345-678), or + and the country code."))
         if data.get("pregnant") and data.get("sex") == "M":
-            self.add_error("pregnant", _("男性不能標示為懷孕 A male cannot be marked pregnant"))
+            self.add_error("pregnant", _("A male cannot be marked pregnant"))
         return data
 
     def _check_identity(self, data):
@@ -96,7 +96,7 @@ class DrugUseForm(forms.ModelForm):
     def clean_last_used(self):
         value = self.cleaned_data.get("last_used")
         if value and value > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今日 The date cannot be in the future"))
+            raise forms.ValidationError(_("The date cannot be in the future"))
         return value
 
 

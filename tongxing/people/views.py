@@ -37,7 +37,7 @@ def person_list(request):
         record(Action.EXPORT, request=request, object_type="people.person", summary=f"people list q={q!r}"[:300])
         rows = ([p.reference or p.external_id, p.name, p.name_en, p.get_sex_display(), p.birth_date, p.phone,
                  p.identified_on, p.get_identification_channel_display()] for p in people.iterator())
-        return xlsx_response("people", _headers(), rows, title=_("人士"))
+        return xlsx_response("people", _headers(), rows, title=_("Person"))
     context = {"page": paginate(request, people), "q": q, "sex": sex, "sexes": Sex.choices,
                "outside": selectors.outside_caseload(request.user, q),
                "query": query_without_page(request), "can_write": can_write(request.user)}
@@ -65,11 +65,11 @@ def person_new(request):
                                                              birth_date=data["birth_date"], phone=data["phone"]))
             if candidates and not data.get("confirm_duplicate"):
                 duplicates, hidden = _visible_and_hidden(request, candidates)
-                form.add_error("confirm_duplicate", _("可能已有此人的紀錄：請先核對下列紀錄，或剔選此項仍要建立。"))
+                form.add_error("confirm_duplicate", _("This person may already have a record: check the records below first, or tick this box to create a new one anyway."))
             else:
                 person = services.create_person(unit=unit, data=form.person_data(), user=request.user,
                                                 identity=form.identity(), request=request)
-                messages.success(request, _("已建立人士紀錄：%(name)s") % {"name": person})
+                messages.success(request, _("Person record created: %(name)s") % {"name": person})
                 return redirect("person-detail", pk=person.pk)
     else:
         form = PersonForm(initial={"name": request.GET.get("name", "")})
@@ -88,7 +88,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.update_person(Person.objects.get(pk=person.pk), data=form.person_data(), user=request.user,
                                identity=form.identity(), request=request)
-        messages.success(request, _("已儲存"))
+        messages.success(request, _("Saved"))
         return redirect("person-detail", pk=person.pk)
     return render(request, "people/form.html", {"form": form, "person": person, "unit": person.unit},
                   status=409 if form.conflict else 200)
@@ -139,14 +139,14 @@ def _add_person_record(request, pk, form_class, prefix, form_name, add, message)
 @login_required
 def person_drug_use(request, pk):
     return _add_person_record(request, pk, DrugUseForm, "drug", "drug_form", services.add_drug_use,
-                              _("已加入吸毒紀錄"))
+                              _("Drug use added"))
 
 
 @require_POST
 @login_required
 def person_child(request, pk):
     return _add_person_record(request, pk, ChildForm, "child", "child_form", services.add_child,
-                              _("已加入子女紀錄"))
+                              _("Child added"))
 
 
 def _links(people_ids):
@@ -183,9 +183,9 @@ def person_merge(request, pk):
         if keep_id in (str(person.pk), str(other.pk)):
             keep, drop = (person, other) if keep_id == str(person.pk) else (other, person)
             services.merge_people(keep, drop, user=request.user, request=request)
-            messages.success(request, _("已合併：%(drop)s 的紀錄已移至 %(keep)s") % {"drop": drop, "keep": keep})
+            messages.success(request, _("Merged: the records of %(drop)s were moved to %(keep)s") % {"drop": drop, "keep": keep})
             return redirect("person-detail", pk=keep.pk)
-        error = _("請選擇要保留的紀錄")
+        error = _("Choose the record to keep")
     links = _links([person.pk, other.pk])
     for shown in (person, other):
         record(Action.VIEW, request=request, obj=shown, summary="merge page: two records side by side")

@@ -7,26 +7,26 @@ from .models import CallerType, ConsultationCategory, ServiceItem
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("由 from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("至 to"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("結束日期不可早於開始日期 The end cannot be before the start"))
+            self.add_error("end", _("The end cannot be before the start"))
         return data
 
 
 class HotlineCallForm(forms.Form):
     """One call to the 24-hour hotline, logged while or just after taking it."""
 
-    received = forms.DateTimeField(label=_("來電時間 received"),
+    received = forms.DateTimeField(label=_("received"),
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    caller = forms.ChoiceField(label=_("來電者 caller"), choices=CallerType.choices, widget=forms.RadioSelect)
-    items = forms.MultipleChoiceField(label=_("服務項目 service items"), choices=ServiceItem.choices, required=False,
+    caller = forms.ChoiceField(label=_("caller"), choices=CallerType.choices, widget=forms.RadioSelect)
+    items = forms.MultipleChoiceField(label=_("service items"), choices=ServiceItem.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple,
-                                      help_text=_("可選多項 Choose every item given"))
-    note = forms.CharField(label=_("紀錄 note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                                      help_text=_("Choose every item given"))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, now: dt.datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,10 +48,10 @@ def consultation_field(category) -> str:
 class LectureForm(forms.Form):
     """A lecture's attendance and the counselling station's consultations by category, in one entry."""
 
-    date = forms.DateField(label=_("日期 date"), widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(label=_("名稱 title"), max_length=200, required=False)
-    required = forms.IntegerField(label=_("應出席人數 required to attend"), min_value=0)
-    attended = forms.IntegerField(label=_("實際出席人數 attended"), min_value=0)
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    required = forms.IntegerField(label=_("required to attend"), min_value=0)
+    attended = forms.IntegerField(label=_("number attending"), min_value=0)
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,10 +70,10 @@ class LectureForm(forms.Form):
         data = super().clean()
         if data.get("required") is not None and data.get("attended") is not None \
                 and data["attended"] > data["required"]:
-            self.add_error("attended", _("出席人數不可多於應出席人數 Attended cannot exceed the number required"))
+            self.add_error("attended", _("Attended cannot exceed the number required"))
         total = sum(data.get(consultation_field(c)) or 0 for c in ConsultationCategory.values)
         if data.get("attended") is not None and total > data["attended"]:
-            self.add_error(None, _("心靈諮詢人次不可多於出席人數 Consultations cannot exceed the attendees"))
+            self.add_error(None, _("Consultations cannot exceed the attendees"))
         return data
 
     def consultations(self) -> dict[str, int]:

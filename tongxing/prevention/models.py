@@ -24,12 +24,12 @@ class Institution(models.Model):
     """A prison, drug-treatment institution or detention centre the centre's workers visit (seed 004: 5)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("名稱 name"), max_length=200)
+    name = models.CharField(_("title"), max_length=200)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("矯正機關 correctional institution")
-        verbose_name_plural = _("矯正機關 correctional institutions")
+        verbose_name = _("correctional institution")
+        verbose_name_plural = _("correctional institutions")
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="institution_name_unique")]
 
     def __str__(self):
@@ -44,15 +44,15 @@ class PreReleaseSession(models.Model):
     external_id = models.CharField(_("External id"), max_length=64, default=ids.prerelease_session_id,
                                    db_index=True)
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="sessions",
-                                    verbose_name=_("矯正機關 institution"))
-    kind = models.CharField(_("類別 kind"), max_length=16, choices=PreReleaseKind.choices)
-    date = models.DateField(_("日期 date"))
-    participants = models.PositiveIntegerField(_("參加人次 person-times"))
+                                    verbose_name=_("institution"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PreReleaseKind.choices)
+    date = models.DateField(_("date"))
+    participants = models.PositiveIntegerField(_("person-times"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("出監前銜接輔導 pre-release counselling session")
-        verbose_name_plural = _("出監前銜接輔導 pre-release counselling sessions")
+        verbose_name = _("pre-release counselling session")
+        verbose_name_plural = _("pre-release counselling sessions")
         indexes = [models.Index(fields=["unit", "date"], name="prerelease_unit_date")]
 
     def __str__(self):
@@ -60,7 +60,7 @@ class PreReleaseSession(models.Model):
 
     def clean(self):
         if self.institution_id and self.unit_id and self.institution.unit_id != self.unit_id:
-            raise ValidationError({"institution": _("矯正機關屬於另一單位 The institution belongs to another unit")})
+            raise ValidationError({"institution": _("The institution belongs to another unit")})
 
 
 class Lecture(models.Model):
@@ -70,22 +70,23 @@ class Lecture(models.Model):
     # The record's id in exchange files (kept from the file on import; made up for records entered here).
     external_id = models.CharField(_("External id"), max_length=64, default=ids.lecture_id,
                                    db_index=True)
-    date = models.DateField(_("日期 date"))
-    title = models.CharField(_("名稱 title"), max_length=200, blank=True)
-    required = models.PositiveIntegerField(_("應出席人數 required to attend"))
-    attended = models.PositiveIntegerField(_("實際出席人數 attended"))
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    required = models.PositiveIntegerField(_("required to attend"))
+    attended = models.PositiveIntegerField(_("number attending"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("毒品危害講習 mandatory drug-hazard lecture")
-        verbose_name_plural = _("毒品危害講習 mandatory drug-hazard lectures")
+        verbose_name = _("mandatory drug-hazard lecture")
+        verbose_name_plural = _("mandatory drug-hazard lectures")
         ordering = ["-date", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(attended__lte=F("required")),
                                               name="lecture_attended_at_most_required")]
         indexes = [models.Index(fields=["unit", "date"], name="lecture_unit_date")]
 
     def __str__(self):
-        return f"{self.title or _('講習 lecture')} {self.date}"
+        title = self.title or _("lecture")
+        return f"{title} {self.date}"
 
 
 class LectureRegistrant(models.Model):
@@ -94,7 +95,7 @@ class LectureRegistrant(models.Model):
     up; one run without a list keeps the counts entered (DOMAIN.md "Taiwan": mandatory lectures)."""
 
     lecture = models.ForeignKey(Lecture, on_delete=models.CASCADE, related_name="registrants",
-                                verbose_name=_("講習 lecture"))
+                                verbose_name=_("lecture"))
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("Person required to attend"))
     attended = models.BooleanField(_("Attended"), default=False)
@@ -114,12 +115,12 @@ class Consultation(models.Model):
     Like an attendance row it belongs to its lecture's unit."""
 
     lecture = models.ForeignKey(Lecture, on_delete=models.CASCADE, related_name="consultations",
-                                verbose_name=_("講習 lecture"))
-    category = models.CharField(_("諮詢類別 category"), max_length=32, choices=ConsultationCategory.choices)
+                                verbose_name=_("lecture"))
+    category = models.CharField(_("enquiry category"), max_length=32, choices=ConsultationCategory.choices)
 
     class Meta:
-        verbose_name = _("心靈諮詢 counselling-station consultation")
-        verbose_name_plural = _("心靈諮詢 counselling-station consultations")
+        verbose_name = _("counselling-station consultation")
+        verbose_name_plural = _("counselling-station consultations")
 
     def __str__(self):
         return f"{self.get_category_display()} @ {self.lecture}"
@@ -132,16 +133,16 @@ class HotlineCall(models.Model):
     # The record's id in exchange files (kept from the file on import; made up for records entered here).
     external_id = models.CharField(_("External id"), max_length=64, default=ids.hotline_call_id,
                                    db_index=True)
-    received = models.DateTimeField(_("來電時間 received"))
+    received = models.DateTimeField(_("received"))
     # The local day of `received`, so a period is a plain date comparison on both databases.
-    date = models.DateField(_("日期 date"), editable=False)
-    caller = models.CharField(_("來電者 caller"), max_length=8, choices=CallerType.choices)
-    note = models.TextField(_("紀錄 note"), blank=True)
+    date = models.DateField(_("date"), editable=False)
+    caller = models.CharField(_("caller"), max_length=8, choices=CallerType.choices)
+    note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("專線來電 hotline call")
-        verbose_name_plural = _("專線來電 hotline calls")
+        verbose_name = _("helpline call")
+        verbose_name_plural = _("hotline calls")
         ordering = ["-received", "-pk"]
         indexes = [models.Index(fields=["unit", "date"], name="hotline_unit_date")]
 
@@ -160,12 +161,12 @@ class HotlineItem(models.Model):
     """One item of service given on a call; a call may give several (seed 004: 1,055 items on 1,014 calls)."""
 
     call = models.ForeignKey(HotlineCall, on_delete=models.CASCADE, related_name="items",
-                             verbose_name=_("來電 call"))
-    category = models.CharField(_("服務項目 service item"), max_length=32, choices=ServiceItem.choices)
+                             verbose_name=_("call"))
+    category = models.CharField(_("service item"), max_length=32, choices=ServiceItem.choices)
 
     class Meta:
-        verbose_name = _("專線服務項目 hotline service item")
-        verbose_name_plural = _("專線服務項目 hotline service items")
+        verbose_name = _("hotline service item")
+        verbose_name_plural = _("hotline service items")
         constraints = [models.UniqueConstraint(fields=["call", "category"], name="hotline_item_once")]
 
     def __str__(self):
@@ -182,21 +183,21 @@ class Kpi(models.Model):
     # The record's id in exchange files (kept from the file on import; made up for records entered here).
     external_id = models.CharField(_("External id"), max_length=64, default=ids.kpi_id,
                                    db_index=True)
-    name = models.CharField(_("名稱 name"), max_length=200)
-    formula = models.CharField(_("公式 formula"), max_length=300,
-                               help_text=_("例如 e.g. consultations / lecture_attended"))
-    target = models.DecimalField(_("目標 target"), max_digits=12, decimal_places=4)
-    as_percent = models.BooleanField(_("以百分比顯示 shown as a percentage"), default=True,
-                                     help_text=_("目標以百分比輸入，例如 70 即 70% Target entered as a percentage"))
-    comparison = models.CharField(_("比較 comparison"), max_length=8, choices=Comparison.choices,
+    name = models.CharField(_("title"), max_length=200)
+    formula = models.CharField(_("formula"), max_length=300,
+                               help_text=_("e.g. consultations / lecture_attended"))
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    as_percent = models.BooleanField(_("shown as a percentage"), default=True,
+                                     help_text=_("Target entered as a percentage"))
+    comparison = models.CharField(_("comparison"), max_length=8, choices=Comparison.choices,
                                   default=Comparison.AT_LEAST)
-    starts = models.DateField(_("適用開始 applies from"))
-    ends = models.DateField(_("適用至 applies until"))
+    starts = models.DateField(_("applies from"))
+    ends = models.DateField(_("applies until"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("績效指標 KPI")
-        verbose_name_plural = _("績效指標 KPIs")
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
         ordering = ["starts", "name"]
         constraints = [models.CheckConstraint(condition=Q(ends__gte=F("starts")), name="kpi_ends_after_starts")]
 

@@ -95,9 +95,9 @@ AGE_BANDS = (  # (key, youngest, oldest) in whole years at the end of the period
     ("50_59", 50, 59), ("60_69", 60, 69), ("70_up", 70, None),
 )
 AGE_LABELS = {
-    "to_19": _("19 歲以下 19 and under"), "20_29": _("20–29 歲 20–29"), "30_39": _("30–39 歲 30–39"),
-    "40_49": _("40–49 歲 40–49"), "50_59": _("50–59 歲 50–59"), "60_69": _("60–69 歲 60–69"),
-    "70_up": _("70 歲以上 70 and over"), "unknown": _("年齡不詳 age unknown"),
+    "to_19": _("19 and under"), "20_29": _("20–29"), "30_39": _("30–39"),
+    "40_49": _("40–49"), "50_59": _("50–59"), "60_69": _("60–69"),
+    "70_up": _("70 and over"), "unknown": _("age unknown"),
 }
 
 
@@ -230,19 +230,19 @@ SEX_ORDER = (Sex.MALE, Sex.FEMALE, Sex.OTHER)  # the seed lists 男 first
 # --- Tables ------------------------------------------------------------------------------------------
 
 TABLE_TITLES = {
-    "sex": _("列管個案性別 Registered cases by sex"), "age": _("列管個案年齡分布 Registered cases by age"),
-    "contacts": _("表一 訪視服務類型 Table 1 Contacts by type"),
-    "referrals": _("表二 資源轉介情形 Table 2 Referrals by destination"),
-    "referral_status": _("轉介閉環追蹤 Referral closed-loop outcomes"),
-    "consultations": _("表三 心靈諮詢站諮詢類型 Table 3 Counselling-station consultations by category"),
-    "hotline_callers": _("專線來電者 Hotline calls by caller"), "hotline_items": _("專線服務項目 Hotline service items"),
+    "sex": _("Registered cases by sex"), "age": _("Registered cases by age"),
+    "contacts": _("Table 1 Contacts by type"),
+    "referrals": _("Table 2 Referrals by destination"),
+    "referral_status": _("Referral closed-loop outcomes"),
+    "consultations": _("Table 3 Counselling-station consultations by category"),
+    "hotline_callers": _("Hotline calls by caller"), "hotline_items": _("Hotline service items"),
 }
 CALLER_LABELS = dict(CallerType.choices)
 PRERELEASE_LABELS = dict(PreReleaseKind.choices)
-PERSONS = _("人數 persons")
-PERSON_TIMES = _("人次 person-times")
-ITEMS = _("項次 items")
-CALLS = _("通數 calls")
+PERSONS = _("number of persons")
+PERSON_TIMES = _("attendances")
+ITEMS = _("item-times")
+CALLS = _("calls")
 
 
 #: The precision each table's shares are printed to, as the returns print them (DOMAIN.md "Taiwan"): two

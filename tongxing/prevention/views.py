@@ -29,21 +29,21 @@ from .statistics import Span, figure_label, report, rules
 PER_PAGE = 25
 # What identifies each kind of record a figure of the statistics page counts.
 RECORD_COLUMNS = {
-    "person": [("external_id", _lazy("編號 id")), ("name", _lazy("姓名 name")), ("sex", _lazy("Sex")),
-               ("birth_date", _lazy("出生日期 born"))],
+    "person": [("external_id", _lazy("id")), ("name", _lazy("name")), ("sex", _lazy("Sex")),
+               ("birth_date", _lazy("born"))],
     "activity": COLUMNS[Activity],
-    "referral": [("person__external_id", _lazy("人士 person")), ("person__name", _lazy("姓名 name")),
-                 ("date", _lazy("日期 date")), ("category", _lazy("Destination")), ("agency", _lazy("Agency")),
+    "referral": [("person__external_id", _lazy("person")), ("person__name", _lazy("name")),
+                 ("date", _lazy("date")), ("category", _lazy("Destination")), ("agency", _lazy("Agency")),
                  ("status", _lazy("Status")), ("status_reason", _lazy("Reason for cancelling or withdrawing"))],
-    "prereleasesession": [("institution__name", _lazy("矯正機關 institution")), ("kind", _lazy("類別 kind")),
-                          ("date", _lazy("日期 date")), ("participants", _lazy("參加人次 person-times"))],
-    "lecture": [("date", _lazy("日期 date")), ("title", _lazy("名稱 title")),
-                ("required", _lazy("應出席人數 required to attend")), ("attended", _lazy("實際出席人數 attended"))],
-    "consultation": [("lecture__date", _lazy("日期 date")), ("lecture__title", _lazy("講習 lecture")),
-                     ("category", _lazy("諮詢類別 category"))],
-    "hotlinecall": [("date", _lazy("日期 date")), ("caller", _lazy("來電者 caller"))],
-    "hotlineitem": [("call__date", _lazy("日期 date")), ("call__caller", _lazy("來電者 caller")),
-                    ("category", _lazy("服務項目 service item"))],
+    "prereleasesession": [("institution__name", _lazy("institution")), ("kind", _lazy("kind")),
+                          ("date", _lazy("date")), ("participants", _lazy("person-times"))],
+    "lecture": [("date", _lazy("date")), ("title", _lazy("title")),
+                ("required", _lazy("required to attend")), ("attended", _lazy("number attending"))],
+    "consultation": [("lecture__date", _lazy("date")), ("lecture__title", _lazy("lecture")),
+                     ("category", _lazy("enquiry category"))],
+    "hotlinecall": [("date", _lazy("date")), ("caller", _lazy("caller"))],
+    "hotlineitem": [("call__date", _lazy("date")), ("call__caller", _lazy("caller")),
+                    ("category", _lazy("service item"))],
 }
 TAIWAN_ZONES = {"Asia/Taipei"}
 
@@ -149,7 +149,7 @@ def hotline(request, unit):
         form = HotlineCallForm(request.POST or None, now=timezone.localtime(timezone=tz))
         if request.method == "POST" and form.is_valid():
             services.log_hotline_call(unit=unit, user=request.user, request=request, **form.cleaned_data)
-            messages.success(request, _("已記錄來電 Call logged"))
+            messages.success(request, _("Call logged"))
             return redirect("prevention-hotline", unit=unit.code)
         calls = HotlineCall.objects.filter(unit=unit).prefetch_related("items").order_by("-received", "-pk")
         page = Paginator(calls, PER_PAGE).get_page(request.GET.get("page"))
@@ -169,7 +169,7 @@ def lectures(request, unit):
         services.record_lecture(unit=unit, user=request.user, request=request, date=data["date"],
                                 title=data["title"], required=data["required"], attended=data["attended"],
                                 consultations=form.consultations())
-        messages.success(request, _("已記錄講習 Lecture recorded"))
+        messages.success(request, _("Lecture recorded"))
         return redirect("prevention-lectures", unit=unit.code)
     rows = Lecture.objects.filter(unit=unit).annotate(consulted=Count("consultations")).order_by("-date", "-pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))

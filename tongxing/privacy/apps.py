@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PrivacyConfig(AppConfig):
     name = "tongxing.privacy"
-    verbose_name = _("私隱 Privacy")
+    verbose_name = _("Privacy")

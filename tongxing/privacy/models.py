@@ -22,25 +22,25 @@ class LegalBasis(models.TextChoices):
 
 
 class IdentityKind(models.TextChoices):
-    HKID = "hkid", _("香港身份證 HK identity card")
-    TWID = "twid", _("中華民國國民身分證 Taiwan national ID")
-    PASSPORT = "passport", _("護照 passport")
-    OTHER = "other", _("其他 other")
+    HKID = "hkid", _("HK identity card")
+    TWID = "twid", _("Taiwan national ID")
+    PASSPORT = "passport", _("passport")
+    OTHER = "other", _("other")
 
 
 class IdentityNumber(models.Model):
     """An identity document number: stored encrypted, found by a keyed hash, shown only as a hint."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_numbers")
-    kind = models.CharField(_("類別 kind"), max_length=16, choices=IdentityKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
     ciphertext = models.TextField(editable=False)
     lookup = models.CharField(max_length=64, editable=False, db_index=True)
-    hint = models.CharField(_("末段 last characters"), max_length=8, editable=False)
+    hint = models.CharField(_("last characters"), max_length=8, editable=False)
     history = HistoricalRecords(excluded_fields=["ciphertext", "lookup"])
 
     class Meta:
-        verbose_name = _("身份證明文件號碼 identity number")
-        verbose_name_plural = _("身份證明文件號碼 identity numbers")
+        verbose_name = _("identity number")
+        verbose_name_plural = _("identity numbers")
         constraints = [models.UniqueConstraint(fields=["person", "kind"], name="identity_number_once_per_kind")]
 
     def __str__(self):
@@ -60,18 +60,18 @@ class Consent(models.Model):
     """Consent to disclose: to whom, what, for what purpose, until when; revocable."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
-    recipient = models.CharField(_("披露對象 to whom"), max_length=200)
-    information = models.CharField(_("資料範圍 what information"), max_length=300)
-    purpose = models.CharField(_("目的 purpose"), max_length=300)
-    given_on = models.DateField(_("同意日期 given on"))
-    expires_on = models.DateField(_("屆滿日期 expires on"), null=True, blank=True)
-    revoked_on = models.DateField(_("撤回日期 revoked on"), null=True, blank=True)
+    recipient = models.CharField(_("to whom"), max_length=200)
+    information = models.CharField(_("what information"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("同意書 consent")
-        verbose_name_plural = _("同意書 consents")
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("given_on")),
                                    name="consent_expires_after_given"),
@@ -92,21 +92,21 @@ class Disclosure(models.Model):
     data), with the consent it relied on: the accounting a person may ask to see."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disclosures")
-    at = models.DateTimeField(_("時間 when"))
-    recipient = models.CharField(_("披露對象 to whom"), max_length=200)
-    information = models.CharField(_("資料範圍 what information"), max_length=300)
-    purpose = models.CharField(_("目的 purpose"), max_length=300)
-    channel = models.CharField(_("途徑 channel"), max_length=32,
-                               choices=[("export", _("匯出 export")), ("report", _("報告 report")),
-                                        ("referral", _("轉介 referral")), ("other", _("其他 other"))])
+    at = models.DateTimeField(_("when"))
+    recipient = models.CharField(_("to whom"), max_length=200)
+    information = models.CharField(_("what information"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    channel = models.CharField(_("channel"), max_length=32,
+                               choices=[("export", _("export")), ("report", _("report")),
+                                        ("referral", _("referral")), ("other", _("other"))])
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures",
-                                verbose_name=_("依據的同意書 consent relied on"))
-    legal_basis = models.CharField(_("其他法律依據 other legal basis"), max_length=300, blank=True)
+                                verbose_name=_("consent relied on"))
+    legal_basis = models.CharField(_("other legal basis"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        verbose_name = _("披露紀錄 disclosure")
-        verbose_name_plural = _("披露紀錄 disclosures")
+        verbose_name = _("disclosure record")
+        verbose_name_plural = _("disclosures")
         ordering = ["-at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(consent__isnull=False) | ~Q(legal_basis=""),
                                               name="disclosure_has_a_basis")]

@@ -35,7 +35,7 @@ def disclose(person, *, recipient, information, purpose, channel, user=None, leg
     """Log a disclosure with the consent it relies on; without a valid consent a legal basis must be named."""
     consent = consent_for(person, recipient)
     if consent is None and not legal_basis:
-        raise NoConsent(_("沒有有效的同意書，亦未註明法律依據 no valid consent and no other legal basis"))
+        raise NoConsent(_("no valid consent and no other legal basis"))
     disclosure = Disclosure.objects.create(
         person=person, at=timezone.now(), recipient=recipient, information=information, purpose=purpose,
         channel=channel, consent=consent, legal_basis=legal_basis, by=user)

@@ -16,13 +16,13 @@ from tongxing.people.models import Person
 
 
 class Project(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="projects", verbose_name=_("單位 unit"))
-    code = models.CharField(_("計劃編號 project code"), max_length=40)
-    title = models.CharField(_("計劃名稱 title"), max_length=200)
-    title_en = models.CharField(_("英文名稱 English title"), max_length=200, blank=True)
-    funder = models.CharField(_("資助機構 funder"), max_length=200, blank=True)
-    start = models.DateField(_("開始 start"))
-    end = models.DateField(_("結束 end"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="projects", verbose_name=_("unit"))
+    code = models.CharField(_("project code"), max_length=40)
+    title = models.CharField(_("project title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
     counts_in_annual_return = models.BooleanField(
         _("Its activities also count in the annual return"), default=True,
         help_text=_("Funders differ: where they do not, the annual return leaves the project's activities out "
@@ -30,8 +30,8 @@ class Project(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("資助計劃 funded project")
-        verbose_name_plural = _("資助計劃 funded projects")
+        verbose_name = _("funded project")
+        verbose_name_plural = _("funded projects")
         ordering = ["-start", "code"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "code"], name="project_code_unique"),
@@ -52,19 +52,19 @@ class Programme(models.Model):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="programmes")
-    name = models.CharField(_("名稱 name"), max_length=200)
-    name_en = models.CharField(_("英文名稱 English name"), max_length=200, blank=True)
-    activity_kinds = models.JSONField(_("活動類別 activity kinds"), default=list, blank=True)
-    activity_format = models.CharField(_("形式 format"), max_length=16, choices=ActivityFormat.choices, blank=True)
-    group_kinds = models.JSONField(_("小組類別 group kinds"), default=list, blank=True)
-    groups = models.ManyToManyField(Group, blank=True, related_name="+", verbose_name=_("小組 groups"))
-    staff = models.ManyToManyField(Staff, blank=True, related_name="+", verbose_name=_("負責職員 delivered by"))
-    case_type = models.CharField(_("個案類別 case type"), max_length=16, choices=CaseType.choices, blank=True)
+    name = models.CharField(_("title"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    activity_kinds = models.JSONField(_("activity kinds"), default=list, blank=True)
+    activity_format = models.CharField(_("format"), max_length=16, choices=ActivityFormat.choices, blank=True)
+    group_kinds = models.JSONField(_("group kinds"), default=list, blank=True)
+    groups = models.ManyToManyField(Group, blank=True, related_name="+", verbose_name=_("groups"))
+    staff = models.ManyToManyField(Staff, blank=True, related_name="+", verbose_name=_("delivered by"))
+    case_type = models.CharField(_("case type"), max_length=16, choices=CaseType.choices, blank=True)
     history = HistoricalRecords(m2m_fields=[groups, staff])
 
     class Meta:
-        verbose_name = _("計劃活動 programme")
-        verbose_name_plural = _("計劃活動 programmes")
+        verbose_name = _("project programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self):
         return self.name
@@ -84,8 +84,8 @@ class Enrolment(models.Model):
     ended = models.DateField(_("Enrolment ended on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("招收 enrolment")
-        verbose_name_plural = _("招收 enrolments")
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(fields=["programme", "person"], name="enrolment_once"),
             models.CheckConstraint(condition=Q(ended__isnull=True) | Q(ended__gte=F("date")),
@@ -97,39 +97,39 @@ class Enrolment(models.Model):
 
 
 class OutputKind(models.TextChoices):
-    SESSIONS = "sessions", _("節數 sessions")
-    RECRUITED = "recruited", _("招收人數 persons recruited")
-    ATTENDING = "attending", _("出席不少於N節的人數 persons attending at least N sessions")
-    PERSON_TIMES = "person_times", _("人次 person-times")
-    PERSONS_BETWEEN = "persons_between", _("接受a至b節的人數 persons receiving a to b sessions")
-    HOURS = "hours", _("時數 hours")
-    DAYS = "days", _("日數 days")
-    MANUAL = "manual", _("人手輸入 entered by hand")
+    SESSIONS = "sessions", _("number of sessions")
+    RECRUITED = "recruited", _("persons recruited")
+    ATTENDING = "attending", _("persons attending at least N sessions")
+    PERSON_TIMES = "person_times", _("attendances")
+    PERSONS_BETWEEN = "persons_between", _("persons receiving a to b sessions")
+    HOURS = "hours", _("number of hours")
+    DAYS = "days", _("days")
+    MANUAL = "manual", _("entered by hand")
 
 
 class OutputIndicator(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
-    number = models.CharField(_("編號 number"), max_length=16)
-    order = models.PositiveSmallIntegerField(_("次序 order"), default=0)
-    description = models.TextField(_("描述 description"))
-    description_en = models.TextField(_("英文描述 English description"), blank=True)
-    kind = models.CharField(_("類別 kind"), max_length=16, choices=OutputKind.choices)
+    number = models.CharField(_("code number"), max_length=16)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("details"))
+    description_en = models.TextField(_("English description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OutputKind.choices)
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("計劃活動 programme"))
-    at_least = models.PositiveIntegerField(_("最少節數 at least (N or a)"), null=True, blank=True)
-    at_most = models.PositiveIntegerField(_("最多節數 at most (b)"), null=True, blank=True)
-    target = models.DecimalField(_("目標 target"), max_digits=12, decimal_places=2)
+                                  verbose_name=_("project programme"))
+    at_least = models.PositiveIntegerField(_("at least (N or a)"), null=True, blank=True)
+    at_most = models.PositiveIntegerField(_("at most (b)"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     target_is_percent = models.BooleanField(
-        _("目標為招收人數百分比 target is a % of recruited"), default=False,
-        help_text=_("如「當中70%出席不少於3節」 as in \"70% of them attend at least 3 sessions\""))
-    manual_value = models.DecimalField(_("人手輸入數字 figure entered by hand"), max_digits=12, decimal_places=2,
+        _("target is a percentage of those recruited"), default=False,
+        help_text=_('as in "70 per cent of them attend at least 3 sessions"'))
+    manual_value = models.DecimalField(_("figure entered by hand"), max_digits=12, decimal_places=2,
                                        null=True, blank=True)
-    evidence = models.TextField(_("證明 evidence"), blank=True)
+    evidence = models.TextField(_("proof"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("輸出指標 output indicator")
-        verbose_name_plural = _("輸出指標 output indicators")
+        verbose_name = _("output indicator")
+        verbose_name_plural = _("output indicators")
         ordering = ["project", "order", "number"]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="output_number_unique"),
@@ -155,42 +155,42 @@ class OutputIndicator(models.Model):
 
 
 class Criterion(models.TextChoices):
-    IMPROVED_OR_T = analysis.IMPROVED_OR_T, _("改善百分比或配對t檢定顯著 % improved or significant paired t-test")
-    IMPROVED_PCT = analysis.IMPROVED_PCT, _("改善百分比 % improved")
-    AGREE_PCT = analysis.AGREE_PCT, _("同意百分比（只有後測） % agreeing (post only)")
+    IMPROVED_OR_T = analysis.IMPROVED_OR_T, _("percentage improved or significant paired t-test")
+    IMPROVED_PCT = analysis.IMPROVED_PCT, _("percentage improved")
+    AGREE_PCT = analysis.AGREE_PCT, _("% agreeing (post only)")
 
 
 class ChangeRule(models.TextChoices):
-    ANY = analysis.ANY_CHANGE, _("任何變化 any change")
-    MIN_CHANGE = analysis.MIN_CHANGE, _("最少變化分數 a minimum change")
-    HALF = analysis.HALF_REDUCTION, _("減少最少一半 at least 50% reduction")
+    ANY = analysis.ANY_CHANGE, _("any change")
+    MIN_CHANGE = analysis.MIN_CHANGE, _("a minimum change")
+    HALF = analysis.HALF_REDUCTION, _("a reduction of at least half")
 
 
 class OutcomeIndicator(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcomes")
-    number = models.CharField(_("編號 number"), max_length=16)
-    order = models.PositiveSmallIntegerField(_("次序 order"), default=0)
-    description = models.TextField(_("描述 description"))
-    description_en = models.TextField(_("英文描述 English description"), blank=True)
+    number = models.CharField(_("code number"), max_length=16)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("details"))
+    description_en = models.TextField(_("English description"), blank=True)
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("問卷 instrument"))
+                                   verbose_name=_("instrument"))
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("只計此小組的問卷 only forms of this programme"))
-    criterion = models.CharField(_("準則 criterion"), max_length=16, choices=Criterion.choices,
+                              verbose_name=_("only forms of this programme"))
+    criterion = models.CharField(_("criterion"), max_length=16, choices=Criterion.choices,
                                  default=Criterion.IMPROVED_OR_T)
-    threshold = models.DecimalField(_("目標百分比 target %"), max_digits=5, decimal_places=2, default=70)
-    alpha = models.DecimalField(_("顯著水平 significance level"), max_digits=4, decimal_places=3, default="0.05")
-    rule = models.CharField(_("改善準則 change rule"), max_length=16, choices=ChangeRule.choices,
+    threshold = models.DecimalField(_("target %"), max_digits=5, decimal_places=2, default=70)
+    alpha = models.DecimalField(_("significance level"), max_digits=4, decimal_places=3, default="0.05")
+    rule = models.CharField(_("change rule"), max_length=16, choices=ChangeRule.choices,
                             default=ChangeRule.ANY)
-    min_change = models.PositiveIntegerField(_("最少變化分數 minimum change"), null=True, blank=True)
-    after = models.CharField(_("比較前測與 compare pre with"), max_length=16, default=TimePoint.POST,
+    min_change = models.PositiveIntegerField(_("minimum change"), null=True, blank=True)
+    after = models.CharField(_("compare pre with"), max_length=16, default=TimePoint.POST,
                              choices=[(TimePoint.POST, TimePoint.POST.label),
                                       (TimePoint.FOLLOW_UP, TimePoint.FOLLOW_UP.label)])
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("成效指標 outcome indicator")
-        verbose_name_plural = _("成效指標 outcome indicators")
+        verbose_name = _("outcome indicator")
+        verbose_name_plural = _("outcome indicators")
         ordering = ["project", "order", "number"]
         constraints = [models.UniqueConstraint(fields=["project", "number"], name="outcome_number_unique")]
 

@@ -57,7 +57,7 @@ def manual_figure(request, pk, indicator):
     if request.method == "POST" and form.is_valid():
         services.set_manual_figure(request.user, output, value=form.cleaned_data["value"],
                                    evidence=form.cleaned_data["evidence"], request=request)
-        messages.success(request, _("已更新 Updated"))
+        messages.success(request, _("Updated"))
         return redirect("project", pk=project.pk)
     return render(request, "projects/manual_form.html", {"project": project, "output": output, "form": form})
 
@@ -81,7 +81,7 @@ def project_export(request, pk, fmt):
 
 # What a person counted by a project indicator shows: who, and how many of the programme's sessions they attended
 # while enrolled.
-PARTICIPANT_COLUMNS = [("external_id", _("編號 id")), ("name", _("姓名 name")), ("sessions", _("Sessions attended"))]
+PARTICIPANT_COLUMNS = [("external_id", _("id")), ("name", _("name")), ("sessions", _("Sessions attended"))]
 
 
 @login_required

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class StandardsConfig(AppConfig):
     name = "tongxing.standards"
-    verbose_name = _("服務標準 Funder standards")
+    verbose_name = _("Funder standards")

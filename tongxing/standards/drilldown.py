@@ -32,28 +32,28 @@ from .report import OUTCOME_RULES, OUTPUT_RULES
 
 # What identifies a record of each kind on the drill-down list.
 COLUMNS = {
-    Activity: [("external_id", _("編號 id")), ("kind", _("類別 kind")), ("date", _("日期 date")),
-               ("start_time", _("開始 start")), ("minutes", _("分鐘 minutes")), ("group__title", _("小組 group")),
-               ("school__name", _("學校 school")), ("project__title", _("Funded project"))],
-    Attendance: [("activity__external_id", _("活動 activity")), ("activity__kind", _("類別 kind")),
-                 ("activity__date", _("日期 date")), ("activity__minutes", _("分鐘 minutes")),
-                 ("person__external_id", _("人士 person")), ("person__name", _("姓名 name"))],
-    ActivityStaff: [("activity__external_id", _("活動 activity")), ("activity__kind", _("類別 kind")),
-                    ("activity__date", _("日期 date")), ("activity__minutes", _("分鐘 minutes")),
-                    ("staff__name", _("職員 staff"))],
-    Person: [("external_id", _("編號 id")), ("name", _("姓名 name")), ("identified_on", _("識別日期 identified")),
-             ("identification_channel", _("途徑 channel")), ("birth_date", _("出生日期 born"))],
-    Episode: [("case__external_id", _("個案 case")), ("case__type", _("類別 type")), ("opened", _("開案 opened")),
-              ("closed", _("結案 closed"))],
-    Collaboration: [("case__external_id", _("個案 case")), ("date", _("日期 date")), ("kind", _("類別 kind"))],
-    MedicalAssessment: [("person__external_id", _("人士 person")), ("date", _("日期 date")), ("by__name", _("評估者 by")),
-                        ("plan", _("計劃 plan"))],
-    Feedback: [("activity__external_id", _("活動 activity")), ("activity__date", _("日期 date")),
-               ("person__external_id", _("人士 person")), ("topic", _("主題 topic")), ("positive", _("正面 positive"))],
-    Training: [("staff__name", _("職員 staff")), ("date", _("日期 date")), ("title", _("名稱 title")),
-               ("paid", _("受薪 paid"))],
-    Administration: [("person__external_id", _("人士 person")), ("person__name", _("姓名 name")),
-                     ("instrument__name", _("Questionnaire")), ("date", _("日期 date")),
+    Activity: [("external_id", _("id")), ("kind", _("kind")), ("date", _("date")),
+               ("start_time", _("start")), ("minutes", _("minutes")), ("group__title", _("group")),
+               ("school__name", _("school")), ("project__title", _("Funded project"))],
+    Attendance: [("activity__external_id", _("activity (short)")), ("activity__kind", _("kind")),
+                 ("activity__date", _("date")), ("activity__minutes", _("minutes")),
+                 ("person__external_id", _("person")), ("person__name", _("name"))],
+    ActivityStaff: [("activity__external_id", _("activity (short)")), ("activity__kind", _("kind")),
+                    ("activity__date", _("date")), ("activity__minutes", _("minutes")),
+                    ("staff__name", _("staff"))],
+    Person: [("external_id", _("id")), ("name", _("name")), ("identified_on", _("identified")),
+             ("identification_channel", _("channel")), ("birth_date", _("born"))],
+    Episode: [("case__external_id", _("case")), ("case__type", _("type")), ("opened", _("case opened")),
+              ("closed", _("closing"))],
+    Collaboration: [("case__external_id", _("case")), ("date", _("date")), ("kind", _("kind"))],
+    MedicalAssessment: [("person__external_id", _("person")), ("date", _("date")), ("by__name", _("by")),
+                        ("plan", _("plan"))],
+    Feedback: [("activity__external_id", _("activity (short)")), ("activity__date", _("date")),
+               ("person__external_id", _("person")), ("topic", _("topic")), ("positive", _("positive"))],
+    Training: [("staff__name", _("staff")), ("date", _("date")), ("title", _("title")),
+               ("paid", _("paid"))],
+    Administration: [("person__external_id", _("person")), ("person__name", _("name")),
+                     ("instrument__name", _("Questionnaire")), ("date", _("date")),
                      ("time_point", _("Time point")), ("total", _("Total score"))],
 }
 
@@ -198,20 +198,20 @@ def school_drilldown(scope: Scope) -> dict:
         reasons = []
         if school.pk not in base:
             if school.kind != "secondary":
-                reasons.append(_("非中學 not a secondary school"))
+                reasons.append(_("not a secondary school"))
             if school.international_or_esf:
-                reasons.append(_("國際／英基學校 international or ESF"))
+                reasons.append(_("international or ESF"))
             if not school.school_social_work:
-                reasons.append(_("沒有學校社工服務 no school social work"))
+                reasons.append(_("no school social work"))
             if not school.in_service_area:
-                reasons.append(_("不在服務區內 outside the service area"))
+                reasons.append(_("outside the service area"))
         elif school.pk not in figures.served:
-            reasons.append(_("健康校園計劃學校 Healthy School Programme school") if school.healthy_school_programme
-                           else _("年內未有服務 not served in the year"))
+            reasons.append(_("Healthy School Programme school") if school.healthy_school_programme
+                           else _("not served in the year"))
         rows.append({"pk": school.pk, "external_id": school.external_id, "name": school.name,
                      "kind": school.get_kind_display(), "counted": not reasons, "weight": 1 if not reasons else 0,
                      "reasons": reasons})
-    columns = [("external_id", _("編號 id")), ("name", _("學校 school")), ("kind", _("類別 kind"))]
+    columns = [("external_id", _("id")), ("name", _("school")), ("kind", _("kind"))]
     for row in rows:
         row["cells"], row["link"] = [row[c] for c, _label in columns], None
     counted = sum(1 for r in rows if r["counted"])

@@ -210,8 +210,8 @@ def in_annual_return(rule: Tally | Proportion) -> Tally | Proportion:
     return replace(rule, base=checked) if isinstance(rule, Proportion) else checked
 
 
-AT_LEAST_ONE_HOUR = Check(_("少於1小時 under 1 hour"), Q(minutes__gte=ONE_HOUR))
-BY_SW_OR_NURSE = Check(_("沒有社工或護士 no social worker or nurse"), staffed_by(*SW_OR_NURSE))
+AT_LEAST_ONE_HOUR = Check(_("under 1 hour"), Q(minutes__gte=ONE_HOUR))
+BY_SW_OR_NURSE = Check(_("no social worker or nurse"), staffed_by(*SW_OR_NURSE))
 
 
 def full_day_units():
@@ -223,10 +223,10 @@ def full_day_units():
 
 
 PLAN_COMPLETE = Check(
-    _("個案計劃未包括四部分 case plan lacks one of its four parts"),
+    _("case plan lacks one of its four parts"),
     Q(*(GreaterThan(Length(Trim(f"plan__{part}")), 0) for part in ("direction", "timetable", "actions", "goals"))),
 )
-NOT_MERGED = Check(_("已合併至吸毒者個案 family case merged into a PSA case"), Q(case__merged_into__isnull=True))
+NOT_MERGED = Check(_("family case merged into a PSA case"), Q(case__merged_into__isnull=True))
 
 
 # --- output standards ------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def outreach_sessions(s: Scope) -> Tally:
     """OS1 — outreach ≥1 h with direct contact with ≥1 suspected/confirmed PSA (psa_contacted ≥ 1)."""
     return Tally(s.activities(), [
         AT_LEAST_ONE_HOUR,
-        Check(_("沒有直接接觸吸毒者 no direct contact with a PSA"), Q(psa_contacted__gte=1)),
+        Check(_("no direct contact with a PSA"), Q(psa_contacted__gte=1)),
     ], within=Q(kind=ActivityKind.OUTREACH))
 
 
@@ -248,7 +248,7 @@ def evening_outreach_sessions(s: Scope) -> Tally:
                        .values("closes")[:1])
     evening_from = Greatest(Coalesce(closing, Value(EVENING_FROM)), Value(EVENING_FROM))
     tally = outreach_sessions(s)
-    tally.checks.append(Check(_("於開放時間內或18:00前開始 starts before the evening"),
+    tally.checks.append(Check(_("starts before the evening"),
                               Q(GreaterThanOrEqual(F("start_time"), evening_from))))
     return tally
 
@@ -282,9 +282,9 @@ def proactively_identified_psa(s: Scope) -> Tally:
     """
     gap = ExpressionWrapper(F("identified_on") - _latest_drug_use(), output_field=DurationField())
     return Tally(s.identified, [
-        Check(_("非主動接觸途徑（轉介或自行求助） not a proactive channel"),
+        Check(_("not a proactive channel"),
               Q(identification_channel__in=PROACTIVE_CHANNELS)),
-        Check(_("識別時並非吸毒者（最近吸毒超過6個月／懷孕或家長12個月） not a PSA on that date"),
+        Check(_("not a PSA on that date"),
               Q(LessThanOrEqual(gap, PSA_WINDOW))
               | _is_parent_on(OuterRef("identified_on")) & Q(LessThanOrEqual(gap, PARENT_PSA_WINDOW))),
     ])
@@ -293,7 +293,7 @@ def proactively_identified_psa(s: Scope) -> Tally:
 def young_proactively_identified_psa(s: Scope) -> Tally:
     """OS3 — of OS2, aged under 21 on the identification date."""
     tally = proactively_identified_psa(s)
-    tally.checks.append(Check(_("識別時已滿21歲 aged 21 or over"),
+    tally.checks.append(Check(_("aged 21 or over"),
                               Q(LessThan(age_on(F("birth_date"), F("identified_on")), YOUNG_AGE))))
     return tally
 
@@ -316,14 +316,14 @@ def cases_with_plan(s: Scope) -> Tally:
 def psa_cases_with_plan(s: Scope) -> Tally:
     """OS4(a) — of OS4, PSA cases (pregnant/parent cases included); the rest are family cases."""
     tally = cases_with_plan(s)
-    tally.checks.append(Check(_("家人個案 family case"), Q(case__type=CaseType.PSA)))
+    tally.checks.append(Check(_("family case"), Q(case__type=CaseType.PSA)))
     return tally
 
 
 def parent_cases_with_plan(s: Scope) -> Tally:
     """OS4(b) — of OS4(a), pregnant/parent PSA cases."""
     tally = psa_cases_with_plan(s)
-    tally.checks.append(Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"), Q(case__parent_case=True)))
+    tally.checks.append(Check(_("not a pregnant/parent case"), Q(case__parent_case=True)))
     return tally
 
 
@@ -368,14 +368,14 @@ def _involved(party, period=None) -> Q:
 def cases_with_stakeholders(s: Scope) -> Tally:
     """OS6 — OS4 episodes with ≥1 stakeholder involvement dated in the year and within the episode."""
     tally = cases_with_plan(s)
-    tally.checks.append(Check(_("年內沒有持份者參與 no stakeholder involvement in the year"),
+    tally.checks.append(Check(_("no stakeholder involvement in the year"),
                               _involved(Party.STAKEHOLDER, s.period)))
     return tally
 
 
 def parent_case_collaborations(s: Scope) -> Tally:
     """OS7 — professional collaboration events in the year on pregnant/parent cases (any date vs episode)."""
-    return Tally(s.collaborations, [Check(_("非吸毒孕婦／家長個案 not a pregnant/parent case"), _of_a_parent_case())])
+    return Tally(s.collaborations, [Check(_("not a pregnant/parent case"), _of_a_parent_case())])
 
 
 def _long_sessions_of_group():
@@ -391,7 +391,7 @@ def counselling_group_sessions(s: Scope) -> Tally:
     return Tally(
         s.activities(),
         [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
-         Check(_("小組少於4節1小時以上 group has fewer than 4 sessions of 1 hour"),
+         Check(_("group has fewer than 4 sessions of 1 hour"),
                Q(GreaterThanOrEqual(_long_sessions_of_group(), GROUP_MIN_SESSIONS)))],
         weight=full_day_units(), within=Q(kind=ActivityKind.GROUP_SESSION, group__kind=GroupKind.COUNSELLING),
     )
@@ -420,9 +420,9 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     Only a person's first 4 such sessions ever count. Nursing and consultation sessions are never counted here.
     Counted over attendance rows (one per session: its first person) so the person is a plain column.
     """
-    session = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
+    session = [Check(_("under 1 hour"), Q(activity__minutes__gte=ONE_HOUR)),
                Check(BY_SW_OR_NURSE.reason, staffed_by(*SW_OR_NURSE, activity="activity")),
-               Check(_("當日已有個案跟進 person had a case in hand that day"), ~_case_in_hand())]
+               Check(_("person had a case in hand that day"), ~_case_in_hand())]
     # The person's sessions passing those checks, numbered once over their whole history, rather than
     # recounting each session's earlier ones.
     history = _brief_counselling_served(s.unit).filter(activity__date__lte=s.period.end)
@@ -431,7 +431,7 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
     return Tally(s.brief_counselling, [
         *session,
-        Check(_("此人已有4節簡短輔導 person already had 4 brief-counselling sessions"),
+        Check(_("person already had 4 brief-counselling sessions"),
               Q(pk__in=first_four), after_earlier=True),
     ])
 
@@ -448,7 +448,7 @@ def education_sessions(s: Scope) -> Tally:
     return Tally(
         s.activities(),
         [BY_SW_OR_NURSE,
-         Check(_("講座／工作坊／小組少於1小時 talk, workshop or group under 1 hour"),
+         Check(_("talk, workshop or group under 1 hour"),
                ~Q(format__in=SESSION_FORMATS) | Q(minutes__gte=ONE_HOUR))],
         weight=Case(When(format__in=SESSION_FORMATS, then=full_day_units()), default=Value(1),
                     output_field=IntegerField()),
@@ -470,16 +470,16 @@ def medical_support_psa(s: Scope) -> Tally:
     earlier = _qualifying_assessments(s.unit).filter(person=OuterRef("person")).filter(
         Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk")))
     return Tally(s.assessments, [
-        Check(_("沒有介入／治療計劃 no intervention/treatment plan"), Q(plan=True)),
-        Check(_("非由醫生或護士評估 not by a doctor or nurse"), _by_doctor_or_nurse()),
-        Check(_("此人之前已接受評估 person was assessed before"), ~Q(Exists(earlier))),
+        Check(_("no intervention/treatment plan"), Q(plan=True)),
+        Check(_("not by a doctor or nurse"), _by_doctor_or_nurse()),
+        Check(_("person was assessed before"), ~Q(Exists(earlier))),
     ])
 
 
 def consultation_sessions(s: Scope) -> Tally:
     """OS13 — consultation/treatment sessions funded by the on-site medical support, with a nurse and/or SW."""
     return Tally(s.activities(), [
-        Check(_("非駐場醫療支援資助 not funded by the on-site medical support"), Q(funded_by="medical_support")),
+        Check(_("not funded by the on-site medical support"), Q(funded_by="medical_support")),
         BY_SW_OR_NURSE,
     ], within=Q(kind=ActivityKind.CONSULTATION))
 
@@ -487,8 +487,8 @@ def consultation_sessions(s: Scope) -> Tally:
 def nursing_sessions(s: Scope) -> Tally:
     """OS14 — nursing sessions by nurses for PSA (someone served; no length limit)."""
     return Tally(s.activities(), [
-        Check(_("沒有護士 no nurse"), staffed_by(Role.NURSE)),
-        Check(_("沒有服務對象 nobody served"),
+        Check(_("no nurse"), staffed_by(Role.NURSE)),
+        Check(_("nobody served"),
               Q(headcount__gt=0) | Q(Exists(Attendance.objects.filter(activity=OuterRef("pk"))))),
     ], within=Q(kind=ActivityKind.NURSING))
 
@@ -498,9 +498,9 @@ def peer_support_sessions(s: Scope, ex_user_only=False) -> Tally:
 
     OS15(a) with `ex_user_only`: only ex-user peer workers. The activity still counts under its own standard.
     """
-    checks = [Check(_("少於1小時 under 1 hour"), Q(activity__minutes__gte=ONE_HOUR))]
+    checks = [Check(_("under 1 hour"), Q(activity__minutes__gte=ONE_HOUR))]
     if ex_user_only:
-        checks.append(Check(_("家人朋輩（非康復者） family peer worker, not an ex-user"),
+        checks.append(Check(_("family peer worker, not an ex-user"),
                             Q(staff__in=Staff.objects.filter(peer_type=PeerType.EX_USER))))
     return Tally(s.staff_present, checks, within=holds(Role.PEER_SUPPORT_WORKER))
 
@@ -525,8 +525,8 @@ def family_group_sessions(s: Scope) -> Tally:
     """OS16 — family-relationship-building group sessions led by a SW, ≥2 families, ≥1 h, full day ≤3."""
     return Tally(
         s.activities(),
-        [AT_LEAST_ONE_HOUR, Check(_("沒有社工 no social worker"), staffed_by(Role.SOCIAL_WORKER)),
-         Check(_("少於兩個家庭參與 fewer than 2 families"),
+        [AT_LEAST_ONE_HOUR, Check(_("no social worker"), staffed_by(Role.SOCIAL_WORKER)),
+         Check(_("fewer than 2 families"),
                Q(GreaterThanOrEqual(_families_taking_part(), FAMILY_GROUP_MIN_FAMILIES)))],
         weight=full_day_units(), within=Q(kind=ActivityKind.GROUP_SESSION, group__kind=GroupKind.FAMILY_RELATIONSHIP),
     )
@@ -542,7 +542,7 @@ def homemaker_service_minutes(s: Scope) -> Tally:
         | Q(Exists(Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef(OuterRef("activity__date"))))
                    .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
     return Tally(s.staff_present, [Check(
-        _("非為吸毒孕婦／家長提供 not for a pregnant/parent PSA or their family"),
+        _("not for a pregnant/parent PSA or their family"),
         _of_a_parent_case("activity__case") | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
         weight=F("activity__minutes"), within=holds(Role.HOMEMAKER))
 
@@ -616,8 +616,7 @@ def schools_served(s: Scope) -> SchoolFigures:
         limit = capacity if route != "post_secondary" else min(capacity, post_secondary_sessions(s))
         converted[route] = max(0, min(requested[route], limit))
         if requested[route] > converted[route]:
-            s.warnings.append(_("OS11：%(route)s 轉換 %(requested)d 間學校超出上限，只計 %(applied)d 間 "
-                                "OS11: %(route)s conversion of %(requested)d schools exceeds the limit; "
+            s.warnings.append(_("OS11: %(route)s conversion of %(requested)d schools exceeds the limit; "
                                 "%(applied)d applied") % {"route": route, "requested": requested[route],
                                                           "applied": converted[route]})
         capacity -= converted[route]
@@ -640,22 +639,22 @@ def schools_served(s: Scope) -> SchoolFigures:
 def closed_cases_plan_achieved(s: Scope) -> Proportion:
     """OC1 — episodes closed in the year with a (complete) case plan → plan achieved."""
     base = Tally(s.episodes, [NOT_MERGED, PLAN_COMPLETE], within=s.period.dates("closed"))
-    return Proportion(base, Check(_("未達成個案計劃 plan not achieved"), Q(plan_achieved=True)))
+    return Proportion(base, Check(_("plan not achieved"), Q(plan_achieved=True)))
 
 
 def abstinent_at_closure(s: Scope) -> Proportion:
     """OC2 — PSA episodes closed in the year → last drug use ≥90 days before closure (89 is not)."""
-    base = Tally(s.episodes, [Check(_("家人個案 family case"), Q(case__type=CaseType.PSA))],
+    base = Tally(s.episodes, [Check(_("family case"), Q(case__type=CaseType.PSA))],
                  within=s.period.dates("closed"))
     abstinent = ExpressionWrapper(F("closed") - F("last_drug_use"), output_field=DurationField())
-    return Proportion(base, Check(_("結案前90日內仍有吸毒 used within 90 days of closure"),
+    return Proportion(base, Check(_("used within 90 days of closure"),
                                   Q(GreaterThanOrEqual(abstinent, ABSTINENT))))
 
 
 def psa_cases_with_family(s: Scope) -> Proportion:
     """OC3 — OS4(a) episodes → ≥1 family involvement within the episode (any date in it)."""
     base = psa_cases_with_plan(s)
-    return Proportion(base, Check(_("沒有家人參與 no family involvement"), _involved(Party.FAMILY)))
+    return Proportion(base, Check(_("no family involvement"), _involved(Party.FAMILY)))
 
 
 def _feedback(s: Scope, *topics) -> Tally:
@@ -663,13 +662,13 @@ def _feedback(s: Scope, *topics) -> Tally:
     return Tally(s.feedback, within=Q(topic__in=topics))
 
 
-POSITIVE = Check(_("沒有表示改善 not positive"), Q(positive=True))
+POSITIVE = Check(_("not positive"), Q(positive=True))
 
 
 def school_feedback(s: Scope, served: set) -> Proportion:
     """OC4 — forms on drug harm collected at activities in served schools (OS11) → better understanding."""
     base = _feedback(s, FeedbackTopic.DRUG_HARM)
-    base.checks.append(Check(_("非已服務學校 not a served school"),
+    base.checks.append(Check(_("not a served school"),
                              Q(school__in=served) | Q(school__isnull=True, activity__school__in=served)))
     return Proportion(base, POSITIVE)
 
@@ -678,14 +677,14 @@ def medical_support_feedback(s: Scope) -> Proportion:
     """OC5 — forms from OS12 persons → better understanding of drug harm."""
     os12_people = medical_support_psa(s).counted().values("person")
     base = _feedback(s, FeedbackTopic.DRUG_HARM)
-    base.checks.append(Check(_("非醫療支援服務使用者 not an OS12 person"), Q(person__in=os12_people)))
+    base.checks.append(Check(_("not an OS12 person"), Q(person__in=os12_people)))
     return Proportion(base, POSITIVE)
 
 
 def peer_support_feedback(s: Scope) -> Proportion:
     """OC6 — forms on drug harm / recovery at activities a peer worker took part in (any length) → positive."""
     base = _feedback(s, FeedbackTopic.DRUG_HARM, FeedbackTopic.RECOVERY)
-    base.checks.append(Check(_("活動沒有朋輩支援工作員 no peer worker at the activity"),
+    base.checks.append(Check(_("no peer worker at the activity"),
                              staffed_by(Role.PEER_SUPPORT_WORKER, activity="activity")))
     return Proportion(base, POSITIVE)
 
@@ -693,7 +692,7 @@ def peer_support_feedback(s: Scope) -> Proportion:
 def _parent_case_feedback(s: Scope, topic) -> Proportion:
     parents = parent_cases_with_plan(s).counted().values("case__client")
     base = _feedback(s, topic)
-    base.checks.append(Check(_("非吸毒孕婦／家長個案服務對象 not an OS4(b) client"), Q(person__in=parents)))
+    base.checks.append(Check(_("not an OS4(b) client"), Q(person__in=parents)))
     return Proportion(base, POSITIVE)
 
 
@@ -710,7 +709,7 @@ def drug_use_feedback(s: Scope) -> Proportion:
 def parent_cases_with_stakeholders(s: Scope) -> Proportion:
     """OC9 — OS4(b) episodes → ≥2 distinct stakeholder categories involved during the episode."""
     kinds = SubqueryCount(_involvements(Party.STAKEHOLDER).values("stakeholder").distinct())
-    return Proportion(parent_cases_with_plan(s), Check(_("少於兩類持份者 fewer than 2 kinds of stakeholder"),
+    return Proportion(parent_cases_with_plan(s), Check(_("fewer than 2 kinds of stakeholder"),
                                                        Q(GreaterThanOrEqual(kinds, 2))))
 
 
@@ -726,5 +725,5 @@ def peer_establishment(s: Scope) -> int:
 
 def paid_peer_trainings(s: Scope) -> Tally:
     """OC10 numerator — paid work-related training sessions attended by peer workers in the year."""
-    return Tally(s.trainings, [Check(_("非受薪培訓 unpaid training"), Q(paid=True))],
+    return Tally(s.trainings, [Check(_("unpaid training"), Q(paid=True))],
                  within=holds(Role.PEER_SUPPORT_WORKER))

@@ -10,14 +10,14 @@ class AgreedLevel(models.Model):
     """協定水平: the level a unit agreed for one standard in one financial year."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="agreed_levels")
-    fy = models.PositiveSmallIntegerField(_("財政年度 financial year"))
-    standard = models.CharField(_("標準 standard"), max_length=8)
-    value = models.DecimalField(_("協定水平 agreed level"), max_digits=12, decimal_places=4)
+    fy = models.PositiveSmallIntegerField(_("financial year"))
+    standard = models.CharField(_("standard"), max_length=8)
+    value = models.DecimalField(_("agreed level"), max_digits=12, decimal_places=4)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("協定水平 agreed level")
-        verbose_name_plural = _("協定水平 agreed levels")
+        verbose_name = _("agreed level")
+        verbose_name_plural = _("agreed levels")
         ordering = ["unit", "fy", "pk"]
         constraints = [models.UniqueConstraint(fields=["unit", "fy", "standard"], name="agreed_level_once")]
 
@@ -26,23 +26,23 @@ class AgreedLevel(models.Model):
 
 
 class ConversionRoute(models.TextChoices):
-    POST_SECONDARY = "post_secondary", _("專上／職業院校服務 post-secondary or vocational sessions")
-    FAMILY_BRIEF = "family_brief", _("個案及簡短輔導 cases plus brief counselling")
-    FAMILY_GROUP = "family_group", _("個案及小組 cases plus counselling groups")
+    POST_SECONDARY = "post_secondary", _("post-secondary or vocational sessions")
+    FAMILY_BRIEF = "family_brief", _("cases plus brief counselling")
+    FAMILY_GROUP = "family_group", _("cases plus counselling groups")
 
 
 class SchoolConversion(models.Model):
     """Schools reported as served by conversion in a year (DOMAIN.md "Schools (OS11)")."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="school_conversions")
-    fy = models.PositiveSmallIntegerField(_("財政年度 financial year"))
-    route = models.CharField(_("轉換方式 route"), max_length=16, choices=ConversionRoute.choices)
-    schools = models.PositiveIntegerField(_("學校數目 schools"))
+    fy = models.PositiveSmallIntegerField(_("financial year"))
+    route = models.CharField(_("route"), max_length=16, choices=ConversionRoute.choices)
+    schools = models.PositiveIntegerField(_("number of schools"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("學校轉換 school conversion")
-        verbose_name_plural = _("學校轉換 school conversions")
+        verbose_name = _("school conversion")
+        verbose_name_plural = _("school conversions")
         ordering = ["unit", "fy", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "fy", "route"], name="conversion_route_once"),

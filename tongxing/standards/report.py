@@ -126,20 +126,20 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     small_groups = Group.objects.filter(pk__in=counted).order_by("external_id").values_list("external_id", "pk")
     for group_id, pk in small_groups:
         participants = small[pk]
-        warnings.append(_("OS8：小組 %(group)s 只有 %(n)d 名參加者（少於6名） OS8: group %(group)s has %(n)d participants (fewer than 6)")
+        warnings.append(_("OS8: group %(group)s has %(n)d participants (fewer than 6)")
                         % {"group": group_id, "n": participants})
     share = family_case_share(standards, agreed)
     if share is not None and share > fsa.FAMILY_CASE_SHARE_LIMIT:
-        warnings.append(_("OS4：家人個案佔協定水平 %(share).1f%%（超過15%%） OS4: family cases are %(share).1f%% of the agreed level (more than 15%%)")
+        warnings.append(_("OS4: family cases are %(share).1f%% of the agreed level (more than 15%%)")
                         % {"share": share * 100})
     closed_without_outcome = scope.episodes.filter(scope.period.dates("closed")).filter(
         plan_achieved__isnull=True).values_list("case__external_id", flat=True)
     for case_id in closed_without_outcome:
-        warnings.append(_("個案 %(case)s：結案時未有記錄結案結果 Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
+        warnings.append(_("Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
     unstaffed = scope.activities().exclude(Exists(ActivityStaff.objects.filter(activity=OuterRef("pk")))).values_list(
         "external_id", flat=True)
     for activity_id in unstaffed:
-        warnings.append(_("服務紀錄 %(activity)s 沒有職員 Activity %(activity)s has no staff") % {"activity": activity_id})
+        warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
     return warnings
 
 
@@ -151,7 +151,7 @@ def pro_rata_warnings(period: Period, standards: dict) -> list[str]:
         if code in OUTPUT_STANDARDS and code != "OS11" and agreed and achieved is not None:
             expected = float(Decimal(str(agreed)) * share)
             if achieved < expected - 1e-9:
-                out.append(_("%(code)s：%(achieved)s 落後於按比例預期的 %(expected).1f %(code)s: %(achieved)s is behind the pro-rata expectation %(expected).1f")
+                out.append(_("%(code)s: %(achieved)s is behind the pro-rata expectation %(expected).1f")
                            % {"code": code, "achieved": achieved, "expected": expected})
     return out
 

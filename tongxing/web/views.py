@@ -112,9 +112,9 @@ def _supervisor_home(request):
             "share": round(share * 100), "units": units_for(request.user).order_by("code"), "days": case_selectors.NOT_CONTACTED_DAYS,
             "chart": {"status": status, "share": round(share * 100),
                       "progress": [{"code": r["code"], "percent": r["percent"] or 0} for r in progress],
-                      "labels": {"with_plan": _("有計劃 with plan"), "without_plan": _("未有計劃 no plan"),
-                                 "closed": _("已結案 closed"), "merged": _("已合併 merged"),
-                                 "percent": _("達標百分比 % of agreed level"), "expected": _("至今預期 expected so far")}},
+                      "labels": {"with_plan": _("with plan"), "without_plan": _("no plan"),
+                                 "closed": _("case closed"), "merged": _("merged"),
+                                 "percent": _("percentage of the agreed level"), "expected": _("expected so far")}},
             "warnings": report["warnings"][:5],
         })
     context["can_import"] = can_manage(request.user)
@@ -124,11 +124,11 @@ def _supervisor_home(request):
 def _per_worker_xlsx(request, unit, rows):
     record(Action.EXPORT, request=request, obj=unit, unit_code=unit.code, summary="caseload per worker")
     days = case_selectors.NOT_CONTACTED_DAYS
-    headers = [_("負責社工 worker"), _("跟進中 open"), _("家人個案 family"), _("未有計劃 no plan"),
-               _("%(days)s 日未接觸 not contacted in %(days)s days") % {"days": days}, _("跟進逾期 overdue")]
+    headers = [_("case worker"), _("open"), _("family cases"), _("no plan"),
+               _("not contacted in %(days)s days") % {"days": days}, _("follow-up overdue")]
     return xlsx_response(f"caseload-{unit.code}", headers, (
-        [r["worker__name"] or _("未分配 unassigned"), r["open"], r["family"], r["without_plan"], r["not_contacted"],
-         r["overdue"]] for r in rows), title=_("各社工個案量"))
+        [r["worker__name"] or _("unassigned"), r["open"], r["family"], r["without_plan"], r["not_contacted"],
+         r["overdue"]] for r in rows), title=_("Caseload per social worker"))
 
 
 def _chosen_unit(request):

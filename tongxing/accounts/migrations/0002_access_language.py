@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='access',
             name='language',
-            field=models.CharField(blank=True, choices=[('zh-hant', '繁體中文'), ('en', 'English')], max_length=16, verbose_name='介面語言 language'),
+            field=models.CharField(blank=True, choices=[('zh-hant', '繁體中文'), ('en', 'English')], max_length=16, verbose_name="language"),
         ),
         migrations.AddField(
             model_name='historicalaccess',
             name='language',
-            field=models.CharField(blank=True, choices=[('zh-hant', '繁體中文'), ('en', 'English')], max_length=16, verbose_name='介面語言 language'),
+            field=models.CharField(blank=True, choices=[('zh-hant', '繁體中文'), ('en', 'English')], max_length=16, verbose_name="language"),
         ),
     ]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='HistoricalAppointment',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('interview', '面談 interview'), ('phone', '電話 phone call'), ('home_visit', '家訪 home visit'), ('escort', '陪診／陪同 escort'), ('brief_counselling', '簡短輔導 brief counselling'), ('nursing', '護理 nursing session'), ('consultation', '診症／治療 consultation/treatment'), ('homemaker_service', '家務指導 home-maker service'), ('other', '其他 other')], default='interview', max_length=32, verbose_name='Kind of contact')),
+                ('kind', models.CharField(choices=[('interview', "interview"), ('phone', "phone call"), ('home_visit', "home visit"), ('escort', "escort"), ('brief_counselling', "brief counselling"), ('nursing', "nursing session"), ('consultation', "consultation/treatment"), ('homemaker_service', "home-maker guidance"), ('other', "other")], default='interview', max_length=32, verbose_name='Kind of contact')),
                 ('start', models.DateTimeField(verbose_name='Start')),
                 ('minutes', models.PositiveIntegerField(default=60, verbose_name='Minutes')),
                 ('date', models.DateField(editable=False, verbose_name='Date')),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             name='Appointment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('interview', '面談 interview'), ('phone', '電話 phone call'), ('home_visit', '家訪 home visit'), ('escort', '陪診／陪同 escort'), ('brief_counselling', '簡短輔導 brief counselling'), ('nursing', '護理 nursing session'), ('consultation', '診症／治療 consultation/treatment'), ('homemaker_service', '家務指導 home-maker service'), ('other', '其他 other')], default='interview', max_length=32, verbose_name='Kind of contact')),
+                ('kind', models.CharField(choices=[('interview', "interview"), ('phone', "phone call"), ('home_visit', "home visit"), ('escort', "escort"), ('brief_counselling', "brief counselling"), ('nursing', "nursing session"), ('consultation', "consultation/treatment"), ('homemaker_service', "home-maker guidance"), ('other', "other")], default='interview', max_length=32, verbose_name='Kind of contact')),
                 ('start', models.DateTimeField(verbose_name='Start')),
                 ('minutes', models.PositiveIntegerField(default=60, verbose_name='Minutes')),
                 ('date', models.DateField(editable=False, verbose_name='Date')),

@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='next_action',
-            field=models.CharField(blank=True, max_length=200, verbose_name='下次跟進事項 next action'),
+            field=models.CharField(blank=True, max_length=200, verbose_name="next action"),
         ),
         migrations.AddField(
             model_name='case',
             name='next_action_due',
-            field=models.DateField(blank=True, null=True, verbose_name='下次跟進日期 next action due'),
+            field=models.DateField(blank=True, null=True, verbose_name="next action due"),
         ),
         migrations.AddField(
             model_name='caseplan',
             name='revision',
-            field=models.PositiveIntegerField(default=0, verbose_name='修訂版本 revision'),
+            field=models.PositiveIntegerField(default=0, verbose_name="revision"),
         ),
         migrations.AddField(
             model_name='historicalcase',
             name='next_action',
-            field=models.CharField(blank=True, max_length=200, verbose_name='下次跟進事項 next action'),
+            field=models.CharField(blank=True, max_length=200, verbose_name="next action"),
         ),
         migrations.AddField(
             model_name='historicalcase',
             name='next_action_due',
-            field=models.DateField(blank=True, null=True, verbose_name='下次跟進日期 next action due'),
+            field=models.DateField(blank=True, null=True, verbose_name="next action due"),
         ),
         migrations.AddField(
             model_name='historicalcaseplan',
             name='revision',
-            field=models.PositiveIntegerField(default=0, verbose_name='修訂版本 revision'),
+            field=models.PositiveIntegerField(default=0, verbose_name="revision"),
         ),
     ]

@@ -25,12 +25,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalreferral',
             name='status',
-            field=models.CharField(choices=[('sent', '已轉介 sent'), ('accepted', '已接收 accepted'), ('attended', '已出席 attended'), ('not_attended', '未出席 not attended'), ('declined', '拒絕 declined'), ('cancelled', 'Cancelled'), ('withdrawn', 'Withdrawn')], default='sent', max_length=16, verbose_name='狀態 status'),
+            field=models.CharField(choices=[('sent', "sent"), ('accepted', "accepted"), ('attended', "attended"), ('not_attended', "not attended"), ('declined', "declined"), ('cancelled', 'Cancelled'), ('withdrawn', 'Withdrawn')], default='sent', max_length=16, verbose_name="status"),
         ),
         migrations.AlterField(
             model_name='referral',
             name='status',
-            field=models.CharField(choices=[('sent', '已轉介 sent'), ('accepted', '已接收 accepted'), ('attended', '已出席 attended'), ('not_attended', '未出席 not attended'), ('declined', '拒絕 declined'), ('cancelled', 'Cancelled'), ('withdrawn', 'Withdrawn')], default='sent', max_length=16, verbose_name='狀態 status'),
+            field=models.CharField(choices=[('sent', "sent"), ('accepted', "accepted"), ('attended', "attended"), ('not_attended', "not attended"), ('declined', "declined"), ('cancelled', 'Cancelled'), ('withdrawn', 'Withdrawn')], default='sent', max_length=16, verbose_name="status"),
         ),
         migrations.AddConstraint(
             model_name='referral',

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Acknowledged by')),
                 ('administration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='risk_alert', to='outcomes.administration')),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_alerts', to='people.person', verbose_name='人士 person')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_alerts', to='people.person', verbose_name="person")),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.unit')),
             ],
             options={

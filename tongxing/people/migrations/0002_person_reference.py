@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalperson',
             name='reference',
-            field=models.CharField(blank=True, db_index=True, help_text="中心的檔案編號 the centre's file number", max_length=32, verbose_name='檔案編號 reference number'),
+            field=models.CharField(blank=True, db_index=True, help_text="the centre's file number", max_length=32, verbose_name="reference number"),
         ),
         migrations.AddField(
             model_name='person',
             name='reference',
-            field=models.CharField(blank=True, db_index=True, help_text="中心的檔案編號 the centre's file number", max_length=32, verbose_name='檔案編號 reference number'),
+            field=models.CharField(blank=True, db_index=True, help_text="the centre's file number", max_length=32, verbose_name="reference number"),
         ),
     ]

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lecture', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prevention.lecture', verbose_name='講習 lecture')),
+                ('lecture', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prevention.lecture', verbose_name="lecture")),
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.person', verbose_name='Person required to attend')),
             ],
             options={
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('attended', models.BooleanField(default=False, verbose_name='Attended')),
-                ('lecture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrants', to='prevention.lecture', verbose_name='講習 lecture')),
+                ('lecture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrants', to='prevention.lecture', verbose_name="lecture")),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='Person required to attend')),
             ],
             options={
