@@ -1,19 +1,20 @@
 """The statistics page as files: an xlsx workbook and a PDF with the same tables, bilingual headers.
 
 Layout helpers, the PDF stylesheet and the CJK chart font come from the annual return's renderer
-(`tongxing.reports.render`), so both reports print alike. Labels are rendered with translation
-switched off, which leaves each bilingual msgid ("電訪 phone visit") whole.
+(`tongxing.reports.render`), so both reports print alike. Labels are rendered bilingual, the Chinese and
+then the English ("電訪 phone visit": `tongxing.lib.bilingual`).
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from weasyprint import HTML
 
+from tongxing.lib.bilingual import bilingual
 from tongxing.lib.percentages import LAST_ABSORBS
 from tongxing.lib.roc import format_date, format_span
 from tongxing.lib.spreadsheet import workbook_bytes
@@ -108,7 +109,7 @@ KPI_TITLE = "績效指標 KPIs"
 
 
 def statistics_xlsx(unit, data: dict, calendar: str) -> bytes:
-    with translation.override(None):
+    with bilingual():
         book = Workbook()
         ws = book.active
         ws.title = "統計 Statistics"
@@ -162,7 +163,7 @@ h2 { break-after: avoid; }
 
 
 def statistics_pdf(unit, data: dict, calendar: str) -> bytes:
-    with translation.override(None):
+    with bilingual():
         period = format_span(data["span"].start, data["span"].end, calendar)
         heading = "".join(f'<tr><th>{escape(label)}</th><td class="{key}">{escape(value)}</td></tr>'
                           for key, label, value in facts(unit, data, calendar))
