@@ -1,6 +1,7 @@
 """Web import of an exchange file: queued by the page, run by the background worker, followed by a progress bar."""
 
 import json
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -130,3 +131,58 @@ def test_progress_reaches_other_processes_while_the_job_runs(units):
     seen = progress.current(Job.objects.get(pk=job.pk))
     assert (seen.step, seen.done, seen.total, seen.percent) == ("activities", 30, 120, 25)
     reporter.close()
+
+
+def test_a_job_whose_worker_was_killed_is_marked_not_done_with_a_reason(units):
+    """The worker was killed mid-import (the import's transaction rolled back): the job must not show
+    "running" for ever. The next worker's start, or the job's page, marks it not done and says why."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from tongxing.audit.models import Event
+
+    alice = login("alice", Level.SUPERVISOR, units[0])
+    upload(alice, SCENARIO.read_bytes())
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    Job.objects.update(state=Job.State.RUNNING, worker=f"{socket.gethostname()}:{killed.pid}")
+    alive = Job.objects.create(kind=Job.Kind.IMPORT, created_by=Job.objects.get().created_by,
+                               state=Job.State.RUNNING, worker=f"{socket.gethostname()}:{os.getpid()}")
+    elsewhere = Job.objects.create(kind=Job.Kind.IMPORT, created_by=alive.created_by, state=Job.State.RUNNING,
+                                   worker="another-app-server:1")
+    job = Job.objects.exclude(pk__in=[alive.pk, elsewhere.pk]).get()
+
+    page = alice.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert 'data-state="failed"' in page and "The background worker stopped" in page and "hx-trigger" not in page
+    job.refresh_from_db()
+    assert job.payload is None and job.finished_at is not None
+    assert Event.objects.filter(object_type="jobs.job", object_id=str(job.pk), summary__contains="worker").exists()
+    assert Activity.objects.count() == 0
+
+    # The worker's start finds the same; a live worker's job and another machine's are left alone.
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
+    run_worker()
+    assert Job.objects.get(pk=job.pk).state == Job.State.FAILED
+    assert Job.objects.get(pk=alive.pk).state == Job.State.RUNNING
+    assert Job.objects.get(pk=elsewhere.pk).state == Job.State.RUNNING
+
+
+def test_the_job_page_survives_a_reload_while_it_runs_and_when_it_is_done(units):
+    alice = login("alice", Level.SUPERVISOR, units[0])
+    url = upload(alice, SCENARIO.read_bytes())["Location"]
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, worker=f"{__import__('socket').gethostname()}:"
+                                                                         f"{os.getpid()}")
+    progress.Reporter(job.pk)("activities", 3, 12, force=True)
+    for _reload in range(2):
+        page = alice.get(url).content.decode()
+        assert 'data-state="running"' in page and 'value="25"' in page and 'hx-trigger="every 1s"' in page
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)
+    run_worker()
+    for _reload in range(2):
+        page = alice.get(url).content.decode()
+        assert 'data-state="done"' in page and 'value="100"' in page and "activities:" in page
+        assert "hx-trigger" not in page

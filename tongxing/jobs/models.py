@@ -29,6 +29,8 @@ class Job(models.Model):
     step = models.CharField(max_length=64, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    # host:pid of the worker running it, so a job whose worker was killed is found and marked not done.
+    worker = models.CharField(max_length=128, blank=True)
     # Summary lines when done; the problems, each a line, when not.
     lines = models.JSONField(default=list, blank=True)
 

@@ -2,6 +2,9 @@
 
 import json
 import logging
+import os
+import socket
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -58,14 +61,70 @@ def _sheet_import(job, doc, reporter):
     return [*summary.lines(), f"{job.unit_code}: {verdict}"]
 
 
+def this_worker():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(worker):
+    """True when the job's worker ran on this machine and its process no longer exists."""
+    if not worker:
+        return True  # started before workers were named: no worker can still be running it
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker; that machine's worker recovers it when it starts again
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return int(pid) != os.getpid() and _is_zombie(int(pid))
+
+
+def _is_zombie(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
+def recover_abandoned(jobs=None):
+    """Mark not done the running jobs whose worker was killed (an import writes all or nothing, so nothing
+    of it was written). The worker calls this when it starts, and a job's page when it is looked at."""
+    from tongxing.audit.models import Action
+    from tongxing.audit.services import record
+
+    running = Job.objects.filter(state=Job.State.RUNNING) if jobs is None else jobs
+    recovered = []
+    for pk, worker in running.filter(state=Job.State.RUNNING).values_list("pk", "worker"):
+        if not _gone(worker):
+            continue
+        with transaction.atomic():
+            job = Job.objects.select_for_update().defer("payload").get(pk=pk)
+            if job.state != Job.State.RUNNING or job.worker != worker:
+                continue
+            access = access_of(job.created_by)
+            with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
+                job.lines = [_("The background worker stopped while running this job (it was restarted or "
+                               "killed); nothing was imported. Start the import again.")]
+            job.state, job.payload, job.finished_at = Job.State.FAILED, None, timezone.now()
+            job.save(update_fields=["state", "lines", "payload", "finished_at"])
+            record(Action.CHANGE, object_type="jobs.job", object_id=job.pk, unit_code=job.unit_code,
+                   summary=f"job {job.pk} marked not done: its worker {worker or '(unnamed)'} had stopped")
+        Reporter(pk).close()
+        log.warning("job %s marked not done: its worker %s had stopped", pk, worker)
+        recovered.append(pk)
+    return recovered
+
+
 def run(job_id):
     """Run a queued job to its end: finished with its summary, or not done with the reasons."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.state != Job.State.QUEUED:
             return job.state  # another worker took it, or it already ran
-        job.state, job.started_at = Job.State.RUNNING, timezone.now()
-        job.save(update_fields=["state", "started_at"])
+        job.state, job.started_at, job.worker = Job.State.RUNNING, timezone.now(), this_worker()
+        job.save(update_fields=["state", "started_at", "worker"])
     reporter = Reporter(job.pk)
     access = access_of(job.created_by)
     try:

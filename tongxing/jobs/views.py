@@ -6,15 +6,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import can_manage
 
-from . import progress, services
+from . import progress, runner, services
 from .models import Job
 
 RECENT = 20
 
 
 def _job_for(request, pk):
-    """A user follows only the jobs they started."""
-    return get_object_or_404(Job.objects.defer("payload"), pk=pk, created_by=request.user)
+    """A user follows only the jobs they started; one whose worker was killed is shown as not done."""
+    job = get_object_or_404(Job.objects.defer("payload"), pk=pk, created_by=request.user)
+    if job.state == Job.State.RUNNING and runner.recover_abandoned(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
 
 
 @require_http_methods(["GET", "POST"])

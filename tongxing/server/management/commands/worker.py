@@ -12,5 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run the jobs waiting now, then exit")
 
     def handle(self, *args, batch, **options):
+        from tongxing.jobs.runner import recover_abandoned
+
+        # A job left running by a worker that was killed would show "running" for ever.
+        for pk in recover_abandoned():
+            self.stderr.write(f"job {pk}: its worker had stopped; marked not done")
         call_command("db_worker", queue_name="*", interval=1, batch=batch, reload=False, startup_delay=not batch,
                      verbosity=options["verbosity"])
