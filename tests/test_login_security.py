@@ -107,6 +107,26 @@ def test_an_idle_session_is_signed_out(client, people):
     assert client.get("/").status_code == 302
 
 
+def test_a_form_sent_after_the_idle_time_returns_to_its_page_after_signing_in(client, people):
+    """The note is not saved (its draft waits in the browser, tongxing/static/tongxing/app.js); signing in again
+    leads back to the page the form was on, where the draft is put back, not to the POST-only address."""
+    post_login(client, "alice", PASSWORD)
+    client.get("/")
+    session = client.session
+    session["last_seen"] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.post("/cases/1/plan/", {"plan-direction": "長文字"}, HTTP_REFERER="http://testserver/cases/1/?tab=plan")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fcases%2F1%2F%3Ftab%3Dplan"
+    post_login(client, "alice", PASSWORD)
+    session = client.session
+    session["last_seen"] = int(time.time()) - 31 * 60
+    session.save()
+    # A page on another site is never where signing in leads.
+    response = client.post("/cases/1/plan/", {}, HTTP_REFERER="https://evil.example/cases/1/")
+    assert response["Location"] == "/login/?next=%2Fcases%2F1%2Fplan%2F"
+
+
 def test_reading_pages_does_not_write_the_session_each_time(client, people):
     post_login(client, "alice", PASSWORD)
     client.get("/")

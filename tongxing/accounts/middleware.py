@@ -1,12 +1,14 @@
 """Session and transport security that applies to every page."""
 
 import time
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tongxing.audit.models import Action
@@ -28,6 +30,17 @@ def second_factor_required(user) -> bool:
 SEEN_EVERY = 60
 
 
+def _return_to(request) -> str:
+    """Where to go after signing in again: for a form sent after the idle time, the page the form was on (its
+    draft is kept in the browser and put back there), not the address it posted to, which may take no GET."""
+    if request.method == "POST":
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.path and url_has_allowed_host_and_scheme(request.headers["Referer"], {request.get_host()},
+                                                            request.is_secure()):
+            return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.path
+
+
 class IdleTimeoutMiddleware:
     """Signs out a session left idle longer than TONGXING_IDLE_TIMEOUT seconds."""
 
@@ -41,7 +54,7 @@ class IdleTimeoutMiddleware:
             if now - last > settings.TONGXING_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(f"{reverse('login')}?{urlencode({'next': _return_to(request)})}")
             if now - last >= SEEN_EVERY or "last_seen" not in request.session:
                 request.session["last_seen"] = now
         return self.get_response(request)
