@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from tongxing.activities.models import Activity
+from tongxing.appointments.models import Appointment
 from tongxing.cases.models import Case, Referral
 from tongxing.exchange import schema_build
 from tongxing.exchange.coverage import CARRIED, NOT_CARRIED_MODELS, fingerprint, product_models
@@ -39,7 +41,7 @@ DEMO = ["--people", "30", "--activities-per-year", "120", "--password", "x-long-
 
 
 def every_feature(unit):
-    """What the demo does not do: lecture registers, case teams, medical access (one revoked), identity numbers,
+    """What the demo does not do: appointments (planned, kept as an activity, cancelled), lecture registers, case teams, medical access (one revoked), identity numbers,
     a merged person with a file number, the organisation's own questionnaire with subscales and an acknowledged
     risk alert, a cancelled referral, programme filters by group and staff, an ended enrolment."""
     from django.contrib.auth import get_user_model
@@ -71,6 +73,14 @@ def every_feature(unit):
                                  time_point=TimePoint.PRE, answers={1: 5, 2: 4, 3: 1})
     acknowledge_risk_alert(RiskAlert.objects.get(administration=form), action_taken="即日約見並評估風險",
                            user=supervisor)
+    worker, client = case.worker, case.client
+    interview = Activity.objects.filter(unit=unit, kind="interview").order_by("pk").first()
+    for start, status, reason, done in [(timezone.now() + dt.timedelta(days=3), "scheduled", "", None),
+                                        (interview.start, "done", "", interview),
+                                        (timezone.now() - dt.timedelta(days=9), "cancelled", "案主入院", None)]:
+        Appointment(unit=unit, person=client, case=case, staff=worker, kind="interview",
+                    start=start.replace(second=0, microsecond=0), minutes=45, place="中心面談室", purpose="檢討個案計劃",
+                    status=status, status_reason=reason, activity=done).save()
     referral = Referral.objects.filter(unit=unit).order_by("pk").first()
     Referral.objects.filter(pk=referral.pk).update(status="cancelled", status_reason="案主改變主意",
                                                    status_date=referral.date)

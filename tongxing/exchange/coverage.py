@@ -106,6 +106,10 @@ CARRIED: dict[str, Carried] = {
     "privacy.Disclosure": Carried("person__unit", "person at recipient information purpose channel consent "
                                                   "legal_basis", {"by": LOGIN}),
     "teams.TeamMember": Carried("case__unit", "case staff role added_on", {"added_by": LOGIN}),
+    "appointments.Appointment": Carried("unit", "unit person case staff kind start minutes place purpose status "
+                                                "status_reason activity",
+                                        {"date": "derived from start", "start_time": "derived from start",
+                                         "created_by": LOGIN}),
     "teams.MedicalAccess": Carried("unit", "staff unit granted_on revoked_on", {"granted_by": LOGIN}),
 }
 

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from tongxing.activities.models import Activity
+from tongxing.appointments.models import Appointment
 from tongxing.outcomes.models import (
     Administration,
     Answer,
@@ -193,10 +195,20 @@ def export_administrations(unit, ids, tz):
     return out
 
 
+def export_appointments(unit, ids, tz):
+    activities = dict(Activity.objects.filter(unit=unit).values_list("pk", "external_id"))
+    return [{"person": ids.people[a.person_id], "case": ids.cases.get(a.case_id), "staff": ids.staff[a.staff_id],
+             "kind": a.kind, "start": a.start.astimezone(tz).strftime("%Y-%m-%dT%H:%M"), "minutes": a.minutes,
+             "place": a.place, "purpose": a.purpose, "status": a.status, "status_reason": a.status_reason,
+             "activity": activities.get(a.activity_id)}
+            for a in Appointment.objects.filter(unit=unit).order_by("start", "pk")]
+
+
 EXPORTS: dict[str, Callable] = {
     "instruments": export_instruments, "projects": export_projects, "institutions": export_institutions,
     "pre_release_sessions": export_pre_release_sessions, "lectures": export_lectures,
     "hotline_calls": export_hotline_calls, "kpis": export_kpis, "administrations": export_administrations,
+    "appointments": export_appointments,
 }
 
 
@@ -417,9 +429,29 @@ def write_administrations(w, recs, all_recs):
                 action_taken=alert.get("action_taken", ""))
 
 
+def write_appointments(w, recs, all_recs):
+    people = {pk: ext for ext, pk in w.pk["people"].items()}
+    staff = {pk: ext for ext, pk in w.pk["staff"].items()}
+    stored = {(people.get(person_id), staff.get(staff_id), start.astimezone(w.tz).strftime("%Y-%m-%dT%H:%M")): pk
+              for pk, person_id, staff_id, start in Appointment.objects.filter(unit=w.unit).values_list(
+                  "pk", "person_id", "staff_id", "start")}
+    activities = dict(Activity.objects.filter(unit=w.unit).values_list("external_id", "pk"))
+    for r in recs:
+        pk = stored.get(record_key("appointments", r))
+        if pk is not None:
+            Appointment.objects.filter(pk=pk).delete()
+        # save() sets the local date and time the agenda reads.
+        Appointment(unit=w.unit, person_id=w.ref("people", r["person"]), case_id=w.ref("cases", r.get("case")),
+                    staff_id=w.ref("staff", r["staff"]), kind=r["kind"], start=w.local(r["start"]),
+                    minutes=r["minutes"], place=r.get("place", ""), purpose=r.get("purpose", ""), status=r["status"],
+                    status_reason=r.get("status_reason", ""),
+                    activity_id=activities.get(r["activity"]) if r.get("activity") else None).save()
+
+
 # In the order they are written: what a record names is written before it.
 WRITES: dict[str, Callable] = {
     "instruments": write_instruments, "projects": write_projects, "institutions": write_institutions,
     "pre_release_sessions": write_pre_release_sessions, "lectures": write_lectures,
     "hotline_calls": write_hotline_calls, "kpis": write_kpis, "administrations": write_administrations,
+    "appointments": write_appointments,
 }

@@ -34,6 +34,7 @@ from tongxing.activities.models import (
     MedicalAssessment,
     Training,
 )
+from tongxing.appointments.models import APPOINTMENT_KINDS, AppointmentStatus
 from tongxing.cases.models import (
     Case,
     CaseType,
@@ -330,6 +331,15 @@ SHAPES: dict[str, dict[str, Field]] = {
         "min_change": f("int", nullable=True, omit_default=False),
         "after": f("enum", choices=("post", "follow_up"), default="post", omit_default=False),
     },
+    "appointments": {
+        "person": f("ref", required=True, ref="people"), "case": f("ref", ref="cases", nullable=True),
+        "staff": f("ref", required=True, ref="staff"),
+        "kind": f("enum", choices=APPOINTMENT_KINDS, default="interview", omit_default=False),
+        "start": f("datetime", required=True), "minutes": f("int", default=60, omit_default=False),
+        "place": f("str"), "purpose": f("text"),
+        "status": f("enum", choices=AppointmentStatus, default="scheduled", omit_default=False),
+        "status_reason": f("str"), "activity": f("ref", ref="activities", nullable=True),
+    },
     "institutions": {"name": f("str", required=True)},
     "pre_release_sessions": {
         "id": ID, "institution": f("ref", required=True, ref="institutions"),
@@ -375,7 +385,7 @@ COLLECTIONS = ["staff", "establishment", "schools", "workplaces", "people", "gro
                "conversions", "agreed_levels"]
 V1_COLLECTIONS = list(COLLECTIONS)
 COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions", "lectures", "hotline_calls", "kpis",
-                "administrations"]
+                "administrations", "appointments"]
 # Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
 V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures"},
            "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"}, "activities": {"project"}}
@@ -383,7 +393,9 @@ V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents"
 ID_KEY = {"instruments": "code", "projects": "code", "institutions": "name"}
 # Records without a single id: the keys that name them.
 NATURAL_KEY = {"establishment": ("role", "as_of"), "conversions": ("fy", "route"),
-               "administrations": ("instrument", "person", "time_point", "date")}
+               "administrations": ("instrument", "person", "time_point", "date"),
+               # Appointments have no id of their own: a person's appointment with a staff member at a time.
+               "appointments": ("person", "staff", "start")}
 # Shipped questionnaires every installation has (outcomes.library): files may name them without carrying them.
 LIBRARY_CODES = frozenset(spec["code"] for spec in LIBRARY)
 # Records the source format gives no id: an id is made from their position so that
@@ -1021,6 +1033,14 @@ def _check_v2_rules(parser: Parser, records):
             parse_kpi(r["formula"], names=FIGURES)
         except FormulaError as e:
             add(f"{r['_path']}.formula", str(e))
+    seen = {}
+    for r in records["appointments"]:
+        key = record_key("appointments", r)
+        if key in seen:
+            add(f"{r['_path']}.start", f"the same appointment twice (first at {seen[key]})")
+        seen.setdefault(key, r["_path"])
+        if r["status"] in ("missed", "cancelled") and not r.get("status_reason"):
+            add(f"{r['_path']}.status_reason", "a missed or cancelled appointment needs its reason")
     seen = {}
     for r in records["administrations"]:
         key = record_key("administrations", r)
