@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import units_for
 from tongxing.outcomes.analysis import OUTCOMES, format_p
@@ -14,7 +15,8 @@ from .models import Enrolment, Project
 
 OUTCOME_LABELS = {"improved": "有改善 Improved", "same": "沒有改變 No change", "worse": "惡化 Worse",
                   "agree": "同意 Agree", "disagree": "不同意 Disagree"}
-ROUTE_LABELS = {"percent": "百分比 percentage", "t-test": "配對t檢定 paired t-test"}
+# How an outcome target was met, in the user's language (the exports print both: render.ROUTES).
+ROUTE_LABELS = {"percent": _("percentage"), "t-test": _("paired t-test")}
 
 
 def projects_for(user) -> QuerySet[Project]:
