@@ -137,6 +137,14 @@ def can_supervise(user) -> bool:
     return user.is_superuser or level_of(user) == Level.SUPERVISOR
 
 
+def break_glass_openings_for(user) -> QuerySet[BreakGlass]:
+    """Break-the-glass openings, each naming the person opened: for the supervisor who reviews them, in their
+    units. An auditor or an organisation administrator is shown no one (issue 13)."""
+    if not can_supervise(user):
+        return BreakGlass.objects.none()
+    return BreakGlass.objects.filter(unit__in=units_for(user))
+
+
 def leads_case(user, case: Case) -> bool:
     """The case's worker, or a supervisor or coordinator over it: who sets the team, closes and reopens."""
     if not can_write(user) or not cases_for(user).filter(pk=case.pk).exists():

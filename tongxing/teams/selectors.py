@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tongxing.accounts.scope import units_for
+from tongxing.accounts.scope import break_glass_openings_for
 
 from .models import BreakGlass, MedicalAccess, TeamMember
 
@@ -15,7 +15,7 @@ def team_of(case) -> QuerySet[TeamMember]:
 
 def break_glass_log(user) -> QuerySet[BreakGlass]:
     """Openings in the units the user supervises, newest first, with who opened whom."""
-    return (BreakGlass.objects.filter(unit__in=units_for(user))
+    return (break_glass_openings_for(user)
             .select_related("user", "person", "reviewed_by", "unit").order_by("-at", "-pk"))
 
 

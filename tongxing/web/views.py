@@ -8,7 +8,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from tongxing.accounts.models import Access, Level
-from tongxing.accounts.scope import access_of, can_manage, can_write, cases_for, level_of, units_for
+from tongxing.accounts.scope import (
+    access_of,
+    can_manage,
+    can_supervise,
+    can_write,
+    cases_for,
+    level_of,
+    units_for,
+)
 from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
@@ -118,6 +126,7 @@ def _supervisor_home(request):
             "warnings": report["warnings"][:5],
         })
     context["can_import"] = can_manage(request.user)
+    context["can_supervise"] = can_supervise(request.user)
     return render(request, "web/home_supervisor.html", context)
 
 
