@@ -57,11 +57,12 @@ def with_evening(qs: QuerySet[Activity]) -> QuerySet[Activity]:
         evening=ExpressionWrapper(Q(kind=ActivityKind.OUTREACH) & starts_in_evening, output_field=BooleanField()))
 
 
-def activity_rows(qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    """What a list row shows, in a fixed number of queries however many rows."""
+def activity_rows(qs: QuerySet[Activity], viewer) -> QuerySet[Activity]:
+    """What a list row shows, in a fixed number of queries however many rows. Of the people served, only those
+    the viewer may see are named: a worker sees the unit's outreach, but not a colleague's client met on it."""
     return qs.select_related("unit", "case", "group", "school", "workplace", "project").prefetch_related(
         Prefetch("staff", queryset=Staff.objects.order_by("name")),
-        Prefetch("people", queryset=Person.objects.order_by("name")),
+        Prefetch("people", queryset=people_for(viewer).order_by("name")),
     ).order_by("-start", "-pk")
 
 

@@ -119,7 +119,7 @@ def activity_list(request):
     form = ActivityFilterForm(request.GET or None, units=units)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = filtered_activities(request.user, data)
-    rows = activity_rows(with_evening(qs))
+    rows = activity_rows(with_evening(qs), request.user)
     if request.GET.get("export") == "xlsx":
         return export(request, filename="activities", headers=[_(h) for h in ACTIVITY_HEADERS],
                       rows=(_activity_row(a) for a in rows.iterator(chunk_size=500)), count=qs.count(),
@@ -136,10 +136,11 @@ def activity_list(request):
 @login_required
 @require_GET
 def activity_detail(request, pk):
-    activity = get_object_or_404(activity_rows(with_evening(activities_for(request.user))), pk=pk)
+    activity = get_object_or_404(activity_rows(with_evening(activities_for(request.user)), request.user), pk=pk)
     _audit_read(request, activity, "activity record")
     return render(request, "activities/detail.html", {
         "a": activity, "can_write": can_write(request.user), "profile": PROFILES[KIND_PROFILE[activity.kind]],
+        "unnamed": activity.attendance.count() - len(activity.people.all()),
     })
 
 
