@@ -48,6 +48,7 @@ from tongxing.activities.models import (
     GroupKind,
     MedicalAssessment,
 )
+from tongxing.appointments.models import Appointment
 from tongxing.cases.models import Case, CasePlan, CaseType, Episode, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
@@ -59,7 +60,14 @@ from tongxing.prevention.statistics import Span, rules
 from tongxing.privacy.identity import hkid_valid
 from tongxing.privacy.models import Consent, IdentityKind
 from tongxing.privacy.services import set_identity_number
-from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
+from tongxing.projects.models import (
+    Enrolment,
+    OutcomeIndicator,
+    OutputIndicator,
+    OutputKind,
+    Programme,
+    Project,
+)
 from tongxing.standards.codes import STANDARD_CODES
 from tongxing.teams.models import BreakGlass
 
@@ -114,7 +122,7 @@ def _hkid(core: str) -> str:
 
 def _casework(unit, worker, key, *, instrument, member_key=None, entered_by=None, start=None):
     """A client with a case (episode opened in FY 2024, a plan), an interview, a referral, a consent, a PHQ-9
-    raising a risk alert and a medical assessment: one record of each kind that names the client."""
+    raising a risk alert, a medical assessment and an appointment: one record of each kind that names the client."""
     client = _person(unit, key)
     case = Case.objects.create(unit=unit, external_id=f"c-{key}", type=CaseType.PSA, client=client, worker=worker)
     if member_key:
@@ -131,7 +139,10 @@ def _casework(unit, worker, key, *, instrument, member_key=None, entered_by=None
                                  time_point="pre", answers={n: 1 for n in range(1, 10)}, case=case)
     MedicalAssessment.objects.create(unit=unit, external_id=f"ma-{key}", person=client, date=dt.date(2024, 7, 4),
                                      by=worker, plan=True)
-    return {"person": client.pk, "case": case.pk, "activity": visit.pk, "referral": referral.pk,
+    appointment = Appointment.objects.create(unit=unit, person=client, case=case, staff=worker,
+                                             kind=ActivityKind.HOME_VISIT, start=start + dt.timedelta(days=1),
+                                             minutes=60, place="案主家中")
+    return {"appointment": appointment.pk,"person": client.pk, "case": case.pk, "activity": visit.pk, "referral": referral.pk,
             "consent": consent.pk, "administration": form.pk, "risk_alert": form.risk_alert.pk,
             "idnumber": _hkid(PEOPLE[key][3])}
 
@@ -199,7 +210,7 @@ def build_leak_world():
     Episode.objects.filter(case_id=objects["case"]).update(opened=dt.date(2024, 6, 3))
     CasePlan.objects.filter(episode__case_id=objects["case"]).update(date=dt.date(2024, 6, 3))
     scopes = {"own": {k: objects[k] for k in ("case", "activity", "referral", "consent", "administration",
-                                              "risk_alert")}}
+                                              "risk_alert", "appointment", "enrolment")}}
     scopes["own"].update(person=own.pk, idnumber=_hkid(PEOPLE["own"][3]), login=users["alice"].pk, unit=unit_a.code, project=objects["project"], project_code="BDF1",
                          indicator=objects["indicator"], programme=objects["programme"], outcome=objects["outcome"],
                          kpi=objects["kpi"], institution=objects["institution"], prerelease=objects["prerelease"],
@@ -252,6 +263,9 @@ def build_leak_world():
     BreakGlass.objects.create(user=users["ben"], person=own, unit=unit_a, reason="上週緊急聯絡案主，負責社工放假",
                               at=now - dt.timedelta(days=7), until=now - dt.timedelta(days=7, hours=-8))
     users["olga"] = _login("olga", Level.ORG_ADMIN, org)
+    for key in ("col", "ub", "oz"):  # each client enrolled in their unit's funded project
+        scopes[key]["enrolment"] = Enrolment.objects.create(project_id=scopes[key]["project"], date=dt.date(2024, 4, 1),
+                                                            person_id=scopes[key]["person"]).pk
     assert Organisation.objects.count() == 2
     # One figure of each family of the prevention statistics (each family lists the same kind of record).
     figures = {}
@@ -309,6 +323,8 @@ ROUTES = {
     "projects": ({}, ("",)),
     "project": (PROJECT, ("",)),
     "project-manual": ({"pk": "project", "indicator": "indicator"}, ("",)),
+    "project-participants": (PROJECT, ("",)),
+    "project-enrolment": ({"pk": "project", "enrolment": "enrolment"}, ("",)),
     "project-export": ({"pk": "project", "fmt": ("xlsx", "pdf")}, ("",)),
     "project-drilldown": [({"pk": "project", "kind": ("outputs",), "indicator": "indicator"}, ("",)),
                           ({"pk": "project", "kind": ("outcomes",), "indicator": "outcome"}, ("",))],
@@ -389,6 +405,11 @@ ROUTES = {
     "break-glass": ({"pk": "person"}, ("",)),
     "break-glass-log": ({}, ("",)),
     "medical-access": ({}, ("",)),
+    "appointments:agenda": ({}, ("", "?staff=all&date=2024-07-03", "?staff=all&date=2024-07-03&view=day")),
+    "appointments:new": ({}, ("", "?person={person}", "?case={case}")),
+    "appointments:edit": ({"pk": "appointment"}, ("",)),
+    "appointments:close": ({"pk": "appointment"}, ("",)),
+    "appointments:log": ({"pk": "appointment"}, ("",)),
 }
 # The API's operations (method, path) as its OpenAPI schema lists them; each is a URL name in ROUTES above.
 API_OPERATIONS = {
