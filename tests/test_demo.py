@@ -151,3 +151,23 @@ def test_no_record_of_work_lies_after_today(demo):
     assert not Lecture.objects.filter(unit=unit, date__gt=today).exists()
     assert not HotlineCall.objects.filter(unit=unit, date__gt=today).exists()
     assert not PreReleaseSession.objects.filter(unit=unit, date__gt=today).exists()
+
+
+def test_the_demo_works_as_a_team(demo):
+    from tongxing.activities.models import ActivityStaff, Attendance
+    from tongxing.appointments.models import Appointment, AppointmentStatus
+    from tongxing.teams.models import MedicalAccess
+
+    unit = Unit.objects.get(code="DEMO")
+    assert MedicalAccess.objects.filter(unit=unit, staff__user__username="nurse", revoked_on__isnull=True).exists()
+    now = timezone.now()
+    mine = Appointment.objects.filter(unit=unit, staff__user__username="worker")
+    assert mine.filter(status=AppointmentStatus.SCHEDULED, start__lt=now).exists()      # overdue
+    assert mine.filter(status=AppointmentStatus.SCHEDULED, start__gt=now).count() >= 2   # coming
+    assert mine.filter(status=AppointmentStatus.MISSED).exclude(status_reason="").exists()
+    assert Appointment.objects.filter(unit=unit, staff__user__username="nurse", kind="nursing").exists()
+    # The worker co-leads group sessions whose members are in several workers' caseloads.
+    sessions = ActivityStaff.objects.filter(staff__user__username="worker", activity__group__isnull=False)
+    members = Attendance.objects.filter(activity__in=sessions.values("activity")).values("person")
+    workers = Case.objects.filter(client__in=members, worker__isnull=False).values("worker").distinct().count()
+    assert workers >= 2

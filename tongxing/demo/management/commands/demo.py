@@ -11,6 +11,7 @@ from tongxing.accounts.models import Access, Level
 from tongxing.cases.models import Case
 from tongxing.cases.selectors import open_cases
 from tongxing.demo.extras import add_extras
+from tongxing.demo.extras.team import add_team
 from tongxing.demo.generate import generate
 from tongxing.exchange.schema import parse
 from tongxing.exchange.services import import_document
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         add_extras(unit, start=Period.financial_year(fy - 1).start, end=Period.financial_year(fy).last_day,
                    today=timezone.localdate(), by=User.objects.get(username="supervisor"),
                    worker=Staff.objects.filter(unit=unit, user__username="worker").first())
+        add_team(unit, today=timezone.localdate(), by=User.objects.get(username="supervisor"))
         self.stdout.write(self.style.SUCCESS("Demo centre ready: 同行社區戒毒輔導中心 (DEMO)"))
         self.stdout.write("Log in as:")
         for username, role in accounts:
