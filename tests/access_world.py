@@ -10,6 +10,7 @@ from django.utils import timezone
 from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import ActivityKind, ActivityStaff, MedicalAssessment
 from tongxing.appointments.models import Appointment
+from tongxing.attachments.services import attach
 from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
@@ -79,6 +80,8 @@ def build_world() -> dict:
         start=dt.datetime(2024, 7, 3, 10, 0, tzinfo=tz), minutes=60, place="案主家中")
     job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=w.bob, filename="unit-a.json")
     team = team_world(w, group)
+    # A file on alice's case: her case team downloads it, nobody else does.
+    attachment = attach(w.case, name="consent.pdf", data=b"%PDF-1.4\n% signed\n%%EOF\n", user=w.alice)
     return {
         "users": {"alice": w.alice, "bob": w.bob, "charlie": w.charlie, "dave": dave, "audrey": audrey, **team},
         # alice's client answered PHQ-9 item 9 above 0: the form raised a risk alert.
@@ -90,7 +93,7 @@ def build_world() -> dict:
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
                     "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk,
-                    "appointment": appointment.pk},
+                    "appointment": appointment.pk, "attachment": attachment.pk},
     }
 
 

@@ -233,16 +233,27 @@ APPOINTMENTS = {
     "appointments:log": ("POST", {"pk": "appointment"}, "", CASEWORK, None),
 }
 MATRIX.update(APPOINTMENTS)
+# Attachments (issue 19): a file follows the record it is on; the world's file is on alice's case, attached by alice.
+# Removing (a POST without a reason removes nothing) is for the one who attached it or a supervisor.
+MATRIX.update({
+    "person-attach": ("POST", {"pk": "client"}, "", CASEWORK, None),
+    "case-attach": ("POST", {"pk": "case"}, "", CASEWORK, None),
+    "referral-attach": ("POST", {"pk": "referral"}, "", CASEWORK, None),
+    "attachment-download": ("GET", {"pk": "attachment"}, "", CASEWORK, "%PDF"),
+    "attachment-remove": ("POST", {"pk": "attachment"}, "", CASEWORK, None),
+})
 LEAD_ONLY = {"case-close", "case-reopen", "case-merge", "case-team"}
 CASE_FILE = {name for name in MATRIX if name.startswith("case-") and name not in {"case-list", "case-new"}}
 PERSON_RECORDS = {name for name, row in MATRIX.items()
                   if row[3] is CASEWORK or row[4] in ("周小明", '"p1"')} - CASE_FILE
 LIKE = {
-    "nina": ("alice", {name: N for name in LEAD_ONLY}),
-    # mona reaches the client for medical work, not the appointments on the case file.
+    # The nurse on the team downloads the case's file; she did not attach it, so she does not remove it.
+    "nina": ("alice", {**{name: N for name in LEAD_ONLY}, "attachment-remove": N}),
+    # mona reaches the client for medical work (and adds files to them), not the appointments on the case file nor
+    # the case's files.
     "mona": ("alice", {**{name: N for name in CASE_FILE | set(APPOINTMENTS) - {"appointments:new"}},
                        "activities:detail": N, "activities:edit": N,
-                       "activities:list": N, "case-list": N}),
+                       "activities:list": N, "case-list": N, "attachment-download": N, "attachment-remove": N}),
     "gina": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),
     "frank": ("alice", {**{name: N for name in CASE_FILE | PERSON_RECORDS}, "break-glass": Y}),
 }

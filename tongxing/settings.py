@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tongxing.setup",
     "tongxing.teams",
     "tongxing.appointments",
+    "tongxing.attachments",
     "tongxing.web",
     "tongxing.server",
     "tongxing.jobs",
@@ -191,6 +192,9 @@ LOGOUT_REDIRECT_URL = "login"
 def _env_int(name, default):
     return int(os.environ.get(name, default))
 
+
+# Files attached to people, cases and referrals (tongxing/attachments): the largest accepted, in megabytes.
+TONGXING_ATTACHMENT_MAX_BYTES = _env_int("TONGXING_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 
 # Login throttling (django-axes): the Nth wrong password in a row locks the account for the cool-off time.
 AXES_FAILURE_LIMIT = _env_int("TONGXING_LOGIN_FAILURES", 6)

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("tongxing.jobs.urls")),
     path("", include("tongxing.teams.urls")),
     path("", include("tongxing.appointments.urls")),
+    path("", include("tongxing.attachments.urls")),
     path("", include("tongxing.web.urls")),
 ]

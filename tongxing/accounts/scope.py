@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from tongxing.activities.models import Activity, ActivityKind, Group
 from tongxing.appointments.models import Appointment
-from tongxing.cases.models import Case
+from tongxing.attachments.models import Attachment
+from tongxing.cases.models import Case, Referral
 from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
 from tongxing.teams.models import BreakGlass, MedicalAccess, TeamMember
@@ -170,6 +171,29 @@ def appointments_for(user) -> QuerySet[Appointment]:
         qs = qs.filter(Q(case__in=cases_for(user)) | Q(case__isnull=True, person__in=people)
                        | Q(staff__user=user, person__in=people))
     return qs
+def attachments_for(user, *, with_removed=False) -> QuerySet[Attachment]:
+    """Files the user may download: a person's to whoever may look the person up, a referral's likewise, a case's
+    only to whoever may open the case file (a nurse with medical access reaches the client, not the case's files).
+    `with_removed`: the removed ones too, for listing who removed them and why (never for download)."""
+    people = people_for(user)
+    qs = Attachment.objects.filter(Q(person__in=people) | Q(case__in=cases_for(user)) | Q(referral__person__in=people))
+    return qs if with_removed else qs.filter(removed_at__isnull=True)
+
+
+def may_attach(user, record) -> bool:
+    """Who may add a file to a person, case or referral: a writer who may open that record."""
+    if not can_write(user):
+        return False
+    if isinstance(record, Case):
+        return record.merged_into_id is None and cases_for(user).filter(pk=record.pk).exists()
+    person_id = record.person_id if isinstance(record, Referral) else record.pk
+    return people_for(user).filter(pk=person_id).exists()
+
+
+def may_remove_attachment(user, attachment: Attachment) -> bool:
+    """Of the files in `attachments_for(user)`: the one who attached a file, or a supervisor or coordinator over
+    it, may remove it (the row stays, with who, when and why)."""
+    return can_write(user) and (attachment.uploaded_by_id == user.pk or level_of(user) != Level.WORKER)
 
 
 def can_write(user) -> bool:

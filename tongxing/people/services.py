@@ -8,6 +8,7 @@ from django.db import transaction
 
 from tongxing.activities.models import Attendance, Feedback, MedicalAssessment
 from tongxing.appointments.models import Appointment
+from tongxing.attachments.models import Attachment
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import Case, Referral
@@ -96,7 +97,7 @@ def merge_people(keep: Person, other: Person, *, user, request=None) -> dict:
     moved["attendance"] = Attendance.objects.filter(person=other).update(person=keep)
     for key, model in (("assessments", MedicalAssessment), ("feedback", Feedback), ("referrals", Referral),
                        ("drug_use", DrugUse), ("children", Child),
-                       ("appointments", Appointment)):
+                       ("appointments", Appointment), ("attachments", Attachment)):
         moved[key] = model.objects.filter(person=other).update(person=keep)
     moved["merged_records"] = Person.objects.filter(merged_into=other).update(merged_into=keep)
 

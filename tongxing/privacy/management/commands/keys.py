@@ -7,7 +7,8 @@ from tongxing.privacy.rotation import RotationRefused, rotate
 
 
 class Command(BaseCommand):
-    help = ("keys rotate: re-encrypt identity numbers and recompute their look-up hashes under a new field key "
+    help = ("keys rotate: re-encrypt identity numbers and attached files, and recompute the numbers' look-up hashes "
+            "under a new field key "
             "(all or nothing, audited). The new key is read from the file given, or from TONGXING_NEW_FIELD_KEY; "
             "never from the command line, where other users of the machine could see it.")
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         except RotationRefused as e:
             self.stderr.write(f"keys rotate refused: {e}")
             sys.exit(2)
-        self.stdout.write(f"{done.identity_numbers} identity numbers re-encrypted under the new field key"
+        self.stdout.write(f"{done.identity_numbers} identity numbers re-encrypted under the new field key; "
+                          f"{done.attachments} attached files re-encrypted"
                           + (f"; audit trail re-keyed ({done.audit_events_rekeyed} events)"
                              if done.audit_events_rekeyed else ""))
         self.stdout.write("Now set TONGXING_FIELD_KEY to the new key for every server and worker and restart them; "
