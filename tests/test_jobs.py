@@ -186,3 +186,30 @@ def test_the_job_page_survives_a_reload_while_it_runs_and_when_it_is_done(units)
         page = alice.get(url).content.decode()
         assert 'data-state="done"' in page and 'value="100"' in page and "activities:" in page
         assert "hx-trigger" not in page
+
+
+def test_the_annual_return_pdf_is_made_in_the_background_and_only_its_starter_downloads_it(units):
+    from tongxing.audit.models import Action, Event
+    from tongxing.exchange.schema import parse
+    from tongxing.exchange.services import import_document
+
+    import_document(parse({**json.loads(SCENARIO.read_text()), "unit": {
+        **json.loads(SCENARIO.read_text())["unit"], "code": "U1"}})[0])
+    alice = login("alice", Level.SUPERVISOR, units[0])
+    page = alice.get(reverse("fsa-page", args=["U1", 2024])).content.decode()
+    start = reverse("jobs:annual-pdf", args=["U1", 2024])
+    assert f'action="{start}"' in page
+    response = alice.post(start)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
+    assert 'data-state="queued"' in alice.get(response["Location"]).content.decode()
+    run_worker()
+    page = alice.get(response["Location"]).content.decode()
+    assert 'data-state="done"' in page and reverse("jobs:result", args=[job.pk]) in page
+    download = alice.get(reverse("jobs:result", args=[job.pk]))
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert Event.objects.filter(action=Action.EXPORT, summary="download of fsa-U1-2024.pdf").exists()
+    # Another user may not take it; a unit not one's own is refused before anything is queued.
+    charlie = login("charlie", Level.WORKER, units[1])
+    assert charlie.get(reverse("jobs:result", args=[job.pk])).status_code == 404
+    assert charlie.post(start).status_code == 404 and Job.objects.count() == 1

@@ -8,6 +8,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         IMPORT = "import", _("Import of an exchange file")
+        ANNUAL_PDF = "annual_pdf", _("Annual return as PDF")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -29,6 +30,8 @@ class Job(models.Model):
     step = models.CharField(max_length=64, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    # What the job made (a PDF), kept for the person who started it to download.
+    result = models.BinaryField(null=True, blank=True, editable=False)
     # host:pid of the worker running it, so a job whose worker was killed is found and marked not done.
     worker = models.CharField(max_length=128, blank=True)
     # Summary lines when done; the problems, each a line, when not.

@@ -130,21 +130,40 @@ def run(job_id):
     try:
         # The job speaks the language of the person who started it, whatever the worker's.
         with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
-            job.lines = _import(job, reporter)
+            job.lines = (_annual_pdf if job.kind == Job.Kind.ANNUAL_PDF else _import)(job, reporter)
         job.state = Job.State.DONE
     except Refused as e:
         job.lines, job.state = e.lines, Job.State.FAILED
     except Exception:
         log.exception("job %s failed", job.pk)
         with translation.override((access.language if access else "") or settings.LANGUAGE_CODE):
-            job.lines = [_("The import stopped on an error of the system; nothing was imported. "
-                           "The administrator can find it in the server's log.")]
+            job.lines = [_("The job stopped on an error of the system. "
+                           "The administrator can find it in the server's log.") if job.kind == Job.Kind.ANNUAL_PDF
+                         else _("The import stopped on an error of the system; nothing was imported. "
+                                "The administrator can find it in the server's log.")]
         job.state = Job.State.FAILED
     finally:
         reporter.close()
     job.payload, job.finished_at = None, timezone.now()
-    job.save(update_fields=["state", "lines", "payload", "finished_at", "unit_code", "step", "done", "total"])
+    job.save(update_fields=["state", "lines", "payload", "result", "finished_at", "unit_code", "step", "done",
+                            "total"])
     return job.state
+
+
+def _annual_pdf(job, reporter):
+    from tongxing.reports import render
+    from tongxing.standards.report import fsa_report
+
+    unit = units_for(job.created_by).filter(code=job.unit_code).first()
+    if unit is None:
+        raise Refused(_("Unit %(code)s is not yours to report on.") % {"code": job.unit_code})
+    fy = json.loads(bytes(job.payload))["fy"]
+    reporter(_("Counting the year"), 0, 2, force=True)
+    report = fsa_report(unit, fy)
+    reporter(_("Drawing the PDF"), 1, 2, force=True)
+    job.result = render.fsa_pdf(unit, report)
+    job.step, job.done, job.total = "", 2, 2
+    return [_("The annual return %(fy)s–%(next)s of %(unit)s is ready.") % {"fy": fy, "next": fy + 1, "unit": unit}]
 
 
 def _import(job, reporter):

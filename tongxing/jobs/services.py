@@ -26,6 +26,16 @@ def start_import(user, upload) -> Job:
 
 
 @transaction.atomic
+def start_annual_pdf(user, unit, fy) -> Job:
+    """Queue a whole year's annual return as a PDF: counting and drawing take longer than a page may wait."""
+    job = Job.objects.create(kind=Job.Kind.ANNUAL_PDF, created_by=user, unit_code=unit.code,
+                             filename=f"fsa-{unit.code}-{fy}.pdf", payload=json.dumps({"fy": fy}).encode())
+    record(Action.EXPORT, user=user, obj=unit, unit_code=unit.code, summary=f"annual return {fy} as pdf queued")
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
 def start_sheet_import(user, unit, kind, name, content: bytes, mapping) -> Job:
     """Queue a checked spreadsheet: the worker checks it again against the unit as it then is, and writes it."""
     import base64
