@@ -15,6 +15,7 @@ from tongxing.accounts.scope import level_of
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.exchange.selectors import export_unit
+from tongxing.lib.projection import Method, as_text, project
 from tongxing.organisations.selectors import units_for
 from tongxing.privacy.deidentify import deidentify
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -51,14 +52,33 @@ def fsa_index(request):
     return redirect("fsa-page", unit=unit.code, fy=current_fy())
 
 
-def _rows(report):
+# How each standard's year-end is projected (tongxing.lib.projection): the cases in hand on 1 April count from the
+# year's first day, so OS4 and OS6 are not scaled with time; shares are not extrapolated; OC10 (paid trainings over
+# a fixed establishment) and every other output standard grow as the work is done.
+CARRIED = {"OS4", "OS4a", "OS4b", "OS6"}
+
+
+def projection_method(code: str, ratio: bool) -> Method:
+    if code in CARRIED:
+        return Method.CARRIED
+    if ratio and code != "OC10":
+        return Method.RATE
+    return Method.COUNT
+
+
+def _rows(report, today: dt.date):
+    year = Period.financial_year(report["fy"])
     for group, names in (("output", OUTPUT_STANDARDS), ("outcome", OUTCOME_STANDARDS)):
         for code, (zh, en) in names.items():
             figure = report["standards"][code]
             agreed, achieved = figure.get("agreed"), figure.get("achieved")
             ratio = group == "outcome" or code == "OS11"
             percent = (achieved / agreed * 100) if (agreed and achieved is not None and not ratio) else None
-            yield {"code": code, "zh": zh, "en": en, "group": group, "ratio": ratio, "percent": percent, **figure}
+            outlook = project(achieved, agreed, start=year.start, end=year.last_day, today=today,
+                              method=projection_method(code, ratio))
+            yield {"code": code, "zh": zh, "en": en, "group": group, "ratio": ratio, "percent": percent, **figure,
+                   "outlook": outlook, "projected_text": as_text(outlook.projected, percent=ratio),
+                   "needed_text": as_text(outlook.needed_per_month, percent=ratio)}
 
 
 @login_required
@@ -81,7 +101,7 @@ def fsa_page(request, unit, fy):
         "share": [q["share"] for q in quarters],
     }
     return render(request, "reports/fsa.html", {
-        "unit": unit, "fy": fy, "report": report, "rows": list(_rows(report)), "quarters": quarters,
+        "unit": unit, "fy": fy, "report": report, "rows": list(_rows(report, timezone.localdate())), "quarters": quarters,
         "behind": behind_at_latest_quarter(fy, quarters, timezone.localdate()),
         "units": units_for(request.user).order_by("code"), "years": range(fy - 3, fy + 2),
         "chart_json": chart, "progress": progress,
