@@ -17,7 +17,7 @@ from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, 
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
-from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
+from tongxing.prevention.models import Institution, Kpi, Lecture, LectureRegistrant, PreReleaseSession
 from tongxing.privacy.models import Consent
 from tongxing.projects.models import (
     Enrolment,
@@ -60,6 +60,8 @@ def build_world() -> dict:
     outcome = OutcomeIndicator.objects.create(project=project, number="O1", description="抑鬱改善", instrument=instrument)
     kpi = Kpi.objects.create(unit=w.unit, name="講習出席率", formula="lecture_attended / lecture_required", target=70,
                              starts=dt.date(2024, 1, 1), ends=dt.date(2024, 12, 31))
+    lecture = Lecture.objects.create(unit=w.unit, date=dt.date(2024, 7, 1), required=1, attended=0)
+    LectureRegistrant.objects.create(lecture=lecture, person=w.client)
     institution = Institution.objects.create(unit=w.unit, name="高雄監獄")
     prerelease = PreReleaseSession.objects.create(unit=w.unit, institution=institution, kind="group",
                                                   date=dt.date(2024, 7, 1), participants=10)
@@ -93,7 +95,7 @@ def build_world() -> dict:
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
                     "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk,
-                    "appointment": appointment.pk, "attachment": attachment.pk},
+                    "appointment": appointment.pk, "attachment": attachment.pk, "lecture": lecture.pk},
     }
 
 

@@ -83,6 +83,7 @@ MATRIX = {
     "prevention-export": ("GET", {"unit": "unit", "fmt": "xlsx"}, "", UNIT_A_FIGURES, None),
     "prevention-hotline": ("GET", {"unit": "unit"}, "", UNIT_A_WORK, None),
     "prevention-lectures": ("GET", {"unit": "unit"}, "", UNIT_A_WORK, None),
+    "prevention-lecture": ("GET", {"unit": "unit", "pk": "lecture"}, "", UNIT_A_WORK, "周小明"),
     "prevention-records": ("GET", {"unit": "unit", "figure": "referrals:employment"}, "", UNIT_A_FIGURES, None),
     "activities:list": ("GET", {}, "", SEES_CLIENT, "周小明"),
     "activities:new": ("GET", {}, "", WRITERS, None),

@@ -3,7 +3,10 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CallerType, ConsultationCategory, ServiceItem
+from tongxing.accounts.scope import people_for
+from tongxing.people.models import Person
+
+from .models import CallerType, ConsultationCategory, Lecture, ServiceItem
 
 
 class PeriodForm(forms.Form):
@@ -50,8 +53,9 @@ class LectureForm(forms.Form):
 
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("title"), max_length=200, required=False)
-    required = forms.IntegerField(label=_("required to attend"), min_value=0)
-    attended = forms.IntegerField(label=_("number attending"), min_value=0)
+    required = forms.IntegerField(label=_("required to attend"), min_value=0, required=False,
+                                  help_text=_("Leave both counts empty to list the people required to attend by name"))
+    attended = forms.IntegerField(label=_("number attending"), min_value=0, required=False)
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,8 +70,15 @@ class LectureForm(forms.Form):
             raise forms.ValidationError(_("The date cannot be after today"))
         return day
 
+    @property
+    def by_name(self) -> bool:
+        """No counts entered: the figures will come from the list of names made on the lecture's page."""
+        return self.cleaned_data.get("required") is None and self.cleaned_data.get("attended") is None
+
     def clean(self):
         data = super().clean()
+        if (data.get("required") is None) != (data.get("attended") is None) and not self.errors:
+            self.add_error(None, _("Enter both counts, or neither to list the people by name"))
         if data.get("required") is not None and data.get("attended") is not None \
                 and data["attended"] > data["required"]:
             self.add_error("attended", _("Attended cannot exceed the number required"))
@@ -84,3 +95,43 @@ class LectureForm(forms.Form):
 
     def consultation_fields(self):
         return [self[consultation_field(c)] for c in ConsultationCategory.values]
+
+
+class RegistrantsForm(forms.Form):
+    """People required to attend a lecture (fined under the drug-harm lecture rule), added to its list by name."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("People required to attend"), queryset=Person.objects.none(), widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Choose at least one person to add"),
+                        "invalid_choice": _("%(value)s is not a person you can add"),
+                        "invalid_pk_value": _("%(pk)s is not a person you can add")})
+
+    def __init__(self, *args, user, lecture: Lecture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lecture = lecture
+        self.fields["people"].queryset = people_for(user).filter(unit=lecture.unit_id, merged_into__isnull=True)
+
+    def chosen(self) -> list[Person]:
+        if not self.is_bound:
+            return []
+        ids = [v for v in self.data.getlist(self.add_prefix("people")) if str(v).isdigit()]
+        return list(self.fields["people"].queryset.filter(pk__in=ids).order_by("name"))
+
+    def clean_people(self):
+        people = list(self.cleaned_data["people"])
+        listed = set(self.lecture.registrants.filter(person__in=people).values_list("person__name", flat=True))
+        if listed:
+            raise forms.ValidationError(_("Already on the list: %(names)s") % {"names": "、".join(sorted(listed))})
+        return people
+
+
+class LectureAttendanceForm(forms.Form):
+    """Who of the listed people came: ticked came, unticked were absent."""
+
+    present = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, listed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = listed
+        self.fields["present"].error_messages["invalid_choice"] = _("%(value)s is not on this lecture's list")

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,16 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.scope import can_write, units_for
+from tongxing.accounts.scope import can_write, people_for, units_for
 from tongxing.activities.models import Activity
-from tongxing.lib.percentages import LAST_ABSORBS, METHODS
+from tongxing.lib.percentages import LAST_ABSORBS, METHODS, PLAIN, shares
 from tongxing.lib.roc import CALENDARS, GREGORIAN, ROC, format_span
+from tongxing.people.models import Person
 from tongxing.standards.drilldown import COLUMNS, present
 from tongxing.web.common import drilldown_response
 
 from . import services
-from .forms import HotlineCallForm, LectureForm, PeriodForm
-from .models import HotlineCall, Lecture
+from .forms import HotlineCallForm, LectureAttendanceForm, LectureForm, PeriodForm, RegistrantsForm
+from .models import HotlineCall, Lecture, LectureRegistrant
 from .statistics import Span, figure_label, report, rules
 
 PER_PAGE = 25
@@ -166,16 +167,63 @@ def lectures(request, unit):
     form = LectureForm(request.POST or None, today=timezone.localdate(timezone=zoneinfo.ZoneInfo(unit.timezone)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.record_lecture(unit=unit, user=request.user, request=request, date=data["date"],
-                                title=data["title"], required=data["required"], attended=data["attended"],
-                                consultations=form.consultations())
+        lecture = services.record_lecture(unit=unit, user=request.user, request=request, date=data["date"],
+                                          title=data["title"], required=data["required"] or 0,
+                                          attended=data["attended"] or 0, consultations=form.consultations())
         messages.success(request, _("Lecture recorded"))
+        if form.by_name:
+            return redirect("prevention-lecture", unit=unit.code, pk=lecture.pk)
         return redirect("prevention-lectures", unit=unit.code)
-    rows = Lecture.objects.filter(unit=unit).annotate(consulted=Count("consultations")).order_by("-date", "-pk")
+    rows = Lecture.objects.filter(unit=unit).annotate(
+        consulted=Count("consultations"), listed=Exists(LectureRegistrant.objects.filter(lecture=OuterRef("pk")))
+    ).order_by("-date", "-pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "prevention/lectures.html", {
         "unit": unit, "form": form, "page": page, "calendar": _calendar(request, unit),
     }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lecture(request, unit, pk):
+    """One lecture by name: the people required to attend, who came, and the absentees to follow up."""
+    unit = _unit(request, unit)
+    _require_writer(request)
+    target = get_object_or_404(Lecture.objects.filter(unit=unit), pk=pk)
+    visible = people_for(request.user).filter(unit=unit)
+    listed = Person.objects.filter(pk__in=target.registrants.filter(person__in=visible.values("pk")).values("person"))
+    action = request.POST.get("action") if request.method == "POST" else None
+    registrant_form = RegistrantsForm(request.POST if action == "registrants" else None, user=request.user,
+                                      lecture=target)
+    attendance_form = LectureAttendanceForm(request.POST if action == "attendance" else None, listed=listed)
+    if action == "registrants" and registrant_form.is_valid():
+        added = services.add_registrants(lecture=target, user=request.user, request=request,
+                                         people=registrant_form.cleaned_data["people"])
+        messages.success(request, _("%(n)d added to the list") % {"n": len(added)})
+        return redirect("prevention-lecture", unit=unit.code, pk=target.pk)
+    if action == "attendance" and attendance_form.is_valid():
+        services.mark_lecture_attendance(lecture=target, user=request.user, request=request, shown=listed,
+                                         present=attendance_form.cleaned_data["present"])
+        messages.success(request, _("Attendance saved"))
+        return redirect("prevention-lecture", unit=unit.code, pk=target.pk)
+    if request.method == "POST" and action not in ("registrants", "attendance"):
+        return HttpResponseBadRequest(_("Unknown action"))
+    registrants = list(target.registrants.filter(person__in=visible.values("pk")).select_related("person")
+                       .order_by("attended", "person__name", "pk"))
+    by_name = target.registrants.exists()
+    return render(request, "prevention/lecture.html", {
+        "unit": unit, "lecture": target, "calendar": _calendar(request, unit), "registrants": registrants,
+        "absentees": [r for r in registrants if not r.attended],
+        "hidden": target.registrants.count() - len(registrants), "figures": {
+            "required": target.required, "attended": target.attended, "by_name": by_name,
+            "rate": _rate(target.attended, target.required)},
+        "registrant_form": registrant_form, "attendance_form": attendance_form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _rate(attended: int, required: int):
+    """The attendance rate in percent, one decimal rounded half up (DOMAIN.md "Taiwan": a lone rate)."""
+    return shares([attended, required - attended], method=PLAIN)[0] if required else None
 
 
 
