@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import cases_for, people_for
-from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
+from tongxing.cases.models import NOT_A_REFERRAL, Case, Referral, ReferralCategory, ReferralStatus
 from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
 from tongxing.people.models import Person
@@ -365,6 +365,37 @@ class ReferralStatusForm(EditGuard, forms.Form):
                                         % {"since": since.isoformat()})
         if day > timezone.localdate():
             raise forms.ValidationError(_("the date cannot be in the future"))
+        return day
+
+
+class ReferralCancelForm(forms.Form):
+    """A referral cancelled or withdrawn before it was acted on: it leaves every count and keeps its reason."""
+
+    status = forms.ChoiceField(label=_("Cancelled or withdrawn"), widget=forms.RadioSelect,
+                               choices=[(s.value, s.label) for s in map(ReferralStatus, NOT_A_REFERRAL)])
+    date = forms.DateField(label=_("Date"), widget=_date_input())
+    reason = forms.CharField(label=_("Reason for cancelling or withdrawing"), max_length=250,
+                             error_messages={"required": _("Say why the referral is cancelled or withdrawn")})
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, prefix="cancel", **kwargs)
+        self.referral = referral
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Say why the referral is cancelled or withdrawn"))
+        return reason
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        since = self.referral.status_date or self.referral.date
+        if day < since:
+            raise forms.ValidationError(_("日期不可早於 %(since)s the date cannot be before %(since)s")
+                                        % {"since": since.isoformat()})
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
         return day
 
 

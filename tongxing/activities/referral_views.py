@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongxing.accounts.scope import can_write
 from tongxing.cases.models import ReferralStatus
 
-from .forms import ReferralFilterForm, ReferralForm, ReferralStatusForm
+from .forms import ReferralCancelForm, ReferralFilterForm, ReferralForm, ReferralStatusForm
 from .selectors import OPEN_REFERRAL, filtered_referrals, referrals_for
-from .services import advance_referral, allowed_next, create_referral
+from .services import CANCELLABLE, advance_referral, allowed_next, cancel_referral, create_referral
 from .views import _starting_point, export, paginate, require_write, safe_next
 
 REFERRAL_HEADERS = (
@@ -77,10 +77,19 @@ def referral_new(request):
 @require_http_methods(["GET", "POST"])
 def referral_detail(request, pk):
     referral = get_object_or_404(referrals_for(request.user).select_related("person", "case", "unit"), pk=pk)
-    form = ReferralStatusForm(request.POST or None, referral=referral) if allowed_next(referral) else None
+    cancelling = request.method == "POST" and request.POST.get("action") == "cancel"
+    posted = request.POST if request.method == "POST" else None
+    form = ReferralStatusForm(None if cancelling else posted, referral=referral) if allowed_next(referral) else None
+    cancel = ReferralCancelForm(posted if cancelling else None, referral=referral) \
+        if referral.status in CANCELLABLE else None
     if request.method == "POST":
         require_write(request.user)
-        if form is not None and form.is_valid():
+        if cancelling and cancel is not None and cancel.is_valid():
+            cancel_referral(user=request.user, referral=referral, status=cancel.cleaned_data["status"],
+                            reason=cancel.cleaned_data["reason"], on=cancel.cleaned_data["date"], request=request)
+            messages.success(request, _("Referral cancelled: it no longer counts, and keeps its reason"))
+            return redirect("activities:referral", pk=referral.pk)
+        if not cancelling and form is not None and form.is_valid():
             advance_referral(user=request.user, referral=referral, status=form.cleaned_data["status"],
                              on=form.cleaned_data["date"], request=request)
             messages.success(request, _("Referral status updated"))
@@ -92,6 +101,6 @@ def referral_detail(request, pk):
         if not loop or loop[-1]["status"] != step["status"]:
             loop.append({**step, "label": ReferralStatus(step["status"]).label})
     return render(request, "activities/referral.html", {
-        "r": referral, "form": form, "loop": loop, "waiting": _waiting(referral, timezone.localdate()),
+        "r": referral, "form": form, "cancel": cancel, "loop": loop, "waiting": _waiting(referral, timezone.localdate()),
         "can_write": can_write(request.user),
     }, status=409 if form is not None and form.conflict else 200)
