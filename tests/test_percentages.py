@@ -264,3 +264,29 @@ def test_plain_is_decimal_round_half_up_of_the_exact_share(counts, decimals):
     assert result == expected
     if sum(result) == 100:
         assert shares(counts, decimals=decimals) == result
+
+
+# --- Largest remainder (Hamilton), as DOMAIN.md names the seed's convention ------------------------------------
+
+def _lr(counts, decimals=1):
+    return [str(s) for s in shares(counts, decimals=decimals, method="largest_remainder")]
+
+
+def test_largest_remainder_reproduces_the_seed_where_it_can():
+    assert _lr([27749, 5048, 846, 1365]) == ["79.3", "14.4", "2.4", "3.9"]  # 表一
+    assert _lr([19, 45, 41, 40, 26, 20, 5]) == ["9.7", "23.0", "20.9", "20.4", "13.3", "10.2", "2.5"]  # 表三
+    assert _lr([4185, 755], 2) == ["84.72", "15.28"]
+    assert _lr([28, 1415, 1459, 1349, 576, 110, 3], 2) == [
+        "0.57", "28.64", "29.53", "27.31", "11.66", "2.23", "0.06"]
+
+
+def test_largest_remainder_is_not_the_seeds_table_2():
+    # 21/294 = 7.143% has the larger remainder than 11/294 = 3.741%: Hamilton gives 7.2 / 3.7, the seed 7.1 / 3.8.
+    assert _lr([55, 21, 190, 2, 15, 11]) == ["18.7", "7.2", "64.6", "0.7", "5.1", "3.7"]
+    assert [str(s) for s in shares([55, 21, 190, 2, 15, 11])] == ["18.7", "7.1", "64.6", "0.7", "5.1", "3.8"]
+
+
+def test_largest_remainder_adds_to_100_and_breaks_ties_by_order():
+    assert _lr([1, 1, 1]) == ["33.4", "33.3", "33.3"]
+    assert _lr([0, 0]) == ["0.0", "0.0"]
+    assert sum(shares([1] * 2000, method="largest_remainder")) == 100

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from weasyprint import HTML
 
 from tongxing.lib.bilingual import bilingual
-from tongxing.lib.percentages import LAST_ABSORBS
+from tongxing.lib.percentages import LARGEST_REMAINDER, LAST_ABSORBS
 from tongxing.lib.roc import format_date, format_span
 from tongxing.lib.spreadsheet import workbook_bytes
 from tongxing.reports.render import (
@@ -29,7 +29,8 @@ from tongxing.reports.render import (
 )
 
 TITLE = "藥癮防治服務統計 Drug-abuse prevention statistics"
-ROUNDING = {LAST_ABSORBS: "末項補足至 100.0% last category makes the column 100.0%", "plain": "四捨五入 plain rounding"}
+ROUNDING = {LAST_ABSORBS: "末項補足至 100.0% last category makes the column 100.0%", "plain": "四捨五入 plain rounding",
+            LARGEST_REMAINDER: "最大餘數法 largest remainder"}
 STATUS = {True: "達標 Met", False: "未達標 Not met", None: "未能評估 Not assessable"}
 STATUS_CLASS = {True: "met", False: "not-met", None: "na"}
 SHARE_TABLES = ("sex", "age", "contacts", "referrals", "referral_status", "consultations", "hotline_callers",
