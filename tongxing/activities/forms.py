@@ -392,10 +392,10 @@ class ReferralCancelForm(forms.Form):
         day = self.cleaned_data["date"]
         since = self.referral.status_date or self.referral.date
         if day < since:
-            raise forms.ValidationError(_("日期不可早於 %(since)s the date cannot be before %(since)s")
+            raise forms.ValidationError(_("the date cannot be before %(since)s")
                                         % {"since": since.isoformat()})
         if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不可遲於今天 the date cannot be in the future"))
+            raise forms.ValidationError(_("the date cannot be in the future"))
         return day
 
 
