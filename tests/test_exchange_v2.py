@@ -55,6 +55,7 @@ def every_feature(unit):
     colleague = Staff.objects.filter(unit=unit).exclude(pk=case.worker_id).order_by("pk").first()
     add_team_member(case, staff=colleague, role=TeamRole.SECOND_WORKER, user=supervisor)
     nurse = Staff.objects.get(unit=unit, user__username="nurse")
+    MedicalAccess.objects.filter(staff=nurse, unit=unit).delete()  # the demo may have granted it already
     MedicalAccess.objects.create(staff=nurse, unit=unit, granted_on=dt.date(2025, 5, 1),
                                  revoked_on=dt.date(2025, 9, 30))
     MedicalAccess.objects.create(staff=nurse, unit=unit, granted_on=dt.date(2025, 10, 1))
