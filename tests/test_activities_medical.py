@@ -26,10 +26,14 @@ def test_assessment_by_a_nurse_is_saved_and_listed(client, world):
     assert form.initial["person"] == world.client
     assert set(form.fields["by"].queryset) == {world.nurse, world.doctor}
     today = timezone.localdate().isoformat()
-    response = client.post(url, {"person": world.client.pk, "date": today, "by": world.nurse.pk, "plan": "on"})
+    response = client.post(url, {"person": world.client.pk, "date": today, "by": world.nurse.pk, "plan": "on",
+                                 "health_condition": "血壓偏高，睡眠差", "drug_needs": "每週吸食氯胺酮兩次",
+                                 "plan_details": "轉介物質誤用診所；兩週後覆診"})
     assert response.status_code == 302
     m = MedicalAssessment.objects.get()
     assert (m.person, m.by, m.plan, m.unit) == (world.client, world.nurse, True, world.unit)
+    assert (m.health_condition, m.drug_needs, m.plan_details) == ("血壓偏高，睡眠差", "每週吸食氯胺酮兩次",
+                                                                  "轉介物質誤用診所；兩週後覆診")
     assert Event.objects.get(object_type="activities.medicalassessment").action == "create"
     listing = client.get(reverse("activities:assessments"))
     assert list(listing.context["page"]) == [m]

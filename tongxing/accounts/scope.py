@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tongxing.activities.models import Activity, ActivityKind, Group
+from tongxing.activities.models import Activity, ActivityKind, Group, NursingRecord
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.models import Attachment
 from tongxing.cases.models import Case, Referral
@@ -194,6 +194,21 @@ def may_remove_attachment(user, attachment: Attachment) -> bool:
     """Of the files in `attachments_for(user)`: the one who attached a file, or a supervisor or coordinator over
     it, may remove it (the row stays, with who, when and why)."""
     return can_write(user) and (attachment.uploaded_by_id == user.pk or level_of(user) != Level.WORKER)
+
+
+def nursing_records_for(user) -> QuerySet[NursingRecord]:
+    """Vital signs, urine results and medication notes: a worker reads them for the nursing sessions they gave,
+    in a unit they hold medical access to, or for the clients and members of cases they may open; a session
+    outside any case is otherwise not enough (the unit's non-case work is open to every worker, its clinical
+    detail is not). Supervisors and coordinators: their scope's nursing sessions."""
+    qs = NursingRecord.objects.filter(activity__in=activities_for(user))
+    if level_of(user) == Level.WORKER:
+        mine = cases_for(user)
+        caseload = Person.objects.filter(Q(cases_as_client__in=mine) | Q(cases_as_member__in=mine))
+        qs = qs.filter(activity__in=Activity.objects.filter(
+            Q(staffing__staff__user=user) | Q(unit__in=medical_units(user)) | Q(case__in=mine)
+            | Q(attendance__person__in=caseload)).values("pk"))
+    return qs
 
 
 def can_write(user) -> bool:

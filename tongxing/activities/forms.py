@@ -14,12 +14,21 @@ from tongxing.accounts.scope import cases_for, people_for
 from tongxing.cases.models import NOT_A_REFERRAL, Case, Referral, ReferralCategory, ReferralStatus
 from tongxing.lib.concurrency import EditGuard, Snapshot
 from tongxing.organisations.models import Role, School, Staff, Workplace
-from tongxing.people.models import Person
+from tongxing.people.models import Drug, Person
 from tongxing.privacy.models import LegalBasis
 from tongxing.privacy.services import consent_for
 from tongxing.projects.models import Project
 
-from .models import Activity, ActivityKind, Funding, Group, MedicalAssessment
+from .models import (
+    VITAL_RANGES,
+    Activity,
+    ActivityKind,
+    Funding,
+    Group,
+    MedicalAssessment,
+    NursingRecord,
+    UrineResult,
+)
 from .selectors import unit_staff
 from .services import allowed_next
 
@@ -227,6 +236,60 @@ class ActivityForm(EditGuard, forms.ModelForm):
         return cd
 
 
+NOT_TESTED = "not_tested"
+
+
+class NursingForm(forms.ModelForm):
+    """A nursing session's clinical record, posted with its activity: vital signs in plausible ranges, a urine
+    drug panel over the product's drug list (each substance negative, positive or not tested), medication notes."""
+
+    class Meta:
+        model = NursingRecord
+        fields = ("systolic", "diastolic", "pulse", "temperature", "weight", "medication")
+        widgets = {"medication": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high, _unit) in VITAL_RANGES.items():
+            self.fields[name].widget.attrs.update(min=low, max=high, inputmode="decimal")
+        tested = dict(self.instance.urine.values_list("drug", "result")) if self.instance.pk else {}
+        for drug in Drug:
+            self.fields[f"urine_{drug.value}"] = forms.ChoiceField(
+                label=drug.label, initial=tested.get(drug.value, NOT_TESTED), widget=forms.RadioSelect,
+                choices=[(NOT_TESTED, _("Not tested")), *UrineResult.choices])
+
+    def urine_fields(self):
+        return [self[f"urine_{drug.value}"] for drug in Drug]
+
+    def vital_fields(self):
+        return [self[name] for name in VITAL_RANGES]
+
+    def clean(self):
+        data = super().clean()
+        for name, (low, high, unit) in VITAL_RANGES.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, _("Enter a value from %(low)s to %(high)s %(unit)s.")
+                               % {"low": low, "high": high, "unit": unit})
+        systolic, diastolic = data.get("systolic"), data.get("diastolic")
+        if (systolic is None) != (diastolic is None) and not self.has_error("systolic") \
+                and not self.has_error("diastolic"):
+            self.add_error("diastolic" if systolic is not None else "systolic",
+                           _("Enter both figures of the blood pressure, systolic and diastolic."))
+        elif systolic is not None and diastolic is not None and systolic <= diastolic:
+            self.add_error("diastolic", _("The diastolic pressure must be lower than the systolic."))
+        return data
+
+    def urine_results(self) -> dict[str, str]:
+        """The substances tested and their results."""
+        return {drug.value: self.cleaned_data[f"urine_{drug.value}"] for drug in Drug
+                if self.cleaned_data.get(f"urine_{drug.value}", NOT_TESTED) != NOT_TESTED}
+
+    def has_clinical_data(self) -> bool:
+        return bool(self.urine_results()) or any(
+            self.cleaned_data.get(f) not in (None, "") for f in self.Meta.fields)
+
+
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), required=False,
                              choices=[("", _("all"))] + list(ActivityKind.choices))
@@ -290,16 +353,38 @@ class MedicalAssessmentForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.
 
     class Meta:
         model = MedicalAssessment
-        fields = ("person", "date", "by", "plan")
-        widgets = {"date": _date_input()}
+        fields = ("person", "date", "by", "health_condition", "drug_needs", "plan", "plan_details")
+        widgets = {"date": _date_input(), "health_condition": forms.Textarea(attrs={"rows": 4}),
+                   "drug_needs": forms.Textarea(attrs={"rows": 4}), "plan_details": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "health_condition": _("Physical and mental health, observations and any test results."),
+            "drug_needs": _("Drugs used, pattern and recent use, and the drug-related needs found."),
+            "plan_details": _("The intervention or treatment agreed: what, by whom, when to review."),
+        }
 
-    def __init__(self, *args, user, unit, **kwargs):
+    def __init__(self, *args, user, unit, me=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
-        self.fields["by"].queryset = Staff.objects.filter(
+        assessors = Staff.objects.filter(
             unit=unit, roles__role__in=(Role.DOCTOR, Role.NURSE)).distinct().order_by("name")
+        self.fields["by"].queryset = assessors
         self.fields["by"].help_text = _("a doctor or nurse")
+        self.fields["health_condition"].required = True
+        self.fields["drug_needs"].required = True
         self.initial.setdefault("date", timezone.localdate())
+        # The signed-in nurse or doctor is the usual assessor.
+        if me is not None and not self.initial.get("by") and assessors.filter(pk=me.pk).exists():
+            self.initial["by"] = me.pk
+
+    def clean(self):
+        data = super().clean()
+        details = (data.get("plan_details") or "").strip()
+        if data.get("plan") and not details:
+            self.add_error("plan_details", _("Write the intervention or treatment plan, or untick the plan."))
+        elif details and not data.get("plan"):
+            self.add_error("plan", _("Tick this box when the assessment ends with a plan (the plan is written "
+                                     "below)."))
+        return data
 
 
 class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm):

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from tongxing.cases.models import Case
 from tongxing.organisations.models import School, Staff, Unit, Workplace
-from tongxing.people.models import Person
+from tongxing.people.models import Drug, Person
 
 
 class GroupKind(models.TextChoices):
@@ -173,6 +173,11 @@ class MedicalAssessment(models.Model):
     date = models.DateField(_("date"))
     by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     plan = models.BooleanField(_("with intervention/treatment plan"), default=False)
+    # The parts of the assessment (seed 002 note 14): health condition, drug-related needs, and the plan itself.
+    # Optional on the model: records imported under exchange v1 carry only `plan`.
+    health_condition = models.TextField(_("Health condition (physical and mental)"), blank=True)
+    drug_needs = models.TextField(_("Drug use and drug-related needs"), blank=True)
+    plan_details = models.TextField(_("Intervention / treatment plan"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -182,6 +187,74 @@ class MedicalAssessment(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.date}"
+
+
+class UrineResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+
+
+#: Plausible ranges for vital signs (inclusive): a figure outside is a typing error, refused with the range.
+VITAL_RANGES = {
+    "systolic": (60, 260, "mmHg"),
+    "diastolic": (30, 160, "mmHg"),
+    "pulse": (30, 220, "/min"),
+    "temperature": (34, 43, "°C"),
+    "weight": (20, 300, "kg"),
+}
+
+
+def _in_range(field) -> Q:
+    low, high, _unit = VITAL_RANGES[field]
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class NursingRecord(models.Model):
+    """The clinical part of a nursing session: vital signs, a urine drug test, medication notes.
+
+    It hangs off the nursing activity, which alone is counted (OS14): recording these changes no figure.
+    """
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="nursing")
+    systolic = models.PositiveSmallIntegerField(_("Blood pressure: systolic (mmHg)"), null=True, blank=True)
+    diastolic = models.PositiveSmallIntegerField(_("Blood pressure: diastolic (mmHg)"), null=True, blank=True)
+    pulse = models.PositiveSmallIntegerField(_("Pulse (beats per minute)"), null=True, blank=True)
+    temperature = models.DecimalField(_("Temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
+    weight = models.DecimalField(_("Weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    medication = models.TextField(_("Medication notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Nursing record")
+        verbose_name_plural = _("Nursing records")
+        constraints = [
+            *[models.CheckConstraint(condition=_in_range(f), name=f"nursing_{f}_plausible") for f in VITAL_RANGES],
+            models.CheckConstraint(condition=Q(systolic__isnull=True, diastolic__isnull=True)
+                                   | Q(systolic__gt=F("diastolic")), name="nursing_blood_pressure_whole"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}"
+
+    @property
+    def blood_pressure(self) -> str:
+        return f"{self.systolic}/{self.diastolic}" if self.systolic is not None else ""
+
+
+class UrineTest(models.Model):
+    """One substance of a nursing session's urine drug panel; a substance without a row was not tested."""
+
+    record = models.ForeignKey(NursingRecord, on_delete=models.CASCADE, related_name="urine")
+    drug = models.CharField(_("藥物 drug"), max_length=32, choices=Drug.choices)
+    result = models.CharField(_("Result"), max_length=8, choices=UrineResult.choices)
+
+    class Meta:
+        verbose_name = _("Urine test result")
+        verbose_name_plural = _("Urine test results")
+        constraints = [models.UniqueConstraint(fields=["record", "drug"], name="urine_test_once_per_drug")]
+
+    def __str__(self):
+        return f"{self.get_drug_display()} {self.get_result_display()}"
 
 
 class FeedbackTopic(models.TextChoices):

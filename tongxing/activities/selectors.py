@@ -5,14 +5,21 @@ from __future__ import annotations
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from tongxing.accounts.scope import CASE_READERS, activities_for, level_of, people_for, units_for
+from tongxing.accounts.scope import (
+    CASE_READERS,
+    activities_for,
+    level_of,
+    nursing_records_for,
+    people_for,
+    units_for,
+)
 from tongxing.cases.models import Referral, ReferralStatus
 from tongxing.organisations.models import Role, Staff, Unit
 from tongxing.people.models import Person
 from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope, evening_outreach_sessions
 
-from .models import Activity, ActivityKind, ActivityStaff, Attendance, Group, MedicalAssessment
+from .models import Activity, ActivityKind, ActivityStaff, Attendance, Group, MedicalAssessment, NursingRecord
 
 OPEN_REFERRAL = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
@@ -30,6 +37,18 @@ def groups_for(user) -> QuerySet[Group]:
 
 def assessments_for(user) -> QuerySet[MedicalAssessment]:
     return MedicalAssessment.objects.filter(person__in=people_for(user))
+
+
+def nursing_of(user, person, limit=10) -> list[NursingRecord]:
+    """A person's latest nursing records the user may read, with their staff and urine panel."""
+    return list(nursing_records_for(user).filter(activity__attendance__person=person)
+                .select_related("activity").prefetch_related("urine", Prefetch("activity__staff",
+                                                                                 queryset=Staff.objects.order_by("name")))
+                .order_by("-activity__start", "-pk")[:limit])
+
+
+def assessments_of(user, person, limit=10) -> list[MedicalAssessment]:
+    return list(assessments_for(user).filter(person=person).select_related("by").order_by("-date", "-pk")[:limit])
 
 
 def referrals_for(user) -> QuerySet[Referral]:

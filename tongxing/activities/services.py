@@ -13,7 +13,7 @@ from tongxing.audit.services import diff, record
 from tongxing.cases.models import NOT_A_REFERRAL, Referral, ReferralStatus
 from tongxing.privacy.services import disclose
 
-from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment
+from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment, NursingRecord, UrineTest
 
 # Closed-loop referral steps (DOMAIN.md): sent → accepted → attended / not attended; sent → declined.
 NEXT_STATUS = {
@@ -69,6 +69,43 @@ def save_activity(*, user, activity: Activity, staff, people, request=None) -> A
     record(Action.CREATE if creating else Action.CHANGE, user=user, obj=activity, request=request,
            summary=_summary(activity), changes=changes)
     return activity
+
+
+NURSING_FIELDS = ("systolic", "diastolic", "pulse", "temperature", "weight", "medication")
+
+
+def _nursing_snapshot(record: NursingRecord | None, urine: dict) -> dict:
+    values = {f: getattr(record, f) if record else None for f in NURSING_FIELDS}
+    values = {f: (str(v) if v is not None and f != "medication" else v) for f, v in values.items()}
+    # Medication notes are clinical free text: the audit trail says that they changed, not what they say.
+    values["medication"] = bool(values["medication"])
+    return {**values, "urine": dict(sorted(urine.items()))}
+
+
+@transaction.atomic
+def save_nursing_record(*, user, activity: Activity, values: dict, urine: dict, request=None) -> NursingRecord | None:
+    """Set a nursing session's vital signs, medication notes and urine panel (`urine`: drug → result for the
+    substances tested); a session with nothing recorded keeps no record. One audit event with the changes."""
+    record_ = NursingRecord.objects.filter(activity=activity).first()
+    before = _nursing_snapshot(record_, dict(record_.urine.values_list("drug", "result")) if record_ else {})
+    empty = not urine and all(values.get(f) in (None, "") for f in NURSING_FIELDS)
+    if empty:
+        if record_ is not None:
+            record_.delete()
+            record_ = None
+    else:
+        record_ = record_ or NursingRecord(activity=activity)
+        for f in NURSING_FIELDS:
+            setattr(record_, f, values.get(f) if f != "medication" else (values.get(f) or "").strip())
+        record_.save()
+        UrineTest.objects.filter(record=record_).exclude(drug__in=list(urine)).delete()
+        for drug, result in urine.items():
+            UrineTest.objects.update_or_create(record=record_, drug=drug, defaults={"result": result})
+    after = _nursing_snapshot(record_, urine if record_ else {})
+    if changes := diff(before, after):
+        record(Action.CHANGE, user=user, obj=activity,
+               request=request, summary=f"nursing record {activity.start:%Y-%m-%d}", changes=changes)
+    return record_
 
 
 @transaction.atomic

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongxing.accounts.scope import activities_for, attendance_people_for, can_write, cases_for, people_for
+from tongxing.accounts.scope import (
+    activities_for,
+    attendance_people_for,
+    can_write,
+    cases_for,
+    nursing_records_for,
+    people_for,
+)
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
@@ -33,8 +40,9 @@ from .forms import (
     AttendanceForm,
     GroupForm,
     MedicalAssessmentForm,
+    NursingForm,
 )
-from .models import Activity, ActivityKind, Attendance, GroupKind, MedicalAssessment
+from .models import Activity, ActivityKind, Attendance, GroupKind, MedicalAssessment, NursingRecord
 from .selectors import (
     activity_rows,
     assessments_for,
@@ -48,7 +56,7 @@ from .selectors import (
     search_people,
     with_evening,
 )
-from .services import create_assessment, create_group, mark_attendance, save_activity
+from .services import create_assessment, create_group, mark_attendance, save_activity, save_nursing_record
 
 PER_PAGE = 50
 
@@ -141,7 +149,37 @@ def activity_detail(request, pk):
     return render(request, "activities/detail.html", {
         "a": activity, "can_write": can_write(request.user), "profile": PROFILES[KIND_PROFILE[activity.kind]],
         "unnamed": activity.attendance.count() - len(activity.people.all()),
+        "nursing": _nursing_of(request.user, activity),
     })
+
+
+def _nursing_of(user, activity) -> NursingRecord | None:
+    """The session's clinical record, if the user may read it (tongxing.accounts.scope.nursing_records_for)."""
+    if activity.kind != ActivityKind.NURSING:
+        return None
+    return nursing_records_for(user).filter(activity=activity).prefetch_related("urine").first()
+
+
+def _nursing_form(request, prof, activity=None):
+    """The clinical part of a nursing session's form; on editing, only for a user who may read the record."""
+    if prof.slug != "nursing":
+        return None
+    instance = None
+    if activity is not None and activity.pk:
+        instance = _nursing_of(request.user, activity)
+        if instance is None and NursingRecord.objects.filter(activity=activity).exists():
+            return None
+    return NursingForm(request.POST or None, prefix="nursing", instance=instance)
+
+
+def _save(request, form, nursing_form) -> Activity:
+    with transaction.atomic():
+        activity = save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
+                                 people=form.cleaned_data.get("people") or [], request=request)
+        if nursing_form is not None:
+            save_nursing_record(user=request.user, activity=activity, values=nursing_form.cleaned_data,
+                                urine=nursing_form.urine_results(), request=request)
+    return activity
 
 
 def _audit_read(request, activity, what):
@@ -191,15 +229,16 @@ def activity_new(request, profile="contact"):
         initial["kind"] = kind
     form = ActivityForm(request.POST or None, instance=instance, initial=initial, user=request.user, profile=prof,
                         unit=unit, me=me(request.user))
-    if request.method == "POST" and form.is_valid():
-        activity = save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
-                                 people=form.cleaned_data.get("people") or [], request=request)
+    nursing_form = _nursing_form(request, prof)
+    if request.method == "POST" and form.is_valid() & (nursing_form is None or nursing_form.is_valid()):
+        activity = _save(request, form, nursing_form)
         messages.success(request, _("Saved: %(what)s") % {"what": activity})
         if prof.slug == "session":
             return redirect("activities:attendance", pk=activity.pk)
         return redirect(safe_next(request, reverse("activities:detail", args=[activity.pk])))
     return render(request, "activities/form.html", {
         "form": form, "profile": prof, "unit": unit, "group": group, "durations": form["duration"],
+        "nursing_form": nursing_form,
         "units": record_units(request.user).order_by("code") if not (case or people or group) else None,
     })
 
@@ -211,16 +250,16 @@ def activity_edit(request, pk):
     activity = get_object_or_404(activities_for(request.user).select_related("unit", "group"), pk=pk)
     prof = PROFILES[KIND_PROFILE[activity.kind]]
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, profile=prof, unit=activity.unit)
+    nursing_form = _nursing_form(request, prof, activity)
     if request.method == "GET":
         _audit_read(request, activity, "activity edit form")
-    if request.method == "POST" and form.is_valid():
-        save_activity(user=request.user, activity=form.save(commit=False), staff=form.cleaned_data["staff"],
-                      people=form.cleaned_data.get("people") or [], request=request)
+    if request.method == "POST" and form.is_valid() & (nursing_form is None or nursing_form.is_valid()):
+        _save(request, form, nursing_form)
         messages.success(request, _("Saved: %(what)s") % {"what": activity})
         return redirect(safe_next(request, reverse("activities:detail", args=[activity.pk])))
     return render(request, "activities/form.html", {
         "form": form, "profile": prof, "unit": activity.unit, "group": activity.group, "durations": form["duration"],
-        "activity": activity,
+        "activity": activity, "nursing_form": nursing_form,
     }, status=409 if form.conflict else 200)
 
 
@@ -382,8 +421,8 @@ def assessment_list(request):
 def assessment_new(request):
     require_write(request.user)
     unit, _case, people, _group = _starting_point(request)
-    form = MedicalAssessmentForm(request.POST or None, instance=MedicalAssessment(unit=unit), user=request.user, unit=unit,
-                                 initial={"person": people[0] if people else None, "by": me(request.user)})
+    form = MedicalAssessmentForm(request.POST or None, instance=MedicalAssessment(unit=unit), user=request.user,
+                                 unit=unit, me=me(request.user), initial={"person": people[0] if people else None})
     if request.method == "POST" and form.is_valid():
         create_assessment(user=request.user, assessment=form.save(commit=False), request=request)
         messages.success(request, _("Medical assessment saved"))

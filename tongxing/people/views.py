@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.scope import can_write, people_for
+from tongxing.activities.selectors import assessments_of, nursing_of
 from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
@@ -109,6 +110,7 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
         "risk_alerts": list(open_risk_alerts(request.user, person=person)), "can_acknowledge": can_write(request.user),
         "identity_numbers": person.identity_numbers.order_by("kind"),
         "enrolments": enrolments_of(request.user, person), "open_projects": open_projects(request.user, person.unit),
+        "nursing": nursing_of(request.user, person), "assessments": assessments_of(request.user, person),
         "drug_form": drug_form or DrugUseForm(prefix="drug"), "child_form": child_form or ChildForm(prefix="child"),
     }, status=status)
 
