@@ -81,6 +81,9 @@ def build_world() -> dict:
         unit=w.unit, person=w.client, case=w.case, staff=w.alice_staff, kind=ActivityKind.HOME_VISIT,
         start=dt.datetime(2024, 7, 3, 10, 0, tzinfo=tz), minutes=60, place="案主家中")
     job = Job.objects.create(kind=Job.Kind.IMPORT, created_by=w.bob, filename="unit-a.json")
+    # bob's finished PDF of unit A's year: only the one who started it downloads it.
+    pdf_job = Job.objects.create(kind=Job.Kind.ANNUAL_PDF, created_by=w.bob, state=Job.State.DONE,
+                                 filename="UA-2024.pdf", unit_code=w.unit.code, result=b"%PDF-1.4\n%%EOF\n")
     team = team_world(w, group)
     # A file on alice's case: her case team downloads it, nobody else does.
     attachment = attach(w.case, name="consent.pdf", data=b"%PDF-1.4\n% signed\n%%EOF\n", user=w.alice)
@@ -94,7 +97,7 @@ def build_world() -> dict:
                     "administration": administration.pk, "project": project.pk, "indicator": indicator.pk,
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
-                    "prerelease": prerelease.pk, "job": job.pk, "enrolment": enrolment.pk,
+                    "prerelease": prerelease.pk, "job": job.pk, "pdf_job": pdf_job.pk, "enrolment": enrolment.pk,
                     "appointment": appointment.pk, "attachment": attachment.pk, "lecture": lecture.pk},
     }
 

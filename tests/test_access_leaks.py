@@ -402,6 +402,9 @@ ROUTES = {
     "jobs:import": ({}, ("",)),
     "jobs:job": ({"pk": "job"}, ("",)),
     "jobs:progress": ({"pk": "job"}, ("",)),
+    # The PDF job is started by a POST (the sweep's GET is refused) and its result is the figures, naming nobody.
+    "jobs:annual-pdf": ({"unit": "unit", "fy": (FY,)}, ("",)),
+    "jobs:result": ({"pk": "job"}, ("",)),
     "break-glass": ({"pk": "person"}, ("",)),
     "break-glass-log": ({}, ("",)),
     "medical-access": ({}, ("",)),

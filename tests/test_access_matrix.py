@@ -149,6 +149,8 @@ MATRIX = {
     "jobs:import": ("GET", {}, "", who(N, Y, N, Y, N), None),
     "jobs:job": ("GET", {"pk": "job"}, "", SUPERVISION, "unit-a.json"),  # bob's import: only bob follows it
     "jobs:progress": ("GET", {"pk": "job"}, "", SUPERVISION, None),
+    "jobs:annual-pdf": ("POST", {"unit": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
+    "jobs:result": ("GET", {"pk": "pdf_job"}, "", SUPERVISION, "%PDF"),  # bob started it: only bob downloads it
 }
 
 
