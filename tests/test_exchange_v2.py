@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from tongxing.activities.models import Activity
+from tongxing.activities.models import Activity, MedicalAssessment, NursingRecord, UrineTest
 from tongxing.appointments.models import Appointment
 from tongxing.cases.models import Case, Referral
 from tongxing.exchange import schema_build
@@ -41,7 +42,8 @@ DEMO = ["--people", "30", "--activities-per-year", "120", "--password", "x-long-
 
 
 def every_feature(unit):
-    """What the demo does not do: appointments (planned, kept as an activity, cancelled), lecture registers, case teams, medical access (one revoked), identity numbers,
+    """What the demo does not do: appointments (planned, kept as an activity, cancelled), a nursing record
+    with a urine panel, an assessment's written parts, lecture registers, case teams, medical access (one revoked), identity numbers,
     a merged person with a file number, the organisation's own questionnaire with subscales and an acknowledged
     risk alert, a cancelled referral, programme filters by group and staff, an ended enrolment."""
     from django.contrib.auth import get_user_model
@@ -82,6 +84,13 @@ def every_feature(unit):
         Appointment(unit=unit, person=client, case=case, staff=worker, kind="interview",
                     start=start.replace(second=0, microsecond=0), minutes=45, place="中心面談室", purpose="檢討個案計劃",
                     status=status, status_reason=reason, activity=done).save()
+    session = Activity.objects.filter(unit=unit, kind="nursing").order_by("pk").first()
+    record = NursingRecord.objects.create(activity=session, systolic=128, diastolic=82, pulse=76,
+                                          temperature=Decimal("36.8"), weight=Decimal("61.5"), medication="美沙酮 60mg")
+    UrineTest.objects.bulk_create([UrineTest(record=record, drug="ketamine", result="positive"),
+                                   UrineTest(record=record, drug="cannabis", result="negative")])
+    MedicalAssessment.objects.filter(pk=MedicalAssessment.objects.filter(unit=unit).order_by("pk").first().pk).update(
+        health_condition="膀胱痛，睡眠差", drug_needs="每日吸食氯胺酮", plan_details="轉介物質誤用診所")
     referral = Referral.objects.filter(unit=unit).order_by("pk").first()
     Referral.objects.filter(pk=referral.pk).update(status="cancelled", status_reason="案主改變主意",
                                                    status_date=referral.date)
@@ -274,7 +283,7 @@ def test_the_deidentified_export_carries_no_names_numbers_or_free_text(full_unit
     text = json.dumps(deidentify(export_unit(full_unit), timezone.localdate()), ensure_ascii=False)
     person = Person.objects.filter(unit=full_unit).exclude(name="").first()
     assert person.name not in text
-    for secret in ("A123456", "K12345678", "即日約見", "KT-2025-0005", "區域法院", "法庭命令"):
+    for secret in ("A123456", "K12345678", "即日約見", "KT-2025-0005", "區域法院", "法庭命令", "美沙酮", "膀胱痛"):
         assert secret not in text, secret
     doc = json.loads(text)
     assert doc["lectures"] and doc["administrations"]

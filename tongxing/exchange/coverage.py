@@ -57,7 +57,11 @@ CARRIED: dict[str, Carried] = {
         {"date": "derived from start", "start_time": "derived from start", "minutes": "derived from start and end"}),
     "activities.ActivityStaff": Carried("activity__unit", "activity staff"),
     "activities.Attendance": Carried("activity__unit", "activity person"),
-    "activities.MedicalAssessment": Carried("unit", "unit external_id person date by plan"),
+    "activities.MedicalAssessment": Carried("unit", "unit external_id person date by plan health_condition drug_needs "
+                                                    "plan_details"),
+    "activities.NursingRecord": Carried("activity__unit", "activity systolic diastolic pulse temperature weight "
+                                                          "medication"),
+    "activities.UrineTest": Carried("record__activity__unit", "record drug result"),
     "activities.Feedback": Carried("unit", "unit external_id activity person school topic positive"),
     "activities.Training": Carried("unit", "unit external_id staff date paid title"),
     "standards.AgreedLevel": Carried("unit", "unit fy standard value"),

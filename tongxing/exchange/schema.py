@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 
 from tongxing.activities.models import (
+    VITAL_RANGES,
     Activity,
     ActivityFormat,
     ActivityKind,
@@ -32,7 +33,9 @@ from tongxing.activities.models import (
     Group,
     GroupKind,
     MedicalAssessment,
+    NursingRecord,
     Training,
+    UrineResult,
 )
 from tongxing.appointments.models import APPOINTMENT_KINDS, AppointmentStatus
 from tongxing.cases.models import (
@@ -245,10 +248,22 @@ SHAPES: dict[str, dict[str, Field]] = {
         "funded_by": f("enum", choices=Funding, nullable=True), "place": f("str"), "note": f("text"),
         # v2
         "project": f("ref", ref="projects", nullable=True),
+        "nursing": f("object", nullable=True, ref="nursing"),
     },
+    "nursing": {
+        "systolic": f("int", nullable=True, omit_default=False), "diastolic": f("int", nullable=True, omit_default=False),
+        "pulse": f("int", nullable=True, omit_default=False),
+        "temperature": f("number", nullable=True, omit_default=False),
+        "weight": f("number", nullable=True, omit_default=False), "medication": f("text"),
+        "urine": f("list", default=[], ref="urine", omit_default=False),
+    },
+    "urine": {"drug": f("enum", required=True, choices=Drug),
+              "result": f("enum", required=True, choices=UrineResult)},
     "medical_assessments": {
         "id": ID, "person": f("ref", required=True, ref="people"), "date": f("date", required=True),
         "by": f("ref", required=True, ref="staff"), "plan": f("bool", default=False, omit_default=False),
+        # v2: the assessment's parts
+        "health_condition": f("text"), "drug_needs": f("text"), "plan_details": f("text"),
     },
     "feedback": {
         "id": ID, "activity": f("ref", required=True, ref="activities"),
@@ -388,7 +403,9 @@ COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions
                 "administrations", "appointments"]
 # Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
 V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures"},
-           "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"}, "activities": {"project"}}
+           "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"},
+           "activities": {"project", "nursing"},
+           "medical_assessments": {"health_condition", "drug_needs", "plan_details"}}
 # The key naming each record, where it is not "id".
 ID_KEY = {"instruments": "code", "projects": "code", "institutions": "name"}
 # Records without a single id: the keys that name them.
@@ -404,7 +421,7 @@ GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_
                        "feedback": "fb", "trainings": "tr"}
 NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure", "identity_numbers", "consents",
           "disclosures", "team", "medical_access", "scales", "options", "subscales", "items", "bands", "programmes",
-          "enrolments", "outputs", "outcomes", "registrants", "risk_alert"}
+          "enrolments", "outputs", "outcomes", "registrants", "risk_alert", "nursing", "urine"}
 
 
 def record_key(name: str, rec: dict):
@@ -424,7 +441,7 @@ STORED_IN = {
     "closure": (Episode, {"reason": "closure_reason"}),
     "involvements": (Involvement, {"id": "external_id"}), "collaborations": (Collaboration, {"id": "external_id"}),
     "referrals": (Referral, {"id": "external_id"}), "groups": (Group, {"id": "external_id"}),
-    "activities": (Activity, {"id": "external_id"}),
+    "activities": (Activity, {"id": "external_id"}), "nursing": (NursingRecord, {}),
     "medical_assessments": (MedicalAssessment, {"id": "external_id"}),
     "feedback": (Feedback, {"id": "external_id"}), "trainings": (Training, {"id": "external_id"}),
     "consents": (Consent, {}), "disclosures": (Disclosure, {}), "instruments": (Instrument, {}),
@@ -973,6 +990,21 @@ def _check_v2_rules(parser: Parser, records):
                 add(f"{path}.disclosures[{i}].legal_basis", "a disclosure without consent needs its legal basis")
     for c in records["cases"]:
         _unique(add, f"{c['_path']}.team", c.get("team", []), "staff", "staff member")
+    for a in records["activities"]:
+        nursing = a.get("nursing")
+        if not nursing:
+            continue
+        path = f"{a['_path']}.nursing"
+        if a["kind"] != "nursing":
+            add(path, "only a nursing session has a nursing record")
+        for key, (low, high, unit) in VITAL_RANGES.items():
+            if nursing.get(key) is not None and not low <= nursing[key] <= high:
+                add(f"{path}.{key}", f"outside {low}–{high} {unit}")
+        if (nursing.get("systolic") is None) != (nursing.get("diastolic") is None):
+            add(f"{path}.diastolic", "blood pressure needs both figures")
+        elif nursing.get("systolic") is not None and nursing["systolic"] <= nursing["diastolic"]:
+            add(f"{path}.diastolic", "must be below the systolic figure")
+        _unique(add, f"{path}.urine", nursing.get("urine", []), "drug", "drug")
     for st in records["staff"]:
         for i, g in enumerate(st.get("medical_access", [])):
             _not_before(add, f"{st['_path']}.medical_access[{i}]", g, "granted_on", "revoked_on", "granted_on")

@@ -14,7 +14,9 @@ from tongxing.activities.models import (
     Feedback,
     Group,
     MedicalAssessment,
+    NursingRecord,
     Training,
+    UrineTest,
 )
 from tongxing.cases.models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
 from tongxing.organisations.models import (
@@ -212,6 +214,12 @@ def export_unit(unit: Unit) -> Document:
     for activity_id, person_id in Attendance.objects.filter(activity__unit=unit).order_by("pk").values_list(
             "activity_id", "person_id"):
         attendance[activity_id].append(people_ids[person_id])
+    urine = _grouped(UrineTest.objects.filter(record__activity__unit=unit).order_by("pk").values(
+        "record_id", "drug", "result"), "record_id")
+    nursing = {n["activity_id"]: {**{k: _number(v) if isinstance(v, Decimal) else v for k, v in n.items()
+                                     if k not in ("pk", "activity_id")}, "urine": urine[n["pk"]]}
+               for n in NursingRecord.objects.filter(activity__unit=unit).values(
+                   "pk", "activity_id", "systolic", "diastolic", "pulse", "temperature", "weight", "medication")}
     records["activities"] = [
         canonical("activities", {
             "id": a["external_id"], "kind": a["kind"], "format": a["format"],
@@ -222,16 +230,18 @@ def export_unit(unit: Unit) -> Document:
             "case": case_ids.get(a["case_id"]), "group": group_ids.get(a["group_id"]),
             "school": school_ids.get(a["school_id"]), "workplace": workplace_ids.get(a["workplace_id"]),
             "funded_by": a["funded_by"], "place": a["place"], "note": a["note"],
-            "project": project_codes.get(a["project_id"])})
+            "project": project_codes.get(a["project_id"]), "nursing": nursing.get(a["pk"])})
         for a in Activity.objects.filter(unit=unit).order_by("pk").values(
             "pk", "external_id", "kind", "format", "start", "end", "full_day", "headcount", "psa_contacted",
             "case_id", "group_id", "school_id", "workplace_id", "funded_by", "place", "note", "project_id")
     ]
     records["medical_assessments"] = [
         canonical("medical_assessments", {"id": m["external_id"], "person": people_ids[m["person_id"]],
-                                          "date": _d(m["date"]), "by": staff_ids[m["by_id"]], "plan": m["plan"]})
+                                          "date": _d(m["date"]), "by": staff_ids[m["by_id"]], "plan": m["plan"],
+                                          "health_condition": m["health_condition"], "drug_needs": m["drug_needs"],
+                                          "plan_details": m["plan_details"]})
         for m in MedicalAssessment.objects.filter(unit=unit).order_by("pk").values(
-            "external_id", "person_id", "date", "by_id", "plan")
+            "external_id", "person_id", "date", "by_id", "plan", "health_condition", "drug_needs", "plan_details")
     ]
     records["feedback"] = [
         canonical("feedback", {"id": fb["external_id"], "activity": activity_ids[fb["activity_id"]],

@@ -25,7 +25,9 @@ from tongxing.activities.models import (
     Feedback,
     Group,
     MedicalAssessment,
+    NursingRecord,
     Training,
+    UrineTest,
     derived_times,
 )
 from tongxing.audit.models import Action
@@ -341,10 +343,13 @@ def _import(document: Document, progress) -> ImportSummary:
             lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
             + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
             [(ActivityStaff, "activity"), (Attendance, "activity")])
+    _write_nursing(w, todo["activities"])
     for name, model, fields in [
         ("medical_assessments", MedicalAssessment,
          lambda r: {"person_id": w.ref("people", r["person"]), "date": _date(r["date"]),
-                    "by_id": w.ref("staff", r["by"]), "plan": r["plan"]}),
+                    "by_id": w.ref("staff", r["by"]), "plan": r["plan"],
+                    "health_condition": r.get("health_condition", ""), "drug_needs": r.get("drug_needs", ""),
+                    "plan_details": r.get("plan_details", "")}),
         ("feedback", Feedback,
          lambda r: {"activity_id": w.ref("activities", r["activity"]), "person_id": w.ref("people", r["person"]),
                     "school_id": w.ref("schools", r["school"]), "topic": r["topic"], "positive": r["positive"]}),
@@ -434,6 +439,23 @@ def _write_v2(w: _Writer, name, recs, document: Document):
         WRITES[name](w, recs, document.records[name])
     except Refused as e:
         raise ImportRefused(e.problems) from None
+
+
+def _write_nursing(w: _Writer, recs):
+    """A nursing session's record (vital signs, urine panel, medication), replaced for each activity that changed."""
+    activities = [w.pk["activities"][r["id"]] for r in recs]
+    NursingRecord.objects.filter(activity_id__in=activities).delete()
+    given = [(w.pk["activities"][r["id"]], r["nursing"]) for r in recs if r.get("nursing")]
+    made = NursingRecord.objects.bulk_create(
+        NursingRecord(activity_id=pk, systolic=n.get("systolic"), diastolic=n.get("diastolic"), pulse=n.get("pulse"),
+                      temperature=_decimal(n.get("temperature")), weight=_decimal(n.get("weight")),
+                      medication=n.get("medication", "")) for pk, n in given)
+    UrineTest.objects.bulk_create(UrineTest(record=record, drug=u["drug"], result=u["result"])
+                                  for record, (_pk, n) in zip(made, given, strict=True) for u in n.get("urine", []))
+
+
+def _decimal(value):
+    return Decimal(str(value)) if value is not None else None
 
 
 def _write_medical_access(w: _Writer, recs):

@@ -13,7 +13,9 @@ AGE_BANDS = [(19, "≤19"), (29, "20–29"), (39, "30–39"), (49, "40–49"), (
 FREE_TEXT = {"name", "name_en", "phone", "place", "note", "title", "agency", "carer", "reason", "status_reason",
              # v2: a file number, what happens next, to whom and why a person's records went, identity numbers
              "reference", "next_action", "recipient", "information", "purpose", "legal_basis", "action_taken",
-             "evidence", "identity_numbers"}
+             "evidence", "identity_numbers",
+             # what a nurse or doctor wrote
+             "medication", "health_condition", "drug_needs", "plan_details"}
 # Case-plan parts may name people; what matters for counting is whether each part was written.
 PLAN_PARTS = {"direction", "timetable", "actions", "goals"}
 # Keys holding record ids, and which collection each points into.
