@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
@@ -122,3 +123,16 @@ def team_world(w, group) -> dict:
     for session in group.sessions.all():
         ActivityStaff.objects.create(activity=session, staff=w.peer)
     return made
+
+
+def url_names():
+    """Every named URL outside the admin (which only staff accounts reach, and is tested on its own)."""
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/"):
+                    continue
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                yield f"{namespace}:{p.name}" if namespace else p.name
+    return set(walk(get_resolver().url_patterns))

@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
@@ -71,7 +71,7 @@ from tongxing.projects.models import (
 from tongxing.standards.codes import STANDARD_CODES
 from tongxing.teams.models import BreakGlass
 
-from .access_world import build_world
+from .access_world import build_world, url_names
 from .activities_world import activity
 from .conftest import verified_login
 
@@ -419,19 +419,6 @@ API_OPERATIONS = {
     ("get", "/api/units"), ("get", "/api/units/{code}/fsa/{fy}"), ("get", "/api/units/{code}/fsa/{fy}/{standard}"),
     ("get", "/api/units/{code}/taiwan/{year}"), ("get", "/api/projects/{code}"), ("get", "/api/people"),
 }
-
-
-def url_names():
-    """Every named URL outside the admin (superusers only, tested in test_admin.py)."""
-    def walk(patterns, namespace=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if str(p.pattern).startswith("admin/"):
-                    continue
-                yield from walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern):
-                yield f"{namespace}:{p.name}" if namespace else p.name
-    return set(walk(get_resolver().url_patterns))
 
 
 def _fill(template: str, scope: dict) -> str | None:

@@ -8,9 +8,9 @@ de-identified exports only); anon: not signed in. A URL added to the URL conf wi
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from .access_world import build_world
+from .access_world import build_world, url_names
 from .conftest import verified_login
 
 pytestmark = pytest.mark.django_db
@@ -152,19 +152,6 @@ MATRIX = {
     "jobs:annual-pdf": ("POST", {"unit": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
     "jobs:result": ("GET", {"pk": "pdf_job"}, "", SUPERVISION, "%PDF"),  # bob started it: only bob downloads it
 }
-
-
-def url_names():
-    """Every named URL outside the admin (which only staff accounts reach, and is tested on its own)."""
-    def walk(patterns, namespace=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if str(p.pattern).startswith("admin/"):
-                    continue
-                yield from walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern):
-                yield f"{namespace}:{p.name}" if namespace else p.name
-    return set(walk(get_resolver().url_patterns))
 
 
 def test_every_url_has_an_entry():
