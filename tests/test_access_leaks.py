@@ -49,13 +49,14 @@ from tongxing.activities.models import (
     MedicalAssessment,
 )
 from tongxing.appointments.models import Appointment
+from tongxing.attachments.services import attach
 from tongxing.cases.models import Case, CasePlan, CaseType, Episode, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
 from tongxing.people.models import Channel, Person, Sex
-from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
+from tongxing.prevention.models import Institution, Kpi, Lecture, LectureRegistrant, PreReleaseSession
 from tongxing.prevention.statistics import Span, rules
 from tongxing.privacy.identity import hkid_valid
 from tongxing.privacy.models import Consent, IdentityKind
@@ -210,7 +211,8 @@ def build_leak_world():
     Episode.objects.filter(case_id=objects["case"]).update(opened=dt.date(2024, 6, 3))
     CasePlan.objects.filter(episode__case_id=objects["case"]).update(date=dt.date(2024, 6, 3))
     scopes = {"own": {k: objects[k] for k in ("case", "activity", "referral", "consent", "administration",
-                                              "risk_alert", "appointment", "enrolment")}}
+                                              "risk_alert", "appointment", "enrolment",
+                                              "attachment", "lecture")}}
     scopes["own"].update(person=own.pk, idnumber=_hkid(PEOPLE["own"][3]), login=users["alice"].pk, unit=unit_a.code, project=objects["project"], project_code="BDF1",
                          indicator=objects["indicator"], programme=objects["programme"], outcome=objects["outcome"],
                          kpi=objects["kpi"], institution=objects["institution"], prerelease=objects["prerelease"],
@@ -266,6 +268,16 @@ def build_leak_world():
     for key in ("col", "ub", "oz"):  # each client enrolled in their unit's funded project
         scopes[key]["enrolment"] = Enrolment.objects.create(project_id=scopes[key]["project"], date=dt.date(2024, 4, 1),
                                                             person_id=scopes[key]["person"]).pk
+    for key, login in (("col", "gina"), ("ub", "charlie"), ("oz", "dave")):
+        # A file on each client's case whose text names the client, and each client required at their unit's
+        # lecture by name.
+        case = Case.objects.get(pk=scopes[key]["case"])
+        name = PEOPLE[key][0]
+        scopes[key]["attachment"] = attach(case, name="report.pdf", data=f"%PDF-1.4\n% {name}\n%%EOF\n".encode(),
+                                           user=users[login]).pk
+        lecture = Lecture.objects.create(unit=case.unit, date=dt.date(2024, 7, 1), required=1, attended=0)
+        LectureRegistrant.objects.create(lecture=lecture, person_id=scopes[key]["person"])
+        scopes[key]["lecture"] = lecture.pk
     assert Organisation.objects.count() == 2
     # One figure of each family of the prevention statistics (each family lists the same kind of record).
     figures = {}
@@ -333,6 +345,7 @@ ROUTES = {
     "prevention-export": ({"unit": "unit", "fmt": ("xlsx", "pdf")}, ("",)),
     "prevention-hotline": ({"unit": "unit"}, ("",)),
     "prevention-lectures": ({"unit": "unit"}, ("",)),
+    "prevention-lecture": ({"unit": "unit", "pk": "lecture"}, ("",)),
     "prevention-records": ({"unit": "unit", "figure": "figures"}, ("",)),
     "setup": ({}, ("",)),
     "setup-levels-now": (UNIT, ("",)),
@@ -413,6 +426,12 @@ ROUTES = {
     "appointments:edit": ({"pk": "appointment"}, ("",)),
     "appointments:close": ({"pk": "appointment"}, ("",)),
     "appointments:log": ({"pk": "appointment"}, ("",)),
+    # Attaching and removing are POSTs (the sweep's GET is refused); a download is the file itself.
+    "person-attach": ({"pk": "person"}, ("",)),
+    "case-attach": ({"pk": "case"}, ("",)),
+    "referral-attach": ({"pk": "referral"}, ("",)),
+    "attachment-remove": ({"pk": "attachment"}, ("",)),
+    "attachment-download": ({"pk": "attachment"}, ("",)),
 }
 # The API's operations (method, path) as its OpenAPI schema lists them; each is a URL name in ROUTES above.
 API_OPERATIONS = {
@@ -479,8 +498,10 @@ def _text(response) -> str:
         return "\n".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                          for value in row if value is not None)
     if "pdf" in kind or body[:5] == b"%PDF-":
-        return subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, check=True,
-                              timeout=60).stdout.decode()
+        pdf = subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, timeout=60)
+        if pdf.returncode == 0:
+            return pdf.stdout.decode()
+        # An attached file need not be a well-formed PDF: read its bytes as they are.
     text = body.decode("utf-8", errors="replace")
     if "json" in kind:
         text = json.dumps(json.loads(text), ensure_ascii=False)
