@@ -245,7 +245,7 @@ class UrineTest(models.Model):
     """One substance of a nursing session's urine drug panel; a substance without a row was not tested."""
 
     record = models.ForeignKey(NursingRecord, on_delete=models.CASCADE, related_name="urine")
-    drug = models.CharField(_("藥物 drug"), max_length=32, choices=Drug.choices)
+    drug = models.CharField(_("Drug"), max_length=32, choices=Drug.choices)
     result = models.CharField(_("Result"), max_length=8, choices=UrineResult.choices)
 
     class Meta:

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             name='UrineTest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('drug', models.CharField(choices=[('ketamine', 'ketamine'), ('methamphetamine', 'methamphetamine'), ('cannabis', 'cannabis'), ('cocaine', 'cocaine'), ('heroin', 'heroin'), ('other', 'other')], max_length=32, verbose_name='藥物 drug')),
+                ('drug', models.CharField(choices=[('ketamine', 'ketamine'), ('methamphetamine', 'methamphetamine'), ('cannabis', 'cannabis'), ('cocaine', 'cocaine'), ('heroin', 'heroin'), ('other', 'other')], max_length=32, verbose_name='Drug')),
                 ('result', models.CharField(choices=[('negative', 'Negative'), ('positive', 'Positive')], max_length=8, verbose_name='Result')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='urine', to='activities.nursingrecord')),
             ],
