@@ -513,24 +513,23 @@ def parse_date(value):
     return _in_years(value, parsed)
 
 
-def parse_datetime(value):
-    if not isinstance(value, str) or len(value) != 16 or value[10] != "T":
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {show(value)}")
+def _parse_local(value, pattern: str, shape: str):
+    """A local time written exactly as `shape` (its length and the T between date and time checked first)."""
+    if not isinstance(value, str) or len(value) != len(shape) or value[10] != "T":
+        raise ValueError(f"not a local time ({shape}): {show(value)}")
     try:
-        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        parsed = dt.datetime.strptime(value, pattern)
     except ValueError:
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM): {show(value)}") from None
+        raise ValueError(f"not a local time ({shape}): {show(value)}") from None
     return _in_years(value, parsed)
+
+
+def parse_datetime(value):
+    return _parse_local(value, "%Y-%m-%dT%H:%M", "YYYY-MM-DDTHH:MM")
 
 
 def parse_instant(value):
-    if not isinstance(value, str) or len(value) != 19 or value[10] != "T":
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM:SS): {show(value)}")
-    try:
-        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        raise ValueError(f"not a local time (YYYY-MM-DDTHH:MM:SS): {show(value)}") from None
-    return _in_years(value, parsed)
+    return _parse_local(value, "%Y-%m-%dT%H:%M:%S", "YYYY-MM-DDTHH:MM:SS")
 
 
 def parse_hhmm(value):
