@@ -110,7 +110,7 @@ class Problems(list):
 class Field:
     """One key of a record: its type, whether it must be there, and its default."""
 
-    # str, text, date, datetime, instant, bool, int, signed, number, enum, enums, enumlist, counts, scores, json,
+    # str, text, date, datetime, instant, bool, int, signed, number, enum, enums (not empty), enumlist, counts, scores, json,
     # index, ref, refs, list, object
     kind: str
     required: bool = False
@@ -120,14 +120,13 @@ class Field:
     default: object = None
     omit_default: bool = True  # leave the key out of the canonical record when it holds the default
     maximum: int = INT_MAX
-    may_be_empty: bool = False  # an "enums" list that may hold nothing
 
 
 def f(kind, *, required=False, choices=None, ref="", nullable=False, default=None, omit_default=True,
-      maximum=INT_MAX, may_be_empty=False):
+      maximum=INT_MAX):
     values = tuple(c.value for c in choices) if choices is not None and hasattr(choices, "__members__") else (
         tuple(choices or ()))
-    return Field(kind, required, values, ref, nullable, default, omit_default, maximum, may_be_empty)
+    return Field(kind, required, values, ref, nullable, default, omit_default, maximum)
 
 
 ID = f("str", required=True)
@@ -137,7 +136,7 @@ SHAPES: dict[str, dict[str, Field]] = {
     "staff": {
         "id": ID, "name": f("str", required=True),
         # A colleague with a login but no professional role yet (an administrator, a clerk) holds none.
-        "roles": f("enums", required=True, choices=Role, default=[], omit_default=False, may_be_empty=True),
+        "roles": f("enumlist", required=True, choices=Role, default=[], omit_default=False),
         "peer_type": f("enum", choices=PeerType),
         # v2: grants of medical access to this unit's clients
         "medical_access": f("list", default=[], ref="medical_access"),
@@ -610,9 +609,9 @@ class Parser:
             return parse_datetime(value).strftime("%Y-%m-%dT%H:%M")
         if k == "instant":
             return parse_instant(value).strftime("%Y-%m-%dT%H:%M:%S")
-        if k == "enumlist":
-            if not isinstance(value, list):
-                raise ValueError("must be a list")
+        if k in ("enums", "enumlist"):  # enumlist may be empty, enums may not
+            if not isinstance(value, list) or not (value or k == "enumlist"):
+                raise ValueError("must be a list" if k == "enumlist" else "must be a non-empty list")
             for i, v in enumerate(value):
                 if not isinstance(v, str) or v not in spec.choices:
                     raise ValueError(f"[{i}] unknown value {show(v)} (expected one of {', '.join(spec.choices)})")
@@ -645,15 +644,6 @@ class Parser:
             if not isinstance(value, str) or value not in spec.choices:
                 raise ValueError(f"unknown value {show(value)} (expected one of {', '.join(spec.choices)})")
             return value
-        if k == "enums":
-            if not isinstance(value, list) or not (value or spec.may_be_empty):
-                raise ValueError("must be a list" if spec.may_be_empty else "must be a non-empty list")
-            for i, v in enumerate(value):
-                if not isinstance(v, str) or v not in spec.choices:
-                    raise ValueError(f"[{i}] unknown value {show(v)} (expected one of {', '.join(spec.choices)})")
-            if len(set(value)) != len(value):
-                raise ValueError("lists a value twice")
-            return list(value)
         if k == "ref":
             if not isinstance(value, str):
                 raise ValueError(f"must be an id string, not {type(value).__name__}")

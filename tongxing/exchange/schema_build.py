@@ -44,7 +44,7 @@ def _field(spec: Field) -> dict:
         return _describe(k, out)
     elif k in ("enums", "enumlist"):
         out = {"type": "array", "items": {"enum": list(spec.choices)}, "uniqueItems": True}
-        if k == "enums" and not spec.may_be_empty:
+        if k == "enums":
             out["minItems"] = 1
     elif k == "refs":
         out = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
