@@ -16,6 +16,17 @@ class Organisation(models.Model):
         return self.name
 
 
+class Region(models.TextChoices):
+    """Where a unit works, known from its time zone (the set-up page offers Hong Kong, Taiwan and Macao)."""
+
+    HONG_KONG = "hk", _("Hong Kong")
+    TAIWAN = "tw", _("Taiwan")
+    MACAO = "mo", _("Macao")
+
+
+REGION_OF_TIME_ZONE = {"Asia/Hong_Kong": Region.HONG_KONG, "Asia/Taipei": Region.TAIWAN, "Asia/Macau": Region.MACAO}
+
+
 class Unit(models.Model):
     """One centre or one funded project: the scope every record belongs to."""
 
@@ -32,6 +43,10 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def region(self) -> str | None:
+        return REGION_OF_TIME_ZONE.get(self.timezone)
 
 
 class OpeningHours(models.Model):

@@ -3,11 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.lib.concurrency import EditGuard
+from tongxing.organisations.models import Region
 from tongxing.privacy.crypto import lookup_hash
 from tongxing.privacy.identity import hkid_valid, phone_valid, twid_valid
 from tongxing.privacy.models import IdentityKind, IdentityNumber
 
-from .models import Child, DrugUse, Person
+from .models import Child, DrugUse, Person, districts_for
 
 DATE = {"type": "date"}
 
@@ -28,15 +29,35 @@ class PersonForm(EditGuard, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "name_en", "sex", "birth_date", "phone", "reference", "pregnant", "identified_on",
-                  "identification_channel"]
+                  "identification_channel",
+                  # intake (issue 19)
+                  "district", "address", "education", "employment", "emergency_name", "emergency_relationship",
+                  "emergency_phone"]
         widgets = {"birth_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"), "identified_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    "pregnant": forms.NullBooleanSelect}
 
-    def __init__(self, *args, duplicates_possible=False, **kwargs):
+    def __init__(self, *args, unit, duplicates_possible=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not duplicates_possible:
             del self.fields["confirm_duplicate"]
         self.fields["name"].widget.attrs["autofocus"] = True
+        self._district_choices(unit)
+        self.fields["address"].widget.attrs["autocomplete"] = "off"
+        self.fields["emergency_phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def _district_choices(self, unit):
+        """Only the unit's own region's districts (Hong Kong's 18, Taiwan's 22); a region without a list has no
+        district field."""
+        districts = districts_for(unit)
+        if not districts:
+            del self.fields["district"]
+            return
+        field = self.fields["district"]
+        field.choices = [("", "—"), *((d.value, d.label) for d in districts)]
+        field.error_messages["invalid_choice"] = _("Choose one of the districts in the list: %(region)s's "
+                                                   "districts are offered for this unit.") % {
+            "region": Region(unit.region).label}
 
     def clean(self):
         data = super().clean()
@@ -56,6 +77,7 @@ class PersonForm(EditGuard, forms.ModelForm):
         if data.get("phone") and not phone_valid(data["phone"]):
             self.add_error("phone", _("Enter a phone number: 8 digits in Hong Kong (e.g. 9123 4567), 10 in Taiwan "
                                       "(e.g. 0912-345-678), or + and the country code."))
+        self._check_emergency_contact(data)
         if data.get("pregnant") and data.get("sex") == "M":
             self.add_error("pregnant", _("A male cannot be marked pregnant"))
         return data
@@ -78,8 +100,20 @@ class PersonForm(EditGuard, forms.ModelForm):
                                                 "Search for it on the People page and open that record, or ask "
                                                 "your supervisor to merge the two."))
 
+    def _check_emergency_contact(self, data):
+        """A contact is a name with a phone that can be dialled (the same rule as the person's own phone)."""
+        name = (data.get("emergency_name") or "").strip()
+        phone = (data.get("emergency_phone") or "").strip()
+        if phone and not phone_valid(phone):
+            self.add_error("emergency_phone", _("Enter a phone number: 8 digits in Hong Kong (e.g. 9123 4567), 10 in "
+                                                "Taiwan (e.g. 0912-345-678), or + and the country code."))
+        if (phone or data.get("emergency_relationship")) and not name:
+            self.add_error("emergency_name", _("Enter the emergency contact's name"))
+        elif name and not phone:
+            self.add_error("emergency_phone", _("Enter a phone number for the emergency contact"))
+
     def person_data(self):
-        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.fields}
 
     def identity(self):
         """(kind, number) when a document number was entered; the number is never put back into the form."""

@@ -12,16 +12,27 @@ from tongxing.attachments.models import Attachment
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import Case, Referral
+from tongxing.privacy.crypto import lookup_hash
 from tongxing.privacy.services import set_identity_number
 
-from .models import Child, DrugUse, Person
+from .models import CONTACT_FIELDS, EMERGENCY_FIELDS, INTAKE_FIELDS, Child, DrugUse, Person
 
 PERSON_FIELDS = ("reference", "name", "name_en", "phone", "sex", "birth_date", "pregnant", "identified_on",
-                 "identification_channel")
+                 "identification_channel", *INTAKE_FIELDS)
+
+
+def _audited(field, value):
+    """The value the audit trail keeps: an address or emergency contact only as a keyed hash, so the trail shows
+    that it changed without holding where the person lives or whom to call."""
+    if value is None:
+        return None
+    if field in CONTACT_FIELDS and value:
+        return f"hash:{lookup_hash(value)[:12]}"
+    return str(value)
 
 
 def _snapshot(person, fields=PERSON_FIELDS):
-    return {f: str(getattr(person, f)) if getattr(person, f) is not None else None for f in fields}
+    return {f: _audited(f, getattr(person, f)) for f in fields}
 
 
 def new_external_id(prefix: str) -> str:
@@ -102,8 +113,12 @@ def merge_people(keep: Person, other: Person, *, user, request=None) -> dict:
     moved["merged_records"] = Person.objects.filter(merged_into=other).update(merged_into=keep)
 
     before = _snapshot(keep)
-    for field in ("reference", "name", "name_en", "phone", "birth_date", "pregnant"):
+    for field in ("reference", "name", "name_en", "phone", "birth_date", "pregnant", "district", "address",
+                  "education", "employment"):
         if getattr(keep, field) in ("", None) and getattr(other, field) not in ("", None):
+            setattr(keep, field, getattr(other, field))
+    if not keep.emergency_name and other.emergency_name:  # the contact moves whole: a name with its own phone
+        for field in EMERGENCY_FIELDS:
             setattr(keep, field, getattr(other, field))
     # The human was first identified on the earlier of the two dates, through that record's channel.
     if other.identified_on and (keep.identified_on is None or other.identified_on < keep.identified_on):

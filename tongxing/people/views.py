@@ -21,7 +21,7 @@ from tongxing.web.common import paginate, query_without_page, require_write, uni
 
 from . import selectors, services
 from .forms import ChildForm, DrugUseForm, PersonForm
-from .models import Person, Sex
+from .models import INTAKE_FIELDS, Person, Sex
 
 
 def _headers():
@@ -59,7 +59,7 @@ def person_new(request):
     unit = unit_for_new_records(request.user)
     duplicates, hidden = [], 0
     if request.method == "POST":
-        form = PersonForm(request.POST, duplicates_possible=True)
+        form = PersonForm(request.POST, unit=unit, duplicates_possible=True)
         if form.is_valid():
             data = form.cleaned_data
             candidates = list(selectors.duplicate_candidates(unit, name=data["name"], name_en=data["name_en"],
@@ -73,7 +73,7 @@ def person_new(request):
                 messages.success(request, _("Person record created: %(name)s") % {"name": person})
                 return redirect("person-detail", pk=person.pk)
     else:
-        form = PersonForm(initial={"name": request.GET.get("name", "")})
+        form = PersonForm(initial={"name": request.GET.get("name", "")}, unit=unit)
     return render(request, "people/form.html", {"form": form, "duplicates": duplicates, "hidden": hidden,
                                                  "unit": unit})
 
@@ -83,7 +83,7 @@ def person_new(request):
 def person_edit(request, pk):
     require_write(request)
     person = get_object_or_404(selectors.active_people(request.user), pk=pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, unit=person.unit)
     if request.method == "GET":
         record(Action.VIEW, request=request, obj=person, summary="person edit form")
     if request.method == "POST" and form.is_valid():
@@ -195,5 +195,5 @@ def person_merge(request, pk):
         "person": person, "other": other, "error": error,
         "pair": [(person, links.get(person.pk, {})), (other, links.get(other.pk, {}))],
         "fields": ["reference", "name", "name_en", "sex", "birth_date", "phone", "identified_on",
-                   "identification_channel"],
+                   "identification_channel", *INTAKE_FIELDS],
     })

@@ -15,7 +15,9 @@ FREE_TEXT = {"name", "name_en", "phone", "place", "note", "title", "agency", "ca
              "reference", "next_action", "recipient", "information", "purpose", "legal_basis", "action_taken",
              "evidence", "identity_numbers",
              # what a nurse or doctor wrote
-             "medication", "health_condition", "drug_needs", "plan_details"}
+             "medication", "health_condition", "drug_needs", "plan_details",
+             # where a person lives and whom to call for them (the district stays: one of 18 or 22 areas)
+             "address", "emergency_contact"}
 # Case-plan parts may name people; what matters for counting is whether each part was written.
 PLAN_PARTS = {"direction", "timetable", "actions", "goals"}
 # Keys holding record ids, and which collection each points into.
