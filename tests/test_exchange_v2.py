@@ -42,7 +42,7 @@ DEMO = ["--people", "30", "--activities-per-year", "120", "--password", "x-long-
 
 
 def every_feature(unit):
-    """What the demo does not do: appointments (planned, kept as an activity, cancelled), a nursing record
+    """What the demo does not do: an intake with an emergency contact, appointments (planned, kept as an activity, cancelled), a nursing record
     with a urine panel, an assessment's written parts, lecture registers, case teams, medical access (one revoked), identity numbers,
     a merged person with a file number, the organisation's own questionnaire with subscales and an acknowledged
     risk alert, a cancelled referral, programme filters by group and staff, an ended enrolment."""
@@ -64,6 +64,12 @@ def every_feature(unit):
     set_identity_number(people[0], "hkid", "A123456(3)")
     set_identity_number(people[0], "passport", "K12345678")
     Person.objects.filter(pk=people[5].pk).update(merged_into=people[4], reference="KT-2025-0005")
+    # Intake: a district of the unit's region, an address and a whole emergency contact; another with only some.
+    Person.objects.filter(pk=people[0].pk).update(
+        district="hk_sham_shui_po", address="九龍深水埗福華街 88 號 5 樓", education="lower_secondary",
+        employment="part_time", emergency_name="區婉儀", emergency_relationship="sibling", emergency_phone="2777 1234")
+    Person.objects.filter(pk=people[1].pk).update(employment="student", emergency_name="", emergency_phone="",
+                                                  emergency_relationship="", address="")
     instrument = create_likert(supervisor, organisation=unit.organisation, name="自我效能問卷", name_en="Self-efficacy",
                                better=Better.HIGHER, use=Use.PRE_POST, low=1, high=5,
                                items=[("我有信心拒絕毒品", False), ("我容易放棄", True), ("我知道向誰求助", False)],
@@ -283,7 +289,8 @@ def test_the_deidentified_export_carries_no_names_numbers_or_free_text(full_unit
     text = json.dumps(deidentify(export_unit(full_unit), timezone.localdate()), ensure_ascii=False)
     person = Person.objects.filter(unit=full_unit).exclude(name="").first()
     assert person.name not in text
-    for secret in ("A123456", "K12345678", "即日約見", "KT-2025-0005", "區域法院", "法庭命令", "美沙酮", "膀胱痛"):
+    for secret in ("A123456", "K12345678", "即日約見", "KT-2025-0005", "區域法院", "法庭命令", "美沙酮", "膀胱痛",
+                   "福華街", "區婉儀", "2777 1234"):
         assert secret not in text, secret
     doc = json.loads(text)
     assert doc["lectures"] and doc["administrations"]

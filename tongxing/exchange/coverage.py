@@ -38,7 +38,8 @@ CARRIED: dict[str, Carried] = {
                                             "healthy_school_programme international_or_esf"),
     "organisations.Workplace": Carried("unit", "unit external_id name employees"),
     "people.Person": Carried("unit", "unit external_id reference name name_en phone sex birth_date pregnant "
-                                     "identified_on identification_channel merged_into"),
+                                     "identified_on identification_channel merged_into district address education "
+                                     "employment emergency_name emergency_relationship emergency_phone"),
     "people.Child": Carried("person__unit", "person birth_date carer"),
     "people.DrugUse": Carried("person__unit", "person drug last_used"),
     "cases.Case": Carried("unit", "unit external_id type parent_case client worker merged_into next_action_due "

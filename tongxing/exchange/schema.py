@@ -54,8 +54,10 @@ from tongxing.cases.models import (
     Stakeholder,
 )
 from tongxing.organisations.models import (
+    REGION_OF_TIME_ZONE,
     Organisation,
     PeerType,
+    Region,
     Role,
     School,
     SchoolKind,
@@ -65,7 +67,18 @@ from tongxing.organisations.models import (
 )
 from tongxing.outcomes.library import LIBRARY
 from tongxing.outcomes.models import Better, Instrument, TimePoint, Use
-from tongxing.people.models import Channel, Child, Drug, Person, Sex
+from tongxing.people.models import (
+    DISTRICTS_BY_REGION,
+    Channel,
+    Child,
+    District,
+    Drug,
+    Education,
+    Employment,
+    Person,
+    Relationship,
+    Sex,
+)
 from tongxing.prevention.choices import (
     CallerType,
     Comparison,
@@ -77,6 +90,7 @@ from tongxing.prevention.figures import FIGURES
 from tongxing.prevention.kpi import FormulaError
 from tongxing.prevention.kpi import parse as parse_kpi
 from tongxing.prevention.models import HotlineCall, Kpi, Lecture, PreReleaseSession
+from tongxing.privacy.identity import phone_valid
 from tongxing.privacy.models import Consent, Disclosure, IdentityKind
 from tongxing.projects.models import (
     ChangeRule,
@@ -167,7 +181,13 @@ SHAPES: dict[str, dict[str, Field]] = {
         "identity_numbers": f("list", default=[], ref="identity_numbers"),
         "consents": f("list", default=[], ref="consents"),
         "disclosures": f("list", default=[], ref="disclosures"),
+        # v2: intake (issue 19)
+        "district": f("enum", choices=District), "address": f("str"),
+        "education": f("enum", choices=Education), "employment": f("enum", choices=Employment),
+        "emergency_contact": f("object", nullable=True, ref="emergency_contact"),
     },
+    "emergency_contact": {"name": f("str", required=True), "relationship": f("enum", choices=Relationship),
+                          "phone": f("str", required=True)},
     "identity_numbers": {"kind": f("enum", required=True, choices=IdentityKind), "number": f("str", required=True)},
     "consents": {
         "recipient": f("str", required=True), "information": f("str", required=True),
@@ -401,7 +421,8 @@ V1_COLLECTIONS = list(COLLECTIONS)
 COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions", "lectures", "hotline_calls", "kpis",
                 "administrations", "appointments"]
 # Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
-V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures"},
+V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures", "district", "address",
+                      "education", "employment", "emergency_contact"},
            "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"},
            "activities": {"project", "nursing"},
            "medical_assessments": {"health_condition", "drug_needs", "plan_details"}}
@@ -420,7 +441,7 @@ GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_
                        "feedback": "fb", "trainings": "tr"}
 NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure", "identity_numbers", "consents",
           "disclosures", "team", "medical_access", "scales", "options", "subscales", "items", "bands", "programmes",
-          "enrolments", "outputs", "outcomes", "registrants", "risk_alert", "nursing", "urine"}
+          "enrolments", "outputs", "outcomes", "registrants", "risk_alert", "nursing", "urine", "emergency_contact"}
 
 
 def record_key(name: str, rec: dict):
@@ -436,6 +457,8 @@ def record_key(name: str, rec: dict):
 STORED_IN = {
     "staff": (Staff, {"id": "external_id"}), "schools": (School, {"id": "external_id"}),
     "workplaces": (Workplace, {"id": "external_id"}), "people": (Person, {"id": "external_id"}),
+    "emergency_contact": (Person, {"name": "emergency_name", "relationship": "emergency_relationship",
+                                   "phone": "emergency_phone"}),
     "children": (Child, {}), "cases": (Case, {"id": "external_id"}),
     "closure": (Episode, {"reason": "closure_reason"}),
     "involvements": (Involvement, {"id": "external_id"}), "collaborations": (Collaboration, {"id": "external_id"}),
@@ -960,6 +983,23 @@ def _unique(add, path, items, key, what):
         seen.setdefault(value, i)
 
 
+def _check_intake(parser: Parser, records, timezone):
+    """A person's district is one of the unit's region's (Hong Kong's 18 districts, Taiwan's 22 counties and
+    cities); phones are numbers that can be dialled, by the rule the person form applies."""
+    region = REGION_OF_TIME_ZONE.get(timezone)
+    allowed = {d.value for d in DISTRICTS_BY_REGION.get(region, ())}
+    for p in records["people"]:
+        path = p["_path"]
+        if p.get("district") and p["district"] not in allowed:
+            where = dict(Region.choices).get(region, timezone)
+            add = f"not a district of this unit's region ({where})" if allowed else (
+                f"this unit's region ({where}) records no district")
+            parser.problems.add(f"{path}.district", add)
+        contact = p.get("emergency_contact")
+        if contact and not phone_valid(contact["phone"]):
+            parser.problems.add(f"{path}.emergency_contact.phone", "not a phone number")
+
+
 def _check_v2_rules(parser: Parser, records):
     """Cross-record rules of v2's records (what the database's constraints and the forms require)."""
     add = parser.problems.add
@@ -1122,6 +1162,7 @@ def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[s
             parser.resolve_refs(name, rec)
     _check_rules(parser, records)
     _check_v2_rules(parser, records)
+    _check_intake(parser, records, (unit or {}).get("timezone", "Asia/Hong_Kong"))
     _check_not_future(parser, records, today or unit_today((unit or {}).get("timezone", "Asia/Hong_Kong")))
     if schema_problems:
         # The schema's lines first; the importer's own rules add what the schema cannot say (references, dates in

@@ -129,7 +129,8 @@ def export_unit(unit: Unit) -> Document:
     records["people"] = []
     for p in Person.objects.filter(unit=unit).order_by("pk").values(
             "pk", "external_id", "name", "name_en", "phone", "sex", "birth_date", "pregnant", "identified_on",
-            "identification_channel", "reference", "merged_into_id"):
+            "identification_channel", "reference", "merged_into_id", "district", "address", "education",
+            "employment", "emergency_name", "emergency_relationship", "emergency_phone"):
         ident = ({"date": _d(p["identified_on"]), "channel": p["identification_channel"]}
                  if p["identified_on"] else None)
         records["people"].append(canonical("people", {
@@ -141,6 +142,10 @@ def export_unit(unit: Unit) -> Document:
             "reference": p["reference"], "merged_into": people_ids.get(p["merged_into_id"]),
             "identity_numbers": identities[p["pk"]], "consents": consent_list(p["pk"]),
             "disclosures": disclosure_list(p["pk"]),
+            "district": p["district"], "address": p["address"], "education": p["education"],
+            "employment": p["employment"],
+            "emergency_contact": {"name": p["emergency_name"], "relationship": p["emergency_relationship"],
+                                  "phone": p["emergency_phone"]} if p["emergency_name"] else None,
         }))
 
     records["groups"] = [

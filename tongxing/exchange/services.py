@@ -313,7 +313,7 @@ def _import(document: Document, progress) -> ImportSummary:
                        "sex": r["sex"], "birth_date": _date(r.get("birth_date")), "pregnant": r.get("pregnant"),
                        "identified_on": _date(r.get("identification", {}).get("date")),
                        "identification_channel": r.get("identification", {}).get("channel", ""),
-                       "reference": r.get("reference", "")},
+                       "reference": r.get("reference", ""), **_intake(r)},
             lambda r, pk: [(Child, {"person_id": pk, "birth_date": _date(c["birth_date"]), "carer": c.get("carer", "")})
                            for c in r.get("children", [])]
             + [(DrugUse, {"person_id": pk, "drug": d["drug"], "last_used": _date(d.get("last_used"))})
@@ -466,6 +466,14 @@ def _write_medical_access(w: _Writer, recs):
         MedicalAccess(staff_id=w.pk["staff"][r["id"]], unit=w.unit, granted_on=_date(g["granted_on"]),
                       revoked_on=_date(g.get("revoked_on")))
         for r in recs for g in r.get("medical_access", []))
+
+
+def _intake(r) -> dict:
+    """A person record's intake keys as the Person's fields."""
+    contact = r.get("emergency_contact") or {}
+    return {"district": r.get("district", ""), "address": r.get("address", ""), "education": r.get("education", ""),
+            "employment": r.get("employment", ""), "emergency_name": contact.get("name", ""),
+            "emergency_relationship": contact.get("relationship", ""), "emergency_phone": contact.get("phone", "")}
 
 
 def _write_people_v2(w: _Writer, recs):

@@ -35,7 +35,7 @@ from tongxing.cases.models import (
 )
 from tongxing.organisations.models import Unit
 from tongxing.outcomes.models import Instrument, TimePoint
-from tongxing.people.models import Channel, Drug, Sex
+from tongxing.people.models import Channel, District, Drug, Education, Employment, Relationship, Sex
 from tongxing.prevention.choices import CallerType, ConsultationCategory, PreReleaseKind, ServiceItem
 
 from .schema import COLLECTIONS, VERSION, parse, record_key
@@ -116,6 +116,15 @@ KINDS = {k.name: k for k in (
         c("identification.channel", "識別途徑", "identified through", "enum", choices=Channel, example="外展"),
         c("drug_use.drug", "主要毒品", "main drug", "enum", choices=Drug, example="氯胺酮"),
         c("drug_use.last_used", "最後吸食日期", "last used", "date", example="2024-03-01"),
+        # intake (issue 19): the district from the unit's region's list
+        c("district", "地區", "district", "enum", choices=District, example="觀塘區"),
+        c("address", "地址", "address", "str", example="九龍觀塘協和街 101 號 12 樓 C 室"),
+        c("education", "教育程度", "education", "enum", choices=Education, example="初中（中一至中三／國中）"),
+        c("employment", "就業狀況", "employment", "enum", choices=Employment, example="待業"),
+        c("emergency_contact.name", "緊急聯絡人", "emergency contact", "str", example="陳太"),
+        c("emergency_contact.relationship", "緊急聯絡人關係", "emergency contact relationship", "enum",
+          choices=Relationship, example="父母"),
+        c("emergency_contact.phone", "緊急聯絡人電話", "emergency contact phone", "str", example="91234567"),
     )),
     Kind("cases", "個案（每個開案期一行）", "cases (one row per episode)", "cases", (
         c("id", "個案編號", "case id", "str", True, example="C0001"),
@@ -630,6 +639,11 @@ MESSAGES = [
     (r"^brief counselling serves a person.*$", gettext_lazy("Brief counselling must name the person served")),
     (r"^before the referral date$", gettext_lazy("Before the referral date")),
     (r"^missing$", gettext_lazy("Required")),
+    (r"^not a district of this unit's region \(.*\)$",
+     gettext_lazy("Not a district of this unit's region: use a district from the list")),
+    (r"^this unit's region \(.*\) records no district$", gettext_lazy("This unit's region records no district")),
+    (r"^not a phone number$", gettext_lazy("Enter a phone number: 8 digits in Hong Kong (e.g. 9123 4567), 10 in Taiwan "
+                                           "(e.g. 0912-345-678), or + and the country code.")),
     (r"^more than were required to attend$", gettext_lazy("More attended than were required to attend")),
 ]
 
