@@ -2,7 +2,8 @@
 
 After the exchange import, `add_extras` gives the demo unit what the newer pages show: next actions on
 open cases, a funded project with its indicators and PHQ-9 / satisfaction forms, the prevention centre's
-lectures, hotline and pre-release counselling with KPIs, and consents and disclosures. Everything goes
+lectures, hotline and pre-release counselling with KPIs, consents and disclosures, and case clients' intake
+details (district, address, education, employment, emergency contact). Everything goes
 through the apps' own services (so each record has its audit event), is fully determined by the seed and
 today's date, and is created once: a unit that already has the demo project is left alone.
 """
@@ -17,6 +18,7 @@ from tongxing.organisations.models import Staff
 from tongxing.projects.models import Project
 
 from .cases import CaseExtras
+from .intake import IntakeExtras
 from .prevention import PreventionExtras
 from .privacy import PrivacyExtras
 from .projects import PROJECT_CODE, ProjectExtras
@@ -26,7 +28,7 @@ __all__ = ["PROJECT_CODE", "add_extras"]
 
 
 
-class _Extras(CaseExtras, ProjectExtras, PreventionExtras, PrivacyExtras):
+class _Extras(CaseExtras, ProjectExtras, PreventionExtras, PrivacyExtras, IntakeExtras):
     """Every family of extras on one seeded random source."""
 
 
@@ -47,4 +49,5 @@ def add_extras(unit, *, start: dt.date, end: dt.date, today: dt.date, by, worker
         extras.outcomes(project)
         extras.prevention()
         extras.privacy()
+        extras.intake()  # last: what it draws from the random source changes nothing above
     return True
