@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -27,23 +30,19 @@ def insert_rows(model, rows, total: int, progress=None):
     if not total:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    keys = [(f.attname, f.name, f.get_default()) for f in fields]  # as bulk_create fills a field not given
     postgres = connection.vendor == "postgresql"
-    convert = [None if postgres else _sqlite_adapter(f) for f in fields]
-
-    def values(row):
-        out = []
-        for (attname, name, default), adapt in zip(keys, convert, strict=True):
-            value = row[attname] if attname in row else row.get(name, default)
-            out.append(adapt(value) if adapt is not None and value is not None else value)
-        return out
-
+    adapters = [] if postgres else [(i, adapt) for i, f in enumerate(fields)
+                                    if (adapt := _sqlite_adapter(f, connection.timezone))]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     done = 0
+    values, keys = None, None
     with connection.cursor() as cursor:
         batch = []
         for row in rows:
+            if row.keys() != keys:  # the callers' rows share their keys: the row reader is made once per shape
+                keys = row.keys()
+                values = _row_reader(fields, row, adapters)
             batch.append(values(row))
             if len(batch) == BATCH:
                 _write_batch(cursor, postgres, table, columns, len(fields), batch)
@@ -54,6 +53,27 @@ def insert_rows(model, rows, total: int, progress=None):
         _write_batch(cursor, postgres, table, columns, len(fields), batch)
     if progress:
         progress(total)
+
+
+def _row_reader(fields, row, adapters):
+    """A function from a row with `row`'s keys to the table's column values, in the order of `fields`: the given
+    value (by attname, else by name) or, as bulk_create fills a field not given, the field's default."""
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in row and f.name not in row}
+    renamed = {f.name: f.attname for f in fields if f.attname not in row and f.name in row}
+    pick = operator.itemgetter(*(f.attname for f in fields))
+    single = len(fields) == 1
+
+    def values(row):
+        if renamed:
+            row = {renamed.get(k, k): v for k, v in row.items()}
+        out = pick({**defaults, **row})
+        out = [out] if single else list(out)
+        for i, adapt in adapters:
+            if out[i] is not None:
+                out[i] = adapt(out[i])
+        return out
+
+    return values
 
 
 def _write_batch(cursor, postgres, table, columns, width, batch):
@@ -67,17 +87,25 @@ def _write_batch(cursor, postgres, table, columns, width, batch):
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * width)})", batch)
 
 
-def _sqlite_adapter(field):
+def _sqlite_adapter(field, tz):
     """How SQLite's backend stores the field's Python value (None: as it is)."""
     ops = connection.ops
     if isinstance(field, DateTimeField):
-        return ops.adapt_datetimefield_value
+        return functools.partial(_sqlite_datetime, tz)
     if isinstance(field, DateField):
-        return ops.adapt_datefield_value
+        return str  # what the backend's adapt_datefield_value writes
     if isinstance(field, TimeField):
-        return ops.adapt_timefield_value
+        return lambda v: ops.adapt_timefield_value(v) if v.tzinfo is not None else str(v)
     if isinstance(field, DecimalField):
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     if isinstance(field, CharField | TextField | IntegerField | BooleanField | ForeignKey):
         return None
     return lambda v: field.get_db_prep_save(v, connection=connection)
+
+
+def _sqlite_datetime(tz, value):
+    """What the backend's adapt_datetimefield_value writes (naive UTC text for an aware value), without its
+    per-value settings and time-zone look-ups."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return connection.ops.adapt_datetimefield_value(value)
+    return str(value.astimezone(tz).replace(tzinfo=None))

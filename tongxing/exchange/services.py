@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -50,6 +51,7 @@ from tongxing.standards.models import AgreedLevel, SchoolConversion
 from tongxing.teams.models import MedicalAccess, TeamMember
 
 from .bulk import insert_rows
+from .coverage import CARRIED
 from .registry import WRITES, Refused
 from .schema import COLLECTIONS, V2_KEYS, WEEKDAYS, Document, record_key
 from .selectors import export_unit
@@ -173,6 +175,9 @@ class _Writer:
         self.pk: dict[str, dict[str, int]] = {}
         self.now = dt.datetime.now(dt.UTC)
         self.raise_alerts = False
+        # Stored primary keys of the records `write` rewrote, per collection: only their dependent rows need
+        # replacing (a new record has none to delete).
+        self.rewritten: dict[str, list[int]] = {}
 
     def load_ids(self, name, model):
         self.pk[name] = dict(model.objects.filter(unit=self.unit).values_list("external_id", "pk"))
@@ -202,6 +207,7 @@ class _Writer:
             updated = [model(pk=self.pk[name][r["id"]], unit=self.unit, external_id=r["id"], **fields(r))
                        for r in changed]
             model.objects.bulk_update(updated, field_names, batch_size=BATCH)
+            self.rewritten[name] = [o.pk for o in updated]
             for child_model, fk in child_models:
                 child_model.objects.filter(**{f"{fk}__in": [o.pk for o in updated]}).delete()
         if children:
@@ -374,10 +380,25 @@ def _import(document: Document, progress) -> ImportSummary:
            summary="exchange import: " + "; ".join(summary.lines())[:280],
            changes={"created": dict(summary.created), "updated": dict(summary.updated)})
     if summary.changed:
-        # Fresh planner statistics: without them the counting queries scan instead of using their indexes.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        _analyze_carried_tables()
     return summary
+
+
+def _analyze_carried_tables():
+    """Fresh planner statistics for the tables an import writes: without them the counting queries scan instead
+    of using their indexes. The rest of the database (audit trail, change history, logins) is left alone."""
+    tables = []
+    for label in CARRIED:
+        model = apps.get_model(label)
+        tables.append(model._meta.db_table)
+        tables += [f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many]
+    quoted = [connection.ops.quote_name(t) for t in dict.fromkeys(tables)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(quoted)}")
+        else:
+            for table in quoted:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _activity_fields(w: _Writer, r):
@@ -443,8 +464,7 @@ def _write_v2(w: _Writer, name, recs, document: Document):
 
 def _write_nursing(w: _Writer, recs):
     """A nursing session's record (vital signs, urine panel, medication), replaced for each activity that changed."""
-    activities = [w.pk["activities"][r["id"]] for r in recs]
-    NursingRecord.objects.filter(activity_id__in=activities).delete()
+    NursingRecord.objects.filter(activity_id__in=w.rewritten.get("activities", [])).delete()
     given = [(w.pk["activities"][r["id"]], r["nursing"]) for r in recs if r.get("nursing")]
     made = NursingRecord.objects.bulk_create(
         NursingRecord(activity_id=pk, systolic=n.get("systolic"), diastolic=n.get("diastolic"), pulse=n.get("pulse"),
@@ -460,8 +480,7 @@ def _decimal(value):
 
 def _write_medical_access(w: _Writer, recs):
     """Grants of medical access to this unit, replaced for each staff record that changed."""
-    staff = [w.pk["staff"][r["id"]] for r in recs]
-    MedicalAccess.objects.filter(unit=w.unit, staff_id__in=staff).delete()
+    MedicalAccess.objects.filter(unit=w.unit, staff_id__in=w.rewritten.get("staff", [])).delete()
     MedicalAccess.objects.bulk_create(
         MedicalAccess(staff_id=w.pk["staff"][r["id"]], unit=w.unit, granted_on=_date(g["granted_on"]),
                       revoked_on=_date(g.get("revoked_on")))
@@ -481,8 +500,11 @@ def _write_people_v2(w: _Writer, recs):
     disclosures that relied on them, replaced for each person record that changed."""
     if not recs:
         return
-    people = [w.pk["people"][r["id"]] for r in recs]
-    merges = [(w.ref("people", r.get("merged_into")), w.pk["people"][r["id"]]) for r in recs]
+    people = w.rewritten.get("people", [])
+    # A new person is stored merged into none: only a merge or a rewritten person needs setting.
+    rewritten = set(people)
+    merges = [(w.ref("people", r.get("merged_into")), w.pk["people"][r["id"]]) for r in recs
+              if r.get("merged_into") is not None or w.pk["people"][r["id"]] in rewritten]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {Person._meta.db_table} SET merged_into_id = %s WHERE id = %s", merges)
     Disclosure.objects.filter(person_id__in=people).delete()  # before the consents they rely on (PROTECT)
