@@ -295,3 +295,32 @@ def test_the_deidentified_export_carries_no_names_numbers_or_free_text(full_unit
     doc = json.loads(text)
     assert doc["lectures"] and doc["administrations"]
     assert all("note" not in call for call in doc["hotline_calls"])
+
+
+def test_the_fast_schema_check_and_the_full_one_give_one_verdict(scenario_unit):
+    """A file the fast validator passes is not gone through again (exchange/validation.py): over damaged copies of
+    a v2 file, it must pass exactly those the pure-Python validator finds no fault in."""
+    import random
+
+    from tongxing.exchange.schema import loads
+    from tongxing.exchange.validation import _fast_validator, _validator, validate
+
+    from .import_fuzz import mutate, small_document
+
+    rng = random.Random(15)
+    base = small_document(_v2(scenario_unit))
+    assert validate(base, 2) == [] and _fast_validator(2).is_valid(base)
+    verdicts = []
+    for _ in range(150):
+        try:
+            doc = loads(mutate(base, rng))
+        except ValueError:  # refused before any schema check
+            continue
+        conforms = next(iter(_validator(2).iter_errors(doc)), None) is None
+        assert (validate(doc, 2) == []) == conforms
+        try:
+            assert _fast_validator(2).is_valid(doc) == conforms
+        except (ValueError, TypeError, OverflowError):
+            assert not conforms  # validate() then asks the full validator, as above
+        verdicts.append(conforms)
+    assert verdicts.count(True) > 10 and verdicts.count(False) > 10, verdicts

@@ -12,11 +12,24 @@ TYPE_NAMES = {"string": "a string", "integer": "a whole number", "number": "a nu
               "array": "a list", "object": "an object", "null": "null"}
 
 
+def _schema(version: int) -> dict:
+    return json.loads((SCHEMAS / f"v{version}.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _fast_validator(version: int):
+    """The same schema compiled by jsonschema-rs: it says whether a city-scale file conforms in a fraction of a
+    second, where the pure-Python validator takes about 13 s of CPU for 70,000 activities."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(_schema(version))
+
+
 @functools.cache
 def _validator(version: int):
     from jsonschema import Draft202012Validator
 
-    schema = json.loads((SCHEMAS / f"v{version}.json").read_text(encoding="utf-8"))
+    schema = _schema(version)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -61,6 +74,14 @@ def _message(error) -> tuple[str, str]:
 
 
 def validate(doc: dict, version: int) -> list[str]:
-    """The file's departures from the schema of its version, as `PATH: message` lines (empty: it conforms)."""
+    """The file's departures from the schema of its version, as `PATH: message` lines (empty: it conforms).
+
+    A conforming file is known as such by the fast validator; only a file that does not conform is gone through
+    by the pure-Python one, whose errors give the lines (tests/test_import_robust.py holds both to one verdict)."""
+    try:
+        if _fast_validator(version).is_valid(doc):
+            return []
+    except (ValueError, TypeError, OverflowError):
+        pass  # a value it cannot take: the pure-Python validator below says what is wrong
     problems = sorted({_message(e) for e in _validator(version).iter_errors(doc)})
     return [f"{path}: {message}" for path, message in problems]
