@@ -144,3 +144,32 @@ def test_an_import_is_audited(scenario_unit):
 
     event = Event.objects.get(action=Action.IMPORT)
     assert event.unit_code == "U1" and event.changes["created"]["activities"] == 528
+
+
+@pytest.mark.django_db
+def test_import_command_shows_its_progress_bar_only_on_a_terminal_or_when_asked(tmp_path, scenario_doc):
+    import io
+
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario_doc), encoding="utf-8")
+    quiet, shown = io.StringIO(), io.StringIO()  # not terminals
+    call_command("import", str(path), stdout=io.StringIO(), stderr=quiet)
+    call_command("import", str(path), "--progress", stdout=io.StringIO(), stderr=shown)
+    assert quiet.getvalue() == ""
+    # The re-import writes nothing, so its bar is empty: a fresh copy of the unit shows the activities written.
+    copy_doc = {**scenario_doc, "unit": {**scenario_doc["unit"], "code": "U1BAR"}}
+    path.write_text(json.dumps(copy_doc), encoding="utf-8")
+    bar = io.StringIO()
+    call_command("import", str(path), "--progress", stdout=io.StringIO(), stderr=bar)
+    activities = len(scenario_doc["activities"])
+    assert f"] {activities}/{activities}" in bar.getvalue() and bar.getvalue().startswith("\rstaff")
+
+
+def test_local_times_in_canonical_form_are_read_fast_and_others_as_before(scenario_doc):
+    doc = copy.deepcopy(scenario_doc)
+    doc["activities"][0]["start"] = "２０２４-10-27T20:00"  # full-width digits: accepted, written back in ASCII
+    document, problems = parse(doc)
+    assert not problems and document.records["activities"][0]["start"] == "2024-10-27T20:00"
+    for bad in ("2024-10-27T24:00", "2024-10-27T20:60", "2024-02-30T20:00", "2024-10-27 20:00", "2024-10-27T2000"):
+        doc["activities"][0]["start"] = bad
+        assert "activities[0].start: not a local time (YYYY-MM-DDTHH:MM)" in "\n".join(parse(doc)[1]), bad

@@ -2,11 +2,11 @@ import sys
 
 
 class Progress:
-    """A one-line progress bar on a terminal; silent when output is not a terminal."""
+    """A one-line progress bar on a terminal; silent when output is not a terminal, unless `always`."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, always=False):
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
+        self.enabled = always or self.stream.isatty()
 
     def __call__(self, label, done, total):
         if not self.enabled or not total:

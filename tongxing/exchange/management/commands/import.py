@@ -22,10 +22,12 @@ class Command(BaseCommand):
                             help="spreadsheets: read the file's HEADING as the template's COLUMN (repeatable; "
                                  "an empty COLUMN ignores the heading)")
         parser.add_argument("--dry-run", action="store_true", help="check the file and report; write nothing")
+        parser.add_argument("--progress", action="store_true",
+                            help="show the progress bar on standard error even when it is not a terminal")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, progress, **options):
         if file.lower().endswith((".xlsx", ".xlsm", ".csv")):
-            return self.spreadsheet(file, **options)
+            return self.spreadsheet(file, progress=progress, **options)
         started = time.perf_counter()
         try:
             with (sys.stdin if file == "-" else open(file, encoding="utf-8")) as fh:
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         try:
             with import_lock(on_wait=lambda: self.stderr.write("waiting for another import to finish…")):
                 ensure_migrated()
-                summary = import_document(document, progress=Progress(self.stderr._out))
+                summary = import_document(document, progress=Progress(self.stderr._out, always=progress))
         except ImportRefused as e:
             self.refuse(e.problems)
         except ImportBusy as e:
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         verdict = "imported" if summary.changed else "already up to date; nothing changed"
         self.stdout.write(f"unit {summary.unit}: {verdict} in {time.perf_counter() - started:.1f} s")
 
-    def spreadsheet(self, file, *, kind, unit, map, dry_run, **options):
+    def spreadsheet(self, file, *, kind, unit, map, dry_run, progress, **options):
         from django.utils import translation
 
         from tongxing.exchange.spreadsheet import KINDS, check, commit
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{file}: {outcome.rows} record(s) checked, no problems; nothing written (--dry-run)")
             return
-        summary = commit(outcome, progress=Progress(self.stderr._out))
+        summary = commit(outcome, progress=Progress(self.stderr._out, always=progress))
         for line in summary.lines():
             self.stdout.write(line)
         verdict = "imported" if summary.changed else "already up to date; nothing changed"
