@@ -13,7 +13,8 @@ case file; another organisation's unit has a client of its own. Who may see whom
 - a worker who broke the glass (ben) for a colleague's client: that client while the opening runs, and nobody
   behind an opening that has lapsed (his lapsed one for alice's client);
 - a group's facilitator (frank): its members by name on the pages of that group, nobody else's client;
-- a supervisor or project coordinator: every person of their unit;
+- a supervisor or project coordinator: every person of their unit; a supervisor of several units (sam: A and B,
+  and the other organisation's unit given by mistake): every person of those units of their organisation;
 - the organisation's auditor and administrator, another organisation's supervisor of theirs (dave: only his own
   unit's) and anyone not signed in: nobody of unit A (auditor, administrator: nobody at all).
 No full identity number appears anywhere, to anyone (pages show its last two characters only).
@@ -101,6 +102,7 @@ SEES = {
     "ben": {"col", "open"},
     "frank": {"open"},
     "bob": UNIT_A,
+    "sam": UNIT_A | {"ub", "ubo"},
     "cora": UNIT_A,
     "charlie": {"ub", "ubo"},
     "dave": {"oz"},
@@ -265,6 +267,10 @@ def build_leak_world():
     BreakGlass.objects.create(user=users["ben"], person=own, unit=unit_a, reason="上週緊急聯絡案主，負責社工放假",
                               at=now - dt.timedelta(days=7), until=now - dt.timedelta(days=7, hours=-8))
     users["olga"] = _login("olga", Level.ORG_ADMIN, org)
+    # A supervisor of several units (issue 15): unit A and unit B; the other organisation's unit, given by mistake,
+    # stays out of reach.
+    users["sam"] = _login("sam", Level.SUPERVISOR, org, unit_a)
+    users["sam"].access.more_units.set([unit_b, unit_z])
     for key in ("col", "ub", "oz"):  # each client enrolled in their unit's funded project
         scopes[key]["enrolment"] = Enrolment.objects.create(project_id=scopes[key]["project"], date=dt.date(2024, 4, 1),
                                                             person_id=scopes[key]["person"]).pk
@@ -323,6 +329,7 @@ ROUTES = {
     "fsa-page": ({"unit": "unit", "fy": (FY,)}, ("",)),
     "fsa-export": ({"unit": "unit", "fy": (FY,), "fmt": ("json", "xlsx", "pdf")}, ("",)),
     "fsa-drilldown": ({"unit": "unit", "fy": (FY,), "code": tuple(STANDARD_CODES)}, ("",)),
+    "organisation-year": ({"fy": (FY,)}, ("",)),
     "outcomes-instruments": ({}, ("",)),
     "outcomes-instrument-new": ({}, ("",)),
     "outcomes-instrument": ({"pk": "instrument"}, ("",)),

@@ -62,6 +62,8 @@ MATRIX = {
     "fsa-page": ("GET", {"unit": "unit", "fy": "fy"}, "", UNIT_A_FIGURES, None),
     "fsa-export": ("GET", {"unit": "unit", "fy": "fy", "fmt": "json"}, "", UNIT_A_FIGURES, None),
     "fsa-drilldown": ("GET", {"unit": "unit", "fy": "fy", "code": "os1"}, "", UNIT_A_FIGURES, None),
+    # Every unit's year: supervisors (dave: his own organisation's unit only) and the auditor, not workers.
+    "organisation-year": ("GET", {"fy": "fy"}, "", who(N, Y, N, N, Y), "/reports/fsa/UA/"),
     "outcomes-instruments": ("GET", {}, "", SIGNED_IN, None),
     "outcomes-instrument-new": ("GET", {}, "", who(N, Y, N, Y, N), None),
     "outcomes-instrument": ("GET", {"pk": "instrument"}, "", SIGNED_IN, None),

@@ -26,6 +26,8 @@ class Access(models.Model):
                                      verbose_name=_("organisation"))
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("unit"))
+    # A supervisor over several units (an area's centres): the ones beyond `unit`, in the same organisation.
+    more_units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("further units supervised"))
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     history = HistoricalRecords()
 

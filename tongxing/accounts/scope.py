@@ -1,7 +1,7 @@
 """Who may see what: the one place every view, export, API and admin page asks.
 
 Scope by access level (issue 6): a worker sees their own caseload and the unit's
-non-case activities; a supervisor their unit; a project coordinator their unit's
+non-case activities; a supervisor their unit (or units: `Access.more_units`); a project coordinator their unit's
 records (funded-project units); an organisation administrator users and settings,
 not case records; an auditor the organisation's figures and de-identified exports,
 read-only, but no page that names a person. A login without an Access row and
@@ -56,6 +56,10 @@ def units_for(user) -> QuerySet[Unit]:
         return Unit.objects.none()
     if access.unit_id is None:
         return Unit.objects.filter(organisation=access.organisation)
+    if access.level == Level.SUPERVISOR:
+        # A supervisor of several units: their own and the further ones, never outside their organisation.
+        return Unit.objects.filter(Q(pk=access.unit_id) | Q(pk__in=access.more_units.values("pk")),
+                                   organisation=access.organisation_id)
     return Unit.objects.filter(pk=access.unit_id)
 
 
@@ -131,6 +135,26 @@ def attendance_people_for(user, group: Group) -> QuerySet[Person]:
         return visible
     members = Person.objects.filter(unit_id=group.unit_id, attendance__activity__group=group)
     return Person.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=members.values("pk")))
+
+
+# Who gets the organisation's year at a glance: those answerable for several units' figures.
+OVERVIEW_READERS = {Level.SUPERVISOR, Level.AUDITOR}
+
+
+def may_see_overview(user) -> bool:
+    """Who gets the organisation-wide page (every unit's year at a glance): supervisors and auditors. Figures
+    only, no names; a worker, coordinator or administrator gets no such page."""
+    return user.is_authenticated and (user.is_superuser or level_of(user) in OVERVIEW_READERS)
+
+
+def overview_units(user) -> QuerySet[Unit]:
+    """Units on the organisation-wide page: a supervisor's units, the auditor's organisation."""
+    return units_for(user) if may_see_overview(user) else Unit.objects.none()
+
+
+def may_see_risk_alerts(user) -> bool:
+    """Whether counts of open risk alerts mean anything to the user: an auditor reaches no person, so no alert."""
+    return user.is_superuser or level_of(user) in CASE_READERS
 
 
 def can_supervise(user) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tongxing.accounts.models import Level
-from tongxing.accounts.scope import level_of
+from tongxing.accounts.scope import level_of, may_see_overview
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.exchange.selectors import export_unit
@@ -29,6 +29,8 @@ from tongxing.standards.report import (
     quarterly_progress,
 )
 from tongxing.web.common import drilldown_response
+
+from .selectors import KEY_STANDARDS, organisation_year
 
 # The standards whose quarterly progress is charted: the ones a supervisor watches month by month.
 QUARTER_CODES = ("OS1", "OS4", "OS5", "OS8", "OS9", "OS10", "OS13", "OS14", "OS15", "OS17")
@@ -105,6 +107,23 @@ def fsa_page(request, unit, fy):
         "behind": behind_at_latest_quarter(fy, quarters, timezone.localdate()),
         "units": units_for(request.user).order_by("code"), "years": range(fy - 3, fy + 2),
         "chart_json": chart, "progress": progress,
+    })
+
+
+@login_required
+@require_GET
+def organisation_page(request, fy):
+    """Every unit's year at a glance, for a supervisor of several units and the organisation's auditor."""
+    if not may_see_overview(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = organisation_year(request.user, fy, today)
+    return render(request, "reports/organisation.html", {
+        "fy": fy, "rows": rows, "years": range(current_fy(today) - 4, current_fy(today) + 1),
+        "standards": [(code, *OUTPUT_STANDARDS[code]) for code in KEY_STANDARDS],
+        "show_alerts": any(r.risk_alerts is not None for r in rows),
+        "totals": {"people": sum(r.people for r in rows), "open_cases": sum(r.open_cases for r in rows),
+                   "activities": sum(r.activities for r in rows)},
     })
 
 

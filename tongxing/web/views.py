@@ -15,6 +15,7 @@ from tongxing.accounts.scope import (
     can_write,
     cases_for,
     level_of,
+    may_see_overview,
     units_for,
 )
 from tongxing.appointments import selectors as appointment_selectors
@@ -127,6 +128,7 @@ def _supervisor_home(request):
         })
     context["can_import"] = can_manage(request.user)
     context["can_supervise"] = can_supervise(request.user)
+    context["overview"] = may_see_overview(request.user)
     return render(request, "web/home_supervisor.html", context)
 
 
