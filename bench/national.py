@@ -154,6 +154,9 @@ def measure(explain: bool):
     from tongxing.standards.report import fsa_report
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Pages name their static files without the collected manifest production serves them from.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     print(f"database: {Unit.objects.count()} units, {Person.objects.count():,} people, "
           f"{Activity.objects.count():,} activities", flush=True)
     supervisor, auditor = users()
