@@ -44,19 +44,55 @@ def table_sizes(connection) -> dict[str, int]:
     return sizes
 
 
-_FROM = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"(?:\s+(?:AS\s+)?"?(\w+)"?)?', re.IGNORECASE)
-_SQLITE_SCAN = re.compile(r"^SCAN (\w+)")
+_DEFINITION = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"\s+(?:AS\s+)?"?([A-Z]\d+)"?$', re.IGNORECASE)
+_TOKEN = re.compile(r'[()]|(?:FROM|JOIN)\s+"\w+"\s+(?:AS\s+)?"?[A-Z]\d+"?(?=[\s),])|\b[A-Z]\d+(?=\.)', re.IGNORECASE)
+_SQLITE_SCAN = re.compile(r"^SCAN (\S+)")
+
+
+def named_by_table(sql: str) -> str:
+    """`sql` with every table alias renamed after its table, unique across the query (`t~3`).
+
+    Django reuses aliases (U0, U1...) in sibling subqueries, and SQLite's plan names a table by its alias only: a
+    scan of a small table in one subquery would otherwise be taken for a scan of a large one in another. Each
+    parenthesis opens a scope; an alias is defined in the scope its FROM/JOIN is in, and a reference (`U0."col"`)
+    means the innermost enclosing scope defining it (a definition may follow its references, hence two passes).
+    """
+    tokens = list(_TOKEN.finditer(sql))
+    defined: dict[int, dict[str, str]] = {}
+    stack, scope_of, scopes = [0], {}, 0
+    for n, token in enumerate(tokens):
+        text = token.group()
+        if text == "(":
+            scopes += 1
+            stack.append(scopes)
+        elif text == ")":
+            stack.pop()
+        else:
+            scope_of[n] = tuple(stack)
+            definition = _DEFINITION.match(text)
+            if definition:
+                table, alias = definition.groups()
+                defined.setdefault(stack[-1], {})[alias] = f"{table}~{n}"
+    out, last = [], 0
+    for n, token in enumerate(tokens):
+        if n not in scope_of:
+            continue
+        text = token.group()
+        definition = _DEFINITION.match(text)
+        alias = definition.group(2) if definition else text
+        renamed = next((defined[s][alias] for s in reversed(scope_of[n]) if alias in defined.get(s, {})), None)
+        if renamed is None:
+            continue
+        start, end = (token.start() + definition.start(2), token.start() + definition.end(2)) if definition \
+            else token.span()
+        out += [sql[last:start], f'"{renamed}"']
+        last = end
+    return "".join(out) + sql[last:]
 
 
 def sqlite_findings(cursor, sql, params, sizes) -> list[str]:
-    """Full scans of large tables and automatic indexes in SQLite's plan. SQLite names a table by its alias,
-    which Django reuses across subqueries (U0, U1...): a scan is flagged if any table under that name is large."""
-    names: dict[str, set[str]] = {}
-    for table, alias in _FROM.findall(sql):
-        names.setdefault(table, set()).add(table)
-        if alias and alias.upper() not in ("ON", "WHERE", "INNER", "LEFT", "GROUP", "ORDER", "LIMIT"):
-            names.setdefault(alias, set()).add(table)
-    cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+    """Full scans of large tables and automatic indexes in SQLite's plan, each table named by its own alias."""
+    cursor.execute(f"EXPLAIN QUERY PLAN {named_by_table(sql)}", params)
     found = []
     for row in cursor.fetchall():
         detail = row[-1]
@@ -65,9 +101,9 @@ def sqlite_findings(cursor, sql, params, sizes) -> list[str]:
             continue
         scan = _SQLITE_SCAN.match(detail)
         if scan:
-            large = sorted(t for t in names.get(scan.group(1), ()) if sizes.get(t, 0) > LARGE)
-            if large:
-                found.append(f"{detail} ({', '.join(f'{t}: {sizes[t]:,} rows' for t in large)})")
+            table = scan.group(1).split("~")[0]
+            if sizes.get(table, 0) > LARGE:
+                found.append(f"{detail} ({table}: {sizes[table]:,} rows)")
     return found
 
 
