@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from tongxing.activities.models import Activity, Attendance, Group
 from tongxing.audit.models import Event
@@ -455,10 +454,6 @@ def build_seed001(held: bool = False) -> tuple[Project, dict]:
     b.post_forms(no21, workers[:72], [20] * 69 + [12] * 3, dt.date(2020, 3, 1))
     outcome(project, "四", no21, "agree_pct")
     interviewed = (96 + 59) % 72  # the low-motivation PSA whose 60th interview the form enters
-    if connection.vendor == "postgresql":
-        # Fresh tables have no statistics; PostgreSQL would re-run the project scope's subqueries for every row.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     return project, {"unit": b.unit, "psa": psa[interviewed], "psa_case": psa_cases[interviewed],
                      "outsider": outsider, "outsider_case": outsider_case, "left": left, "paired": family[0],
                      "pre_only": family[75]}

@@ -21,7 +21,7 @@ from tongxing.outcomes import analysis
 from tongxing.outcomes.models import Administration, TimePoint, Use
 from tongxing.outcomes.selectors import analyse
 from tongxing.people.models import Person
-from tongxing.standards.engine import Check, SubqueryCount, Tally, round_half_up
+from tongxing.standards.engine import Check, InList, SubqueryCount, Tally, round_half_up
 
 from .models import Enrolment, OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 
@@ -65,12 +65,23 @@ def enrolled(project_id: int, person, on) -> Exists:
         Q(ended__isnull=True) | Q(ended__gte=on)))
 
 
+def enrolled_attendance(project_id: int) -> QuerySet[Attendance]:
+    """Attendances of participants enrolled in the project on the activity's day.
+
+    Read from the project's enrolments (the project's few participants, then each one's attendance), and used
+    as a list built once per query: a correlated EXISTS per activity or attendance row lets a planner without
+    statistics re-run the enrolment check for every row of every candidate.
+    """
+    participants = Enrolment.objects.filter(project_id=project_id).values("person")
+    return Attendance.objects.filter(person__in=participants).filter(
+        enrolled(project_id, OuterRef("person"), OuterRef("activity__date")))
+
+
 def has_enrolled_participant(project_id: int) -> Q:
     """An activity serving named people serves at least one enrolled in the project that day; an activity for
     an anonymous audience only (a head count) has no one to enrol."""
-    attendance = Attendance.objects.filter(activity=OuterRef("pk"))
-    return ~Exists(attendance) | Exists(attendance.filter(enrolled(project_id, OuterRef("person"),
-                                                                   OuterRef("activity__date"))))
+    return ~Exists(Attendance.objects.filter(activity=OuterRef("pk"))) | Q(
+        InList(F("pk"), enrolled_attendance(project_id).values("activity")))
 
 
 def session_tally(programme: Programme, period: DateRange) -> Tally:
@@ -97,18 +108,22 @@ def _sessions(programme, period) -> QuerySet[Activity]:
 
 def attendance_tally(programme: Programme, period: DateRange) -> Tally:
     """Attendances at the programme's sessions; only an enrolled participant's counts (DOMAIN.md scope)."""
-    return Tally(Attendance.objects.filter(activity__in=_sessions(programme, period)), [
+    return Tally(_attendance_at_sessions(programme, period), [
         Check(_("Not enrolled in the project on that day"),
-              Q(enrolled(programme.project_id, OuterRef("person"), OuterRef("activity__date")))),
+              Q(InList(F("pk"), enrolled_attendance(programme.project_id).values("pk")))),
     ])
+
+
+def _attendance_at_sessions(programme, period) -> QuerySet[Attendance]:
+    """Attendance at the programme's sessions, the sessions a list built once (also inside a per-person count)."""
+    return Attendance.objects.filter(InList(F("activity"), _sessions(programme, period).values("pk")))
 
 
 def attendee_tally(programme: Programme, period: DateRange, checks=()) -> Tally:
     """People attending the programme's sessions, each with the number of sessions attended while enrolled."""
     counted = attendance_tally(programme, period).counted()
-    people = Person.objects.filter(Exists(Attendance.objects.filter(
-        activity__in=_sessions(programme, period), person=OuterRef("pk")))).annotate(
-        sessions=SubqueryCount(counted.filter(person=OuterRef("pk")).values("pk")))
+    people = Person.objects.filter(InList(F("pk"), _attendance_at_sessions(programme, period).values("person")))
+    people = people.annotate(sessions=SubqueryCount(counted.filter(person=OuterRef("pk")).values("pk")))
     return Tally(people, [Check(_("Not enrolled in the project at any of its sessions"), Q(sessions__gte=1)),
                           *checks])
 
@@ -121,11 +136,12 @@ def recruited_tally(programme: Programme, period: DateRange) -> Tally:
     """Distinct persons recruited: enrolled in the programme, or attending its sessions, while enrolled in the
     project within its period (an open group enrols by attending)."""
     project_id = programme.project_id
-    in_programme = Enrolment.objects.filter(programme=programme, person=OuterRef("pk"))
-    attending = Attendance.objects.filter(activity__in=_sessions(programme, period), person=OuterRef("pk"))
+    # Two lists of people, each built once, rather than an EXISTS pair tried on every person of the database.
+    in_programme = InList(F("pk"), Enrolment.objects.filter(programme=programme).values("person"))
+    attending = InList(F("pk"), _attendance_at_sessions(programme, period).values("person"))
     in_project = Enrolment.objects.filter(project_id=project_id, person=OuterRef("pk"), date__lte=period.end).filter(
         Q(ended__isnull=True) | Q(ended__gte=period.start))
-    return Tally(Person.objects.filter(Exists(in_programme) | Exists(attending)), [
+    return Tally(Person.objects.filter(Q(in_programme) | Q(attending)), [
         Check(_("Not enrolled in the project during its period"), Q(Exists(in_project))),
     ])
 
