@@ -112,12 +112,21 @@ class Scope:
 
     @base(None)
     def episodes(self) -> QuerySet:
-        return Episode.objects.filter(case__unit=self.unit)
+        """The episodes of the unit's cases, reached through the list of its cases (see `of_activities`)."""
+        return Episode.objects.filter(InList(F("case"), CaseFile.objects.filter(unit=self.unit).values("pk")))
+
+    def of_activities(self, records: QuerySet, *kinds) -> QuerySet:
+        """`records` (rows naming an activity) of the unit's activities in the period, of `kinds` if given.
+
+        The activities are one list built once, and each drives a lookup in the records' activity index: joined
+        on the unit instead, a planner reads every record of every unit when the unit holds a large share.
+        """
+        return records.filter(InList(F("activity"), self.activities(*kinds).values("pk")))
 
     @base("activity__date")
     def staff_present(self) -> QuerySet:
         """Staff attendance at the unit's activities in the period."""
-        return ActivityStaff.objects.filter(activity__unit=self.unit)
+        return self.of_activities(ActivityStaff.objects.all())
 
     @base("identified_on")
     def identified(self) -> QuerySet:
@@ -127,7 +136,7 @@ class Scope:
     @base("activity__date")
     def feedback(self) -> QuerySet:
         """Forms collected at the unit's activities in the period."""
-        return Feedback.objects.filter(unit=self.unit)
+        return self.of_activities(Feedback.objects.filter(unit=self.unit))
 
     @base("date")
     def collaborations(self) -> QuerySet:
@@ -145,7 +154,7 @@ class Scope:
     @base("activity__date")
     def brief_counselling(self) -> QuerySet:
         """The person each brief-counselling session in the period served (see `brief_counselling_sessions`)."""
-        return _brief_counselling_served(self.unit)
+        return _brief_counselling_served(self._activities)
 
     def on_bases_of(self, latest: Scope, rule: Tally | Proportion) -> Tally | Proportion:
         """`rule`, built for this scope, read from the bases of `latest`, a period with the same start ending no
@@ -409,9 +418,11 @@ def _first_person_served() -> Q:
     return ~Q(Exists(Attendance.objects.filter(activity=OuterRef("activity"), pk__lt=OuterRef("pk"))))
 
 
-def _brief_counselling_served(unit):
-    return Attendance.objects.filter(activity__unit=unit, activity__kind=ActivityKind.BRIEF_COUNSELLING).filter(
-        _first_person_served())
+def _brief_counselling_served(activities: QuerySet) -> QuerySet:
+    """The first person served (see `_first_person_served`) at each brief-counselling session of `activities`,
+    the sessions one list whose each drives a lookup in the attendance's activity index."""
+    sessions = activities.filter(kind=ActivityKind.BRIEF_COUNSELLING).values("pk")
+    return Attendance.objects.filter(InList(F("activity"), sessions)).filter(_first_person_served())
 
 
 def brief_counselling_sessions(s: Scope) -> Tally:
@@ -425,14 +436,14 @@ def brief_counselling_sessions(s: Scope) -> Tally:
                Check(_("person had a case in hand that day"), ~_case_in_hand())]
     # The person's sessions passing those checks, numbered once over their whole history, rather than
     # recounting each session's earlier ones.
-    history = _brief_counselling_served(s.unit).filter(activity__date__lte=s.period.end)
+    history = _brief_counselling_served(Activity.objects.filter(unit=s.unit, date__lte=s.period.end))
     first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
     return Tally(s.brief_counselling, [
         *session,
         Check(_("person already had 4 brief-counselling sessions"),
-              Q(pk__in=first_four), after_earlier=True),
+              Q(InList(F("pk"), first_four)), after_earlier=True),
     ])
 
 
