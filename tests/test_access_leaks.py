@@ -1,6 +1,7 @@
 """Leak sweep (issue 13): every URL and API operation, its path filled with records from every scope, requested
 as every kind of user; every page, JSON answer, Excel file and PDF is searched for the names, English names,
-phone numbers and identity numbers of people that user may not see.
+phone numbers, identity numbers, addresses and emergency contacts (name and phone) of people that user may not
+see.
 
 The world (built once for the module): unit A has alice's client and his family member, a colleague's (gina's)
 client, and a person with no case file; unit B of the same organisation has charlie's client and a person with no
@@ -92,6 +93,10 @@ PEOPLE = {
     "ubo": ("標記己外", "Markova Bopen", "61000066", "K600066"),
     "oz": ("標記庚他", "Markova Otherorg", "61000077", "K600077"),
 }
+# key: (address, emergency contact, emergency contact's phone): intake markers (issue 19), shown only on pages of
+# the person to those who may see them.
+INTAKE = {key: (f"{name[2:]}街{n}號地下", f"聯絡{name[2:]}", f"6200{n:02d}{n:02d}")
+          for n, (key, (name, *_rest)) in enumerate(PEOPLE.items(), start=1)}
 UNIT_A = {"own", "fam", "col", "open"}
 # Who may see whom (see the module's docstring); ALSO: more people on the pages of one URL.
 SEES = {
@@ -154,6 +159,8 @@ def _person(unit, key, person=None):
     name, name_en, phone, core = PEOPLE[key]
     person = person or Person(unit=unit, external_id=f"p-{key}", sex=Sex.MALE)
     person.name, person.name_en, person.phone = name, name_en, phone
+    person.address, person.emergency_name, person.emergency_phone = INTAKE[key]
+    person.district, person.emergency_relationship = "hk_kwun_tong", "parent"
     person.birth_date, person.identified_on = dt.date(2006, 1, 1), dt.date(2024, 6, 1)
     person.identification_channel = Channel.OUTREACH
     person.save()
@@ -521,11 +528,15 @@ def _markers(keys) -> dict[str, str]:
     for key in keys:
         name, name_en, phone, core = PEOPLE[key]
         out.update({name: f"{key} name", name_en: f"{key} English name", phone: f"{key} phone"})
+        address, contact, contact_phone = INTAKE[key]
+        out.update({address: f"{key} address", contact: f"{key} emergency contact",
+                    contact_phone: f"{key} emergency contact's phone"})
     return out
 
 
 ID_NUMBERS = {core: f"{key} identity number" for key, (_n, _e, _p, core) in PEOPLE.items()}
 NAMES = {PEOPLE[key][0]: key for key in PEOPLE}
+ADDRESSES = {address: key for key, (address, _c, _p) in INTAKE.items()}
 
 
 # --- the world, built once ----------------------------------------------------------------------------------------
@@ -575,7 +586,7 @@ def test_no_page_names_a_person_the_user_may_not_see(client, world, summary, rol
     if role != "anon":
         verified_login(client, world["users"][role])
     allowed_everywhere = SEES[role]
-    leaks, seen, failures = [], set(), []
+    leaks, seen, seen_addresses, failures = [], set(), set(), []
     checks, started = 0, time.process_time()
     tried = 0
     for name, url, searched in world["requests"]:
@@ -597,6 +608,7 @@ def test_no_page_names_a_person_the_user_may_not_see(client, world, summary, rol
         checks += len(forbidden)
         leaks += [f"{url}: {what} ({marker})" for marker, what in forbidden.items() if marker in text]
         seen |= {key for marker, key in NAMES.items() if marker in text}
+        seen_addresses |= {key for marker, key in ADDRESSES.items() if marker in text}
     summary["requests"] += tried
     summary["markers checked"] += checks
     summary["leaks"] += len(leaks)
@@ -606,3 +618,6 @@ def test_no_page_names_a_person_the_user_may_not_see(client, world, summary, rol
     assert not leaks, f"{role} was shown {len(leaks)} things:\n" + "\n".join(leaks)
     # The sweep can see: each person the user may see is named somewhere they look.
     assert seen == allowed_everywhere | {k for (r, _n), keys in ALSO.items() if r == role for k in keys}, seen
+    # ... and the address of each person they may see in full (not a facilitator's group members by name only); the
+    # sweep opens each scope's own person, so the family member, named on the case, shows no address.
+    assert seen_addresses == allowed_everywhere - {"fam"}, seen_addresses
