@@ -180,3 +180,12 @@ def force_login_is_a_full_sign_in(monkeypatch):
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "login", login)
+
+
+@pytest.fixture(autouse=True)
+def nothing_remembered():
+    """Every test starts with a fresh database (and SQLite hands out the same keys again): remembered figures
+    (tongxing/standards/remembered.py) must not outlive it."""
+    from tongxing.standards.remembered import forget_all
+
+    forget_all()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tongxing.accounts.models import Access
+from tongxing.cases.services import PLAN_PARTS, open_case, save_plan
 from tongxing.reports.views import current_fy
 
 from .casework import PASSWORD, agreed, case, caseload, contact, person, world
@@ -95,6 +96,30 @@ def test_home_query_count_is_constant(client, w, who, django_assert_num_queries)
     caseload(w, 190, start=10)
     with django_assert_num_queries(small):
         client.get(reverse("home"))
+
+
+def _os5_and_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("home"))
+    return next(r for r in response.context["progress"] if r["code"] == "OS5")["achieved"], len(ctx.captured_queries)
+
+
+def test_remembered_return_on_home_changes_right_after_a_write(client, w):
+    agreed(w.unit, current_fy(TODAY), OS5=4)
+    caseload(w, 3)
+    login(client, w.bob)
+    client.get(reverse("person-list"))  # the idle clock's first stamp: a session write
+    counted, counting = _os5_and_queries(client)
+    remembered, reading = _os5_and_queries(client)
+    assert remembered == counted and reading < counting  # the second page did not count the year again
+    # An audited read changes no record: the figure stays remembered.
+    assert client.get(reverse("person-detail", args=[person(w.unit, 90).pk])).status_code == 200
+    assert _os5_and_queries(client) == (counted, reading)
+    opened = open_case(person=person(w.unit, 91), type="psa", parent_case=False, worker=w.alice_staff,
+                       opened=TODAY, user=w.bob)
+    save_plan(opened.episodes.get(), data={**dict.fromkeys(PLAN_PARTS, "計劃"), "date": TODAY}, revision=0, user=w.alice)
+    after, recounting = _os5_and_queries(client)
+    assert after == counted + 1 and recounting > reading
 
 
 def test_language_choice_is_kept_per_user(client, w):

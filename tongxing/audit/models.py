@@ -71,3 +71,18 @@ class Event(models.Model):
         if self.keyed:
             return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
         return hashlib.sha256(message).hexdigest()
+
+
+class DataVersion(models.Model):
+    """A token that every audited change to the records replaces (`services.record`), in the change's own
+    transaction: a figure remembered with the token it was computed at is current while the token stands.
+    A fresh random token, not a count, so a change rolled back can never hand its token to a later one."""
+
+    token = models.CharField(_("data version"), max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return self.token

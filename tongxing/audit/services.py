@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from . import checkpoints
-from .models import Event
+from .models import Action, DataVersion, Event
 
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that makes writers take turns at the chain's head.
 AUDIT_LOCK_KEY = 0x74584155  # "tXAU"
+# What a reader sees or takes away (views, exports, sign-ins) changes no record; everything else does.
+CHANGES_NOTHING = frozenset({Action.VIEW, Action.EXPORT, Action.LOGIN, Action.LOGIN_FAILED})
 
 
 def client_ip(request):
@@ -46,9 +50,23 @@ def record(action, *, user=None, obj=None, object_type="", object_id="", unit_co
         )
         event.digest = event.compute_digest()
         event.save()
+        if action not in CHANGES_NOTHING:
+            data_changed()
     if position % checkpoint_every() == 0:
         transaction.on_commit(checkpoints.take_quietly)
     return event
+
+
+def data_changed():
+    """Raise the data version, in the caller's transaction: figures remembered at the old number are recomputed.
+    `record` calls it for every change; a bulk load that writes no event per record calls it itself."""
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(token=token):
+        DataVersion.objects.create(pk=1, token=token)
+
+
+def data_version() -> str:
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def _take_the_head():

@@ -122,6 +122,7 @@ NOT_CARRIED_MODELS: dict[str, str] = {
     "accounts.Access": LOGIN,
     "accounts.SecurityNotice": LOGIN,
     "audit.Event": "the hash-chained audit trail is this installation's evidence; an import records its own event",
+    "audit.DataVersion": "a token this installation replaces on every change; an import replaces it itself",
     "jobs.Job": "a background job run on this installation",
     "teams.BreakGlass": "a login's emergency access, kept as audit evidence of this installation",
     # Not yet carried (issue 18 follow-up): files are encrypted with this installation's key; backup and restore

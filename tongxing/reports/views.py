@@ -26,7 +26,8 @@ from tongxing.standards.report import (
     annual_return_document,
     behind_at_latest_quarter,
     fsa_report,
-    quarterly_progress,
+    remembered_fsa_report,
+    remembered_quarterly_progress,
 )
 from tongxing.web.common import drilldown_response
 
@@ -87,8 +88,8 @@ def _rows(report, today: dt.date):
 @require_GET
 def fsa_page(request, unit, fy):
     unit = _unit(request, unit)
-    report = fsa_report(unit, fy)
-    quarters = quarterly_progress(unit, fy, report["standards"])
+    report = remembered_fsa_report(unit, fy)
+    quarters = remembered_quarterly_progress(unit, fy, report["standards"])
     progress = [
         {"code": code, "cells": [
             {"achieved": q["standards"][code]["achieved"],

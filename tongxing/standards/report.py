@@ -17,6 +17,7 @@ from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
 from .engine import Period, evaluate, round_half_up
 from .fsa import Scope
 from .models import AgreedLevel
+from .remembered import remembered
 
 # Which rule counts each output standard (OS11 and OS17 are assembled below).
 OUTPUT_RULES = {
@@ -193,6 +194,16 @@ def fsa_report(unit, fy: int, end=None) -> dict:
         "unit": unit.code, "fy": fy, "period": [period.start.isoformat(), period.end.isoformat()],
         "standards": standards, "family_case_share": family_case_share(standards, agreed), "warnings": warnings,
     }
+
+
+def remembered_fsa_report(unit, fy: int) -> dict:
+    """`fsa_report` for the whole year, counted again only after a change to the records (remembered.py)."""
+    return remembered("fsa_report", unit.pk, fy, compute=lambda: fsa_report(unit, fy))
+
+
+def remembered_quarterly_progress(unit, fy: int, year_standards: dict) -> list[dict]:
+    return remembered("quarterly_progress", unit.pk, fy,
+                      compute=lambda: quarterly_progress(unit, fy, year_standards))
 
 
 def annual_return_document(unit, fy: int) -> dict:

@@ -28,7 +28,7 @@ from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
-from tongxing.standards.report import fsa_report
+from tongxing.standards.report import remembered_fsa_report
 from tongxing.teams.selectors import supervisor_notices
 
 from .common import paginate, unit_for_new_records
@@ -111,7 +111,7 @@ def _supervisor_home(request):
         cases = cases_for(request.user).filter(unit=unit)
         if request.GET.get("export") == "xlsx":
             return _per_worker_xlsx(request, unit, case_selectors.per_worker(cases, today))
-        report = fsa_report(unit, fy)
+        report = remembered_fsa_report(unit, fy)
         elapsed = (min(today, period.end) - period.start).days + 1
         share = max(0.0, min(1.0, elapsed / ((period.end - period.start).days + 1)))
         progress = _progress(report, share)

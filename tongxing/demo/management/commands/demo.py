@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
+from tongxing.audit.services import data_changed
 from tongxing.cases.models import Case
 from tongxing.cases.selectors import open_cases
 from tongxing.demo.extras import add_extras
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                    today=timezone.localdate(), by=User.objects.get(username="supervisor"),
                    worker=Staff.objects.filter(unit=unit, user__username="worker").first())
         add_team(unit, today=timezone.localdate(), by=User.objects.get(username="supervisor"))
+        data_changed()  # the extras are written directly, not each with its audit event
         self.stdout.write(self.style.SUCCESS("Demo centre ready: 同行社區戒毒輔導中心 (DEMO)"))
         self.stdout.write("Log in as:")
         for username, role in accounts:
