@@ -21,3 +21,30 @@ def test_settings_and_urlconf_import_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", LOAD_AS_A_WORKER_DOES, *HEAVY], capture_output=True, text=True,
                          check=True, timeout=120)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+HELP_AS_THE_CONSOLE_SCRIPT_DOES = """
+import json, sys
+from tongxing.cli import main
+main(["--help"])
+print(json.dumps(sorted(name for name in sys.modules if name.startswith(("django.db", "django.core.management",
+                                                                       "django.apps", "ninja", "pydantic")))))
+"""
+
+
+def test_help_lists_the_commands_without_setting_django_up():
+    out = subprocess.run([sys.executable, "-c", HELP_AS_THE_CONSOLE_SCRIPT_DOES], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.splitlines()
+    assert json.loads(out[-1]) == []
+    listed = {line.strip() for line in out[:-1]}
+    assert {"[server]", "serve", "[reports]", "report", "[exchange]", "import", "migrate"} <= listed
+
+
+def test_help_is_djangos_own_list(monkeypatch):
+    """The quick list must be the one Django would print: every command of every installed app, in its app."""
+    from django.core.management import ManagementUtility
+
+    from tongxing.cli import help_text
+
+    monkeypatch.setenv("DJANGO_COLORS", "nocolor")
+    assert help_text() == ManagementUtility(["tongxing"]).main_help_text()
