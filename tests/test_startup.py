@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("scipy", "numpy", "matplotlib", "weasyprint", "openpyxl")
+HEAVY = ("scipy", "numpy", "matplotlib", "weasyprint", "openpyxl", "PIL")
 
 LOAD_AS_A_WORKER_DOES = """
 import json, os, sys

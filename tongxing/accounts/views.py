@@ -1,8 +1,6 @@
 import base64
 from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -69,6 +67,8 @@ def verify(request):
 
 
 def _qr_svg(url):
+    import qrcode.image.svg  # brings Pillow; only pairing an authenticator needs it, not every worker's start
+
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
