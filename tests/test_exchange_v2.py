@@ -24,7 +24,7 @@ from tongxing.exchange.coverage import CARRIED, NOT_CARRIED_MODELS, fingerprint,
 from tongxing.exchange.schema import parse
 from tongxing.exchange.selectors import dumps, export_unit
 from tongxing.exchange.services import import_document
-from tongxing.organisations.models import Staff, Unit
+from tongxing.organisations.models import Agency, Staff, Unit
 from tongxing.outcomes.models import Administration, Better, Item, RiskAlert, Subscale, TimePoint, Use
 from tongxing.outcomes.services import acknowledge_risk_alert, create_likert, record_administration
 from tongxing.people.models import Person
@@ -100,6 +100,13 @@ def every_feature(unit):
     referral = Referral.objects.filter(unit=unit).order_by("pk").first()
     Referral.objects.filter(pk=referral.pk).update(status="cancelled", status_reason="案主改變主意",
                                                    status_date=referral.date)
+    # The unit's agency list (one no longer offered); a referral with its reason and notes waiting for consent.
+    clinic = Agency.objects.create(unit=unit, name="醫院管理局物質誤用診所")
+    Agency.objects.create(unit=unit, name="舊中途宿舍", in_use=False)
+    waiting = Referral.objects.filter(unit=unit).exclude(pk=referral.pk).order_by("pk").first()
+    Referral.objects.filter(pk=waiting.pk).update(
+        direction="out", status="sent", status_date=None, destination=clinic, agency=clinic.name,
+        reason="需要評估氯胺酮膀胱損害", notes="案主只可星期三下午", awaiting_consent=True)
     project = Project.objects.get(unit=unit)
     programme = Programme.objects.filter(project=project).order_by("pk").first()
     programme.groups.set(unit.groups.order_by("pk")[:2])

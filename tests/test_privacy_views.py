@@ -7,7 +7,7 @@ from tongxing.accounts.models import Access, Level
 from tongxing.audit.models import Action, Event
 from tongxing.exchange.schema import parse
 from tongxing.exchange.services import import_document
-from tongxing.organisations.models import Staff, Unit
+from tongxing.organisations.models import Agency, Staff, Unit
 from tongxing.people.models import Person
 from tongxing.privacy.models import Consent
 
@@ -50,10 +50,17 @@ def test_worker_records_a_consent_and_the_read_is_audited(client_of, users, alic
     page = client.get(url)
     assert page.status_code == 200 and "查閱紀錄" not in page.content.decode()  # workers don't see the access log
     assert Event.objects.filter(action=Action.VIEW, object_id=str(alices_client_person.pk)).count() == 1
-    response = client.post(url, {"recipient": "感化辦事處", "information": "出席紀錄", "purpose": "報告",
+    probation = Agency.objects.create(unit=alices_client_person.unit, name="感化辦事處")
+    elsewhere = Agency.objects.create(unit=Unit.objects.get(code="U2"), name="感化辦事處")
+    refused = client.post(url, {"agency": elsewhere.pk, "information": "出席紀錄", "purpose": "報告",
+                                "given_on": "2024-05-01"})  # only the person's unit's agencies are offered
+    assert "agency" in refused.context["form"].errors and not Consent.objects.exists()
+    response = client.post(url, {"agency": probation.pk, "information": "出席紀錄", "purpose": "報告",
                                  "given_on": "2024-05-01"})
     assert response.status_code == 302
-    assert Consent.objects.get(person=alices_client_person).recorded_by == users["alice"]
+    consent = Consent.objects.get(person=alices_client_person)
+    assert (consent.recorded_by, consent.agency, consent.recipient) == (users["alice"], probation, "感化辦事處")
+    assert Event.objects.get(object_type="privacy.consent").action == Action.CREATE
 
 
 def test_supervisor_sees_who_looked_at_the_client(client_of, users, alices_client_person):
@@ -63,7 +70,7 @@ def test_supervisor_sees_who_looked_at_the_client(client_of, users, alices_clien
 
 
 def test_invalid_consent_shows_errors_and_saves_nothing(client_of, users, alices_client_person):
-    page = client_of(users["alice"]).post(f"/privacy/people/{alices_client_person.pk}/", {"recipient": ""})
+    page = client_of(users["alice"]).post(f"/privacy/people/{alices_client_person.pk}/", {"agency": ""})
     assert page.status_code == 200 and 'role="alert"' in page.content.decode()
     assert not Consent.objects.exists()
 

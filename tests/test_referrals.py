@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from tongxing.audit.models import Event
 from tongxing.cases.models import Referral, ReferralCategory, ReferralStatus
+from tongxing.organisations.models import Agency
 from tongxing.privacy.models import Consent, Disclosure
 
 from .activities_world import build
@@ -35,16 +36,25 @@ def test_new_referral_from_a_case(client, world):
     form = client.get(url).context["form"]
     assert form.initial["person"] == world.client and form.initial["case"] == world.case
     today = timezone.localdate().isoformat()
+    labour = Agency.objects.create(unit=world.unit, name="勞工處")
     fields = {"person": world.client.pk, "case": world.case.pk, "direction": "out",
-              "category": ReferralCategory.EMPLOYMENT, "agency": "勞工處", "date": today}
+              "category": ReferralCategory.DRUG_TREATMENT_REHABILITATION, "destination": labour.pk, "date": today,
+              "reason": "需要就業支援", "notes": "案主下午方便"}
     refused = client.post(url, fields)  # a referral out discloses personal data: consent or a legal basis first
     assert "legal_basis" in refused.context["form"].errors and not Referral.objects.exists()
-    Consent.objects.create(person=world.client, recipient="勞工處", information="轉介資料", purpose="就業轉介",
-                           given_on=timezone.localdate() - dt.timedelta(days=3))
+    # A consent to another agency written with the same name does not cover this one: the list decides.
+    other = Agency.objects.create(unit=world.unit, name="勞工處 ")
+    Consent.objects.create(person=world.client, recipient="勞工處", agency=other, information="轉介資料",
+                           purpose="就業轉介", given_on=timezone.localdate() - dt.timedelta(days=3))
+    assert "legal_basis" in client.post(url, fields).context["form"].errors and not Referral.objects.exists()
+    Consent.objects.create(person=world.client, recipient="勞工處", agency=labour, information="轉介資料",
+                           purpose="就業轉介", given_on=timezone.localdate() - dt.timedelta(days=3))
     response = client.post(url, fields)
     referral = Referral.objects.get()
+    assert (referral.destination, referral.agency, referral.reason, referral.notes) == (
+        labour, "勞工處", "需要就業支援", "案主下午方便")
     disclosure = Disclosure.objects.get(person=world.client)
-    assert (disclosure.recipient, disclosure.channel, disclosure.consent.recipient) == ("勞工處", "referral", "勞工處")
+    assert (disclosure.recipient, disclosure.channel, disclosure.consent.agency) == ("勞工處", "referral", labour)
     assert response.url == reverse("activities:referral", args=[referral.pk])
     assert (referral.status, referral.status_date, referral.unit) == (ReferralStatus.SENT, None, world.unit)
     assert Event.objects.get(object_type="cases.referral").action == "create"
@@ -52,10 +62,10 @@ def test_new_referral_from_a_case(client, world):
 
 def test_referral_form_errors_save_nothing(client, world):
     client.force_login(world.alice)
-    response = client.post(reverse("activities:referral-new"), {"direction": "out", "category": "", "agency": "",
-                                                                "date": "2999-01-01"})
+    response = client.post(reverse("activities:referral-new"), {"direction": "out", "category": "",
+                                                                "destination": "", "date": "2999-01-01"})
     errors = response.context["form"].errors
-    assert {"person", "category", "agency", "date"} <= set(errors)
+    assert {"person", "category", "destination", "date"} <= set(errors)
     assert "role=\"alert\"" in response.content.decode()
     assert not Referral.objects.exists()
 
@@ -165,8 +175,9 @@ def test_a_referral_without_consent_needs_a_legal_basis_chosen_and_explained(cli
     """Issue 13 finding 10: any text ("x") passed as a legal basis."""
     client.force_login(world.alice)
     url = reverse("activities:referral-new")
-    fields = {"person": world.client.pk, "direction": "out", "category": ReferralCategory.EMPLOYMENT,
-              "agency": "勞工處", "date": timezone.localdate().isoformat()}
+    fields = {"person": world.client.pk, "direction": "out", "category": ReferralCategory.SPECIALIST_TREATMENT,
+              "destination": Agency.objects.create(unit=world.unit, name="勞工處").pk,
+              "date": timezone.localdate().isoformat()}
     for basis, note, wrong in (("x", "", "legal_basis"), ("law", "", "legal_basis_note"),
                                ("law", "x", "legal_basis_note"), ("", "區域法院命令 DCCC 123/2024", "legal_basis")):
         refused = client.post(url, {**fields, "legal_basis": basis, "legal_basis_note": note})

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import Activity, ActivityKind
 from tongxing.cases.models import Case, Referral, ReferralCategory, ReferralStatus
-from tongxing.organisations.models import Role, Staff, StaffRole
+from tongxing.organisations.models import Agency, Role, Staff, StaffRole
 from tongxing.people.models import Person, Sex
 from tongxing.prevention.models import CallerType, Lecture, LectureRegistrant, PreReleaseKind, ServiceItem
 
@@ -78,10 +78,13 @@ def test_seed_004_from_records_entered_through_the_forms(client, kaohsiung, supe
 
     # Table 2: a referral to employment services through the referral form; a second one cancelled through the
     # referral's page before it was acted on, which must not count.
+    # The agencies are first put on the unit's list (set-up → Agencies), as the referral form chooses from it.
     for agency in ("勞工局就業服務中心", "勞工局職訓中心"):
+        posted(client.post(f"/setup/{kaohsiung.code}/agencies/new/", {"name": agency, "in_use": "on"}))
         posted(client.post(f"/referrals/new/?unit={kaohsiung.code}", {
             "person": newcomers[0].pk, "case": case.pk, "direction": "out", "category": ReferralCategory.EMPLOYMENT,
-            "agency": agency, "date": "2017-06-01", "legal_basis": "law",
+            "destination": Agency.objects.get(unit=kaohsiung, name=agency).pk, "date": "2017-06-01",
+            "legal_basis": "law",
             "legal_basis_note": "毒品危害防制條例第 2 條之 1 個案管理轉介"}))
     cancelled = Referral.objects.get(agency="勞工局職訓中心")
     posted(client.post(f"/referrals/{cancelled.pk}/", {

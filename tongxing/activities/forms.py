@@ -11,9 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import cases_for, people_for
-from tongxing.cases.models import NOT_A_REFERRAL, Case, Referral, ReferralCategory, ReferralStatus
+from tongxing.cases.models import (
+    NOT_A_REFERRAL,
+    Case,
+    Referral,
+    ReferralCategory,
+    ReferralStatus,
+    categories_for,
+)
 from tongxing.lib.concurrency import EditGuard, Snapshot
-from tongxing.organisations.models import Role, School, Staff, Workplace
+from tongxing.organisations.models import Agency, Role, School, Staff, Workplace
 from tongxing.people.models import Drug, Person
 from tongxing.privacy.models import LegalBasis
 from tongxing.privacy.services import consent_for
@@ -392,6 +399,11 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
                                     error_messages={"required": _("choose the person referred")})
     case = forms.ModelChoiceField(label=_("case"), queryset=Case.objects.none(), required=False,
                                   widget=forms.HiddenInput)
+    destination = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(),
+        error_messages={"required": _("Choose the agency from the unit's list"),
+                        "invalid_choice": _("Choose the agency from the unit's list")},
+        help_text=_("The unit's supervisor keeps the list of agencies on the set-up pages."))
     legal_basis = forms.ChoiceField(
         label=_("legal basis if there is no consent"), required=False,
         choices=[("", "—"), *LegalBasis.choices],
@@ -403,15 +415,20 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
 
     class Meta:
         model = Referral
-        fields = ("person", "case", "direction", "category", "agency", "date")
-        widgets = {"date": _date_input()}
+        fields = ("person", "case", "direction", "category", "destination", "date", "reason", "notes")
+        widgets = {"date": _date_input(), "reason": forms.Textarea(attrs={"rows": 3}),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user, unit, **kwargs):
+    def __init__(self, *args, user, unit, awaiting_consent=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.awaiting_consent = awaiting_consent
+        self.needs_consent = False
         self.fields["person"].queryset = people_for(user).filter(unit=unit, merged_into__isnull=True)
         self.fields["case"].queryset = cases_for(user).filter(unit=unit)
         self.fields["direction"].initial = "out"
-        self.fields["agency"].required = True
+        # Each region's funder counts referrals by its own destination categories.
+        self.fields["category"].choices = [("", "—"), *categories_for(unit)]
+        self.fields["destination"].queryset = Agency.objects.filter(unit=unit, in_use=True).order_by("name")
         self.initial.setdefault("date", timezone.localdate())
 
     def clean(self):
@@ -423,11 +440,14 @@ class ReferralForm(RecordedNotLaterThanToday, ChosenPersonMixin, forms.ModelForm
             self.add_error("legal_basis", _("Choose the legal basis the details are about."))
         # Stored with the disclosure as "basis: details", the basis as its stable code.
         data["legal_basis"] = f"{basis}: {note}" if basis and len(note) >= 5 else ""
-        person, agency = data.get("person"), data.get("agency")
+        person, agency = data.get("person"), data.get("destination")
         if (data.get("direction") == "out" and person and agency and not data.get("legal_basis")
                 and consent_for(person, agency) is None):
-            self.add_error("legal_basis", _("No valid consent for this agency: record the consent first, or "
-                                            "give another legal basis."))
+            # Saved as waiting for consent when the worker asks for it; refused otherwise.
+            self.needs_consent = True
+            if not self.awaiting_consent:
+                self.add_error("legal_basis", _("No valid consent for this agency: record the consent first, or "
+                                                "give another legal basis."))
         return data
 
 

@@ -13,11 +13,19 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.scope import can_write
-from tongxing.cases.models import ReferralStatus
+from tongxing.cases.models import NOT_A_REFERRAL, ReferralStatus
+from tongxing.privacy.forms import ReferralConsentForm
 
 from .forms import ReferralCancelForm, ReferralFilterForm, ReferralForm, ReferralStatusForm
 from .selectors import OPEN_REFERRAL, filtered_referrals, referrals_for
-from .services import CANCELLABLE, advance_referral, allowed_next, cancel_referral, create_referral
+from .services import (
+    CANCELLABLE,
+    advance_referral,
+    allowed_next,
+    cancel_referral,
+    create_referral,
+    send_with_consent,
+)
 from .views import _starting_point, export, paginate, require_write, safe_next
 
 REFERRAL_HEADERS = (
@@ -61,16 +69,43 @@ def referral_list(request):
 def referral_new(request):
     require_write(request.user)
     unit, case, people, _group = _starting_point(request)
-    form = ReferralForm(request.POST or None, user=request.user, unit=unit,
+    awaiting = request.POST.get("action") == "await_consent"
+    form = ReferralForm(request.POST or None, user=request.user, unit=unit, awaiting_consent=awaiting,
                         initial={"person": people[0] if people else None, "case": case})
     if request.method == "POST" and form.is_valid():
         referral = form.save(commit=False)
         referral.unit = unit
         create_referral(user=request.user, referral=referral, legal_basis=form.cleaned_data["legal_basis"],
-                        request=request)
+                        awaiting_consent=form.needs_consent, request=request)
+        if referral.awaiting_consent:
+            messages.warning(request, _("Referral saved as waiting for consent: it is not sent until the consent "
+                                        "is recorded"))
+            return redirect("activities:referral-consent", pk=referral.pk)
         messages.success(request, _("Referral saved"))
         return redirect(safe_next(request, reverse("activities:referral", args=[referral.pk])))
     return render(request, "activities/referral_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_consent(request, pk):
+    """The consent a referral waits for, recorded in one step from the referral: the form comes filled in with the
+    person, the agency and the purpose; saving it sends the referral."""
+    referral = get_object_or_404(referrals_for(request.user).select_related("person", "unit", "destination"), pk=pk)
+    require_write(request.user)
+    if not referral.awaiting_consent or referral.status in NOT_A_REFERRAL:
+        messages.info(request, _("This referral is not waiting for consent"))
+        return redirect("activities:referral", pk=referral.pk)
+    purpose = referral.get_category_display() + (f": {referral.reason}" if referral.reason else "")
+    form = ReferralConsentForm(request.POST or None, referral=referral, initial={
+        "information": _("referral information"), "purpose": purpose[:300]})
+    if request.method == "POST" and form.is_valid():
+        consent = form.save(commit=False)
+        consent.person = referral.person
+        send_with_consent(user=request.user, referral=referral, consent=consent, request=request)
+        messages.success(request, _("Consent recorded: the referral is sent"))
+        return redirect("activities:referral", pk=referral.pk)
+    return render(request, "activities/referral_consent.html", {"r": referral, "form": form})
 
 
 @login_required

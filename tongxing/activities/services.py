@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.cases.models import NOT_A_REFERRAL, Referral, ReferralStatus
-from tongxing.privacy.services import disclose
+from tongxing.privacy.models import Consent
+from tongxing.privacy.services import disclose, record_consent
 
 from .models import Activity, ActivityStaff, Attendance, Group, MedicalAssessment, NursingRecord, UrineTest
 
@@ -149,24 +150,55 @@ def create_assessment(*, user, assessment: MedicalAssessment, request=None) -> M
 
 
 @transaction.atomic
-def create_referral(*, user, referral: Referral, legal_basis="", request=None) -> Referral:
+def create_referral(*, user, referral: Referral, legal_basis="", awaiting_consent=False, request=None) -> Referral:
     """Save a referral; one going out carries personal data, so it is also logged as a disclosure with the
-    consent it relies on (or the other legal basis given)."""
+    consent it relies on (or the other legal basis given). One saved as waiting for the person's consent
+    discloses nothing and counts nowhere until the consent is recorded (`send_with_consent`)."""
     referral.external_id = new_external_id()
     referral.status = ReferralStatus.SENT
     referral.status_date = None  # the sent date is the referral's own date
+    referral.awaiting_consent = awaiting_consent and referral.direction == "out"
+    if referral.destination_id:
+        referral.agency = referral.destination.name
     referral.save()
     record(Action.CREATE, user=user, obj=referral, request=request,
            summary=f"referral {referral.direction} {referral.category} {referral.date}",
-           changes={"status": [None, referral.status], "date": [None, str(referral.date)]})
-    if referral.direction == "out":
-        disclose(referral.person, recipient=referral.agency, information=str(_("referral information")),
-                 purpose=referral.get_category_display(), channel="referral", legal_basis=legal_basis, user=user,
-                 request=request)
+           changes={"status": [None, referral.status], "date": [None, str(referral.date)],
+                    "destination": [None, referral.destination_id],
+                    "awaiting_consent": [None, referral.awaiting_consent]})
+    if referral.direction == "out" and not referral.awaiting_consent:
+        _disclose_referral(referral, user=user, legal_basis=legal_basis, request=request)
+    return referral
+
+
+def _disclose_referral(referral: Referral, *, user, legal_basis="", request=None):
+    disclose(referral.person, recipient=referral.agency, agency=referral.destination,
+             information=str(_("referral information")), purpose=referral.get_category_display(),
+             channel="referral", legal_basis=legal_basis, user=user, request=request)
+
+
+@transaction.atomic
+def send_with_consent(*, user, referral: Referral, consent: Consent, request=None) -> Referral:
+    """Record the consent a referral waits for and send the referral on it, in one transaction: the consent and
+    its audit event, the referral no longer waiting and its audit event, and the disclosure relying on the
+    consent. The form has fixed the consent's person and agency to the referral's."""
+    referral = Referral.objects.select_for_update().select_related("destination", "person__unit").get(pk=referral.pk)
+    if not referral.awaiting_consent or referral.status in NOT_A_REFERRAL:
+        raise ValueError("this referral is not waiting for consent")
+    if consent.person_id != referral.person_id or consent.agency_id != referral.destination_id:
+        raise ValueError("the consent is not for this referral's person and agency")
+    record_consent(consent, user=user, request=request)
+    referral.awaiting_consent = False
+    referral.save(update_fields=["awaiting_consent"])
+    record(Action.CHANGE, user=user, obj=referral, request=request, summary="referral sent with the consent recorded",
+           changes={"awaiting_consent": [True, False], "consent": [None, consent.pk]})
+    _disclose_referral(referral, user=user, request=request)
     return referral
 
 
 def allowed_next(referral: Referral) -> tuple:
+    if referral.awaiting_consent:
+        return ()  # not sent yet: nothing can have happened to it
     return NEXT_STATUS.get(referral.status, ())
 
 

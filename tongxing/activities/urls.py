@@ -21,4 +21,5 @@ urlpatterns = [
     path("referrals/", referral_views.referral_list, name="referrals"),
     path("referrals/new/", referral_views.referral_new, name="referral-new"),
     path("referrals/<int:pk>/", referral_views.referral_detail, name="referral"),
+    path("referrals/<int:pk>/consent/", referral_views.referral_consent, name="referral-consent"),
 ]

@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongxing.organisations.models import Staff, Unit
+from tongxing.organisations.models import Agency, Region, Staff, Unit
 from tongxing.people.models import Person
 
 
@@ -195,7 +195,33 @@ class ReferralCategory(models.TextChoices):
     REHABILITATION_PROTECTION = "rehabilitation_protection", _("rehabilitation-protection association")
     NGO = "ngo", _("other NGOs/charities")
     HALFWAY_HOUSE = "halfway_house", _("halfway house")
+    # Hong Kong (seed 002, the service agreement's essential service 6): specialist treatment, substance abuse
+    # clinics and other modes of drug treatment and rehabilitation.
+    SPECIALIST_TREATMENT = "specialist_treatment", _("specialist treatment")
+    SUBSTANCE_ABUSE_CLINIC = "substance_abuse_clinic", _("substance abuse clinic")
+    DRUG_TREATMENT_REHABILITATION = "drug_treatment_rehabilitation", _(
+        "other drug treatment and rehabilitation services")
     OTHER = "other", _("other")
+
+
+#: The destination categories a unit is offered, by its region: Taiwan's are seed 004's Table 2 (轉介單位類別),
+#: Hong Kong's the services the service agreement names for referral (seed 002).
+CATEGORIES_BY_REGION = {
+    Region.TAIWAN: (ReferralCategory.MEDICAL_TREATMENT, ReferralCategory.SOCIAL_WELFARE, ReferralCategory.EMPLOYMENT,
+                    ReferralCategory.REHABILITATION_PROTECTION, ReferralCategory.NGO, ReferralCategory.HALFWAY_HOUSE,
+                    ReferralCategory.OTHER),
+    Region.HONG_KONG: (ReferralCategory.SPECIALIST_TREATMENT, ReferralCategory.SUBSTANCE_ABUSE_CLINIC,
+                       ReferralCategory.DRUG_TREATMENT_REHABILITATION, ReferralCategory.OTHER),
+}
+
+
+#: Macao's units (and a unit in a time zone of no known region) are offered Hong Kong's categories.
+HONG_KONG_LIKE = CATEGORIES_BY_REGION[Region.HONG_KONG]
+
+
+def categories_for(unit) -> list[tuple[str, str]]:
+    """The destination categories offered to `unit`, as (code, label) choices."""
+    return [(c.value, c.label) for c in CATEGORIES_BY_REGION.get(unit.region, HONG_KONG_LIKE)]
 
 
 class ReferralStatus(models.TextChoices):
@@ -213,9 +239,20 @@ class ReferralStatus(models.TextChoices):
 NOT_A_REFERRAL = (ReferralStatus.CANCELLED, ReferralStatus.WITHDRAWN)
 
 
-def counted_referral() -> Q:
-    """The referrals every count reads: all but those cancelled or withdrawn (DOMAIN.md "Taiwan")."""
+def not_cancelled_or_withdrawn() -> Q:
+    """DOMAIN.md "Taiwan": a referral cancelled or withdrawn before it is acted on is not a referral in any count."""
     return ~Q(status__in=NOT_A_REFERRAL)
+
+
+def sent_with_consent() -> Q:
+    """A referral out waiting for the person's consent has not been sent: nothing was disclosed and nothing was
+    referred yet, so no count reads it until the consent is recorded."""
+    return Q(awaiting_consent=False)
+
+
+def counted_referral() -> Q:
+    """The referrals every count reads: all but those cancelled, withdrawn or still waiting for consent."""
+    return not_cancelled_or_withdrawn() & sent_with_consent()
 
 
 class Referral(models.Model):
@@ -228,7 +265,13 @@ class Referral(models.Model):
     direction = models.CharField(_("direction"), max_length=3, choices=[("in", _("in")), ("out", _("out"))])
     category = models.CharField(_("category"), max_length=32, choices=ReferralCategory.choices)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
+    # The agency chosen from the unit's list; `agency` keeps its name as it was when referred.
+    destination = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals",
+                                    verbose_name=_("Destination agency"))
     date = models.DateField(_("date"))
+    reason = models.TextField(_("Reason for referral"), blank=True)
+    notes = models.TextField(_("Notes"), blank=True)
+    awaiting_consent = models.BooleanField(_("Waiting for the person's consent"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     status_date = models.DateField(_("status date"), null=True, blank=True)
     status_reason = models.TextField(_("Reason for cancelling or withdrawing"), blank=True)

@@ -50,7 +50,9 @@ CARRIED: dict[str, Carried] = {
     "cases.Involvement": Carried("unit", "unit external_id case date party stakeholder stage mode"),
     "cases.Collaboration": Carried("unit", "unit external_id case date kind"),
     "cases.Referral": Carried("unit", "unit external_id person case direction category agency date status "
-                                      "status_date status_reason"),
+                                      "status_date status_reason reason notes awaiting_consent",
+                              {"destination": "the unit's agency named by `agency` (agencies, linked on import)"}),
+    "organisations.Agency": Carried("unit", "unit name in_use"),
     "activities.Group": Carried("unit", "unit external_id kind title"),
     "activities.Activity": Carried(
         "unit", "unit external_id kind format start end full_day headcount psa_contacted case group school "
@@ -107,7 +109,9 @@ CARRIED: dict[str, Carried] = {
         {"ciphertext": "the number is carried in plain text and encrypted with this installation's key",
          "lookup": "made from the number with this installation's key", "hint": "made from the number"}),
     "privacy.Consent": Carried("person__unit", "person recipient information purpose given_on expires_on "
-                                               "revoked_on", {"recorded_by": LOGIN}),
+                                               "revoked_on",
+                              {"recorded_by": LOGIN,
+                               "agency": "the unit's agency named by `recipient` (agencies, linked on import)"}),
     "privacy.Disclosure": Carried("person__unit", "person at recipient information purpose channel consent "
                                                   "legal_basis", {"by": LOGIN}),
     "teams.TeamMember": Carried("case__unit", "case staff role added_on", {"added_by": LOGIN}),

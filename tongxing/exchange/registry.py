@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from tongxing.activities.models import Activity
 from tongxing.appointments.models import Appointment
+from tongxing.cases.models import Referral
+from tongxing.organisations.models import Agency
 from tongxing.outcomes.models import (
     Administration,
     Answer,
@@ -41,6 +43,7 @@ from tongxing.prevention.models import (
     LectureRegistrant,
     PreReleaseSession,
 )
+from tongxing.privacy.models import Consent
 from tongxing.projects.models import Enrolment, OutcomeIndicator, OutputIndicator, Programme, Project
 
 from .schema import SHAPES, record_key
@@ -135,6 +138,11 @@ def export_institutions(unit, ids, tz):
             .values_list("name", flat=True)]
 
 
+def export_agencies(unit, ids, tz):
+    return [{"name": name, "in_use": in_use} for name, in_use in Agency.objects.filter(unit=unit).order_by("name")
+            .values_list("name", "in_use")]
+
+
 def export_pre_release_sessions(unit, ids, tz):
     return [{"id": s.external_id, "institution": s.institution.name, "kind": s.kind, "date": _d(s.date),
              "participants": s.participants}
@@ -208,7 +216,7 @@ EXPORTS: dict[str, Callable] = {
     "instruments": export_instruments, "projects": export_projects, "institutions": export_institutions,
     "pre_release_sessions": export_pre_release_sessions, "lectures": export_lectures,
     "hotline_calls": export_hotline_calls, "kpis": export_kpis, "administrations": export_administrations,
-    "appointments": export_appointments,
+    "appointments": export_appointments, "agencies": export_agencies,
 }
 
 
@@ -325,6 +333,21 @@ def write_projects(w, recs, all_recs):
 
 def write_institutions(w, recs, all_recs):
     Institution.objects.bulk_create(Institution(unit=w.unit, name=r["name"]) for r in recs)
+
+
+def write_agencies(w, recs, all_recs):
+    for r in recs:
+        Agency.objects.update_or_create(unit=w.unit, name=r["name"], defaults={"in_use": r.get("in_use", True)})
+
+
+def link_agencies(unit):
+    """Point the unit's referrals and consents at the agency of the unit's list their agency or recipient names
+    (none where the list has no such agency), in two statements whatever the number of records."""
+    named = Agency.objects.filter(unit=unit)
+    Referral.objects.filter(unit=unit).update(
+        destination=Subquery(named.filter(name=OuterRef("agency")).values("pk")[:1]))
+    Consent.objects.filter(person__unit=unit).update(
+        agency=Subquery(named.filter(name=OuterRef("recipient")).values("pk")[:1]))
 
 
 def _by_external_id(model, unit):
@@ -453,5 +476,5 @@ WRITES: dict[str, Callable] = {
     "instruments": write_instruments, "projects": write_projects, "institutions": write_institutions,
     "pre_release_sessions": write_pre_release_sessions, "lectures": write_lectures,
     "hotline_calls": write_hotline_calls, "kpis": write_kpis, "administrations": write_administrations,
-    "appointments": write_appointments,
+    "appointments": write_appointments, "agencies": write_agencies,
 }

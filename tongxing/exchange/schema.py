@@ -55,6 +55,7 @@ from tongxing.cases.models import (
 )
 from tongxing.organisations.models import (
     REGION_OF_TIME_ZONE,
+    Agency,
     Organisation,
     PeerType,
     Region,
@@ -250,6 +251,7 @@ SHAPES: dict[str, dict[str, Field]] = {
         "date": f("date", required=True), "status": f("enum", choices=ReferralStatus, default="sent",
                                                       omit_default=False),
         "status_date": f("date", nullable=True), "status_reason": f("str"),
+        "reason": f("text"), "notes": f("text"), "awaiting_consent": f("bool", default=False),
     },
     "groups": {"id": ID, "kind": f("enum", required=True, choices=GroupKind), "title": f("str", default="",
                                                                                           omit_default=False)},
@@ -375,6 +377,8 @@ SHAPES: dict[str, dict[str, Field]] = {
         "status_reason": f("str"), "activity": f("ref", ref="activities", nullable=True),
     },
     "institutions": {"name": f("str", required=True)},
+    # The unit's agency list: a referral's `agency` and a consent's `recipient` naming one are linked to it.
+    "agencies": {"name": f("str", required=True), "in_use": f("bool", default=True)},
     "pre_release_sessions": {
         "id": ID, "institution": f("ref", required=True, ref="institutions"),
         "kind": f("enum", required=True, choices=PreReleaseKind), "date": f("date", required=True),
@@ -419,15 +423,16 @@ COLLECTIONS = ["staff", "establishment", "schools", "workplaces", "people", "gro
                "conversions", "agreed_levels"]
 V1_COLLECTIONS = list(COLLECTIONS)
 COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions", "lectures", "hotline_calls", "kpis",
-                "administrations", "appointments"]
+                "administrations", "appointments", "agencies"]
 # Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
 V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures", "district", "address",
                       "education", "employment", "emergency_contact"},
            "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"},
            "activities": {"project", "nursing"},
-           "medical_assessments": {"health_condition", "drug_needs", "plan_details"}}
+           "medical_assessments": {"health_condition", "drug_needs", "plan_details"},
+           "referrals": {"reason", "notes", "awaiting_consent"}}
 # The key naming each record, where it is not "id".
-ID_KEY = {"instruments": "code", "projects": "code", "institutions": "name"}
+ID_KEY = {"instruments": "code", "projects": "code", "institutions": "name", "agencies": "name"}
 # Records without a single id: the keys that name them.
 NATURAL_KEY = {"establishment": ("role", "as_of"), "conversions": ("fy", "route"),
                "administrations": ("instrument", "person", "time_point", "date"),
@@ -470,7 +475,7 @@ STORED_IN = {
     "projects": (Project, {}), "programmes": (Programme, {}), "outputs": (OutputIndicator, {}),
     "outcomes": (OutcomeIndicator, {}), "pre_release_sessions": (PreReleaseSession, {"id": "external_id"}),
     "lectures": (Lecture, {"id": "external_id"}), "hotline_calls": (HotlineCall, {"id": "external_id"}),
-    "kpis": (Kpi, {"id": "external_id"}),
+    "kpis": (Kpi, {"id": "external_id"}), "agencies": (Agency, {}),
 }
 
 

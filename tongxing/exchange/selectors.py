@@ -205,10 +205,11 @@ def export_unit(unit: Unit) -> Document:
         canonical("referrals", {
             "id": r["external_id"], "person": people_ids[r["person_id"]], "case": case_ids.get(r["case_id"]),
             "direction": r["direction"], "category": r["category"], "agency": r["agency"], "date": _d(r["date"]),
-            "status": r["status"], "status_date": _d(r["status_date"]), "status_reason": r["status_reason"]})
+            "status": r["status"], "status_date": _d(r["status_date"]), "status_reason": r["status_reason"],
+            "reason": r["reason"], "notes": r["notes"], "awaiting_consent": r["awaiting_consent"]})
         for r in Referral.objects.filter(unit=unit).order_by("pk").values(
             "external_id", "person_id", "case_id", "direction", "category", "agency", "date", "status", "status_date",
-            "status_reason")
+            "status_reason", "reason", "notes", "awaiting_consent")
     ]
 
     staffing = defaultdict(list)

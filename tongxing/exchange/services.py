@@ -52,7 +52,7 @@ from tongxing.teams.models import MedicalAccess, TeamMember
 
 from .bulk import insert_rows
 from .coverage import CARRIED
-from .registry import WRITES, Refused
+from .registry import WRITES, Refused, link_agencies
 from .schema import COLLECTIONS, V2_KEYS, WEEKDAYS, Document, record_key
 from .selectors import export_unit
 
@@ -338,7 +338,8 @@ def _import(document: Document, progress) -> ImportSummary:
          lambda r: {"person_id": w.ref("people", r["person"]), "case_id": w.ref("cases", r.get("case")),
                     "direction": r["direction"], "category": r["category"], "agency": r.get("agency", ""),
                     "date": _date(r["date"]), "status": r["status"], "status_date": _date(r.get("status_date")),
-                    "status_reason": r.get("status_reason", "")}),
+                    "status_reason": r.get("status_reason", ""), "reason": r.get("reason", ""),
+                    "notes": r.get("notes", ""), "awaiting_consent": r.get("awaiting_consent", False)}),
     ]:
         w.load_ids(name, model)
         w.write(name, model, todo[name], fields)
@@ -368,6 +369,7 @@ def _import(document: Document, progress) -> ImportSummary:
     for name in WRITES:
         if name not in ("instruments", "projects"):
             _write_v2(w, name, todo[name], document)
+    link_agencies(unit)
     for rec in todo["conversions"]:
         SchoolConversion.objects.update_or_create(unit=unit, fy=rec["fy"], route=rec["route"],
                                                   defaults={"schools": rec["schools"]})

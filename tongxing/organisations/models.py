@@ -177,3 +177,23 @@ class Workplace(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Agency(models.Model):
+    """An agency the unit refers people to and may disclose to with their consent: the one list both the referral's
+    destination and the consent's recipient are chosen from, kept by the supervisor on the set-up pages."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(_("Agency name"), max_length=200)
+    in_use = models.BooleanField(_("Offered on forms"), default=True,
+                                 help_text=_("Untick when the unit no longer works with this agency; its past "
+                                             "referrals and consents keep it."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="agency_name_unique")]
+
+    def __str__(self):
+        return self.name

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import Activity, ActivityKind, Attendance, GroupKind
 from tongxing.cases.models import (
+    CATEGORIES_BY_REGION,
     NOT_A_REFERRAL,
     CaseType,
     Episode,
@@ -40,9 +41,12 @@ from tongxing.cases.models import (
     ReferralCategory,
     ReferralStatus,
     counted_referral,
+    not_cancelled_or_withdrawn,
+    sent_with_consent,
 )
 from tongxing.cases.models import Case as CaseFile
 from tongxing.lib.percentages import LAST_ABSORBS, format_share, shares
+from tongxing.organisations.models import Region
 from tongxing.people.models import Person, Sex
 from tongxing.standards.engine import Check, SubqueryCount, Tally, age_on, evaluate
 
@@ -145,7 +149,8 @@ def rules(unit, span: Span) -> dict[str, Tally]:
     contacts = Activity.objects.filter(span.dates("date"), unit=unit, kind__in=CONTACT_KINDS)
     referrals = Referral.objects.filter(span.dates("date"), unit=unit)
     referral_checks = [Check(_("A referral in, not out"), Q(direction="out")),
-                       Check(_("Cancelled or withdrawn before it was acted on"), counted_referral())]
+                       Check(_("Cancelled or withdrawn before it was acted on"), not_cancelled_or_withdrawn()),
+                       Check(_("Not sent: waiting for the person's consent"), sent_with_consent())]
     sessions = PreReleaseSession.objects.filter(span.dates("date"), unit=unit)
     lectures = Lecture.objects.filter(span.dates("date"), unit=unit)
     required, attended = lecture_weights()
@@ -207,6 +212,11 @@ def figure_label(name: str) -> str:
 def counts(unit, span: Span) -> dict[str, int]:
     """Every rule's figure, each base of records read once."""
     return evaluate(rules(unit, span))
+
+
+#: Table 2's columns: Taiwan's categories, "other" and any other region's only when a referral carries one.
+OPTIONAL_CATEGORIES = (ReferralCategory.OTHER, *(c for c in ReferralCategory if c not in
+                                                  CATEGORIES_BY_REGION[Region.TAIWAN]))
 
 
 def referrals_by_category_and_status(unit, span: Span) -> dict[tuple[str, str], int]:
@@ -367,8 +377,9 @@ def report(unit, span: Span, *, method: str = LAST_ABSORBS, precision: dict | No
                         optional=("unknown",)),
         "contacts": laid_out("contacts", TABLE_TITLES["contacts"], PERSON_TIMES,
                              [(k, CONTACT_LABELS[k]) for k in CONTACT_KINDS]),
+        # Taiwan's destination categories; another region's appear only where a record carries one.
         "referrals": laid_out("referrals", TABLE_TITLES["referrals"], PERSON_TIMES,
-                              list(ReferralCategory.choices), optional=(ReferralCategory.OTHER,)),
+                              list(ReferralCategory.choices), optional=OPTIONAL_CATEGORIES),
         "referral_status": laid_out("referral_status", TABLE_TITLES["referral_status"], PERSON_TIMES,
                                     [c for c in ReferralStatus.choices if c[0] not in NOT_A_REFERRAL]),
         "consultations": laid_out("consultations", TABLE_TITLES["consultations"], PERSON_TIMES,

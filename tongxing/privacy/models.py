@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongxing.organisations.models import Agency
 from tongxing.people.models import Person
 
 from . import crypto
@@ -61,6 +62,10 @@ class Consent(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     recipient = models.CharField(_("to whom"), max_length=200)
+    # The recipient chosen from the unit's agency list (`recipient` keeps its name): a referral to that agency
+    # relies on this consent whatever the agency's name is written as.
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="consents",
+                               verbose_name=_("Agency"))
     information = models.CharField(_("what information"), max_length=300)
     purpose = models.CharField(_("purpose"), max_length=300)
     given_on = models.DateField(_("given on"))

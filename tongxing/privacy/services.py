@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.organisations.models import Agency
 
 from .models import Consent, Disclosure, IdentityNumber
 
@@ -22,18 +23,36 @@ class NoConsent(Exception):
     pass
 
 
-def consent_for(person, recipient: str, day=None) -> Consent | None:
+def consent_for(person, recipient: Agency | str, day=None) -> Consent | None:
+    """The person's consent valid on `day` to disclose to `recipient`: an agency of the unit's list is matched as
+    that agency (whatever its name is written as); any other recipient by its name."""
     day = day or timezone.localdate()
-    for consent in Consent.objects.filter(person=person, recipient=recipient).order_by("-given_on"):
+    given = Consent.objects.filter(person=person)
+    given = given.filter(agency=recipient) if isinstance(recipient, Agency) else given.filter(recipient=recipient)
+    for consent in given.order_by("-given_on", "-pk"):
         if consent.valid_on(day):
             return consent
     return None
 
 
 @transaction.atomic
-def disclose(person, *, recipient, information, purpose, channel, user=None, legal_basis="", request=None):
+def record_consent(consent: Consent, *, user, request=None) -> Consent:
+    """Save a consent (its recipient named as the agency chosen from the unit's list) and its audit event."""
+    if consent.agency_id:
+        consent.recipient = consent.agency.name
+    consent.recorded_by = user
+    consent.save()
+    record(Action.CREATE, user=user, request=request, obj=consent, unit_code=consent.person.unit.code,
+           summary=f"consent to {consent.recipient}",
+           changes={"agency": [None, consent.agency_id], "given_on": [None, str(consent.given_on)]})
+    return consent
+
+
+@transaction.atomic
+def disclose(person, *, recipient, information, purpose, channel, user=None, legal_basis="", request=None,
+             agency: Agency | None = None):
     """Log a disclosure with the consent it relies on; without a valid consent a legal basis must be named."""
-    consent = consent_for(person, recipient)
+    consent = consent_for(person, agency or recipient)
     if consent is None and not legal_basis:
         raise NoConsent(_("no valid consent and no other legal basis"))
     disclosure = Disclosure.objects.create(

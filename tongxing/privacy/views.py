@@ -13,6 +13,7 @@ from tongxing.audit.services import diff, record
 
 from .forms import ConsentForm, RevokeForm
 from .models import Consent
+from .services import record_consent
 
 # Who may see the access log of a client: those answerable for the unit's records.
 ACCESS_LOG_READERS = {Level.SUPERVISOR, Level.AUDITOR}
@@ -26,17 +27,14 @@ def _person(request, pk):
 def privacy(request, pk):
     """A person's consents, disclosure history (printable) and, for supervisors, who looked at the record."""
     person = _person(request, pk)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, unit=person.unit)
     if request.method == "POST":
         if not can_write(request.user):
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                consent = form.save(commit=False)
-                consent.person, consent.recorded_by = person, request.user
-                consent.save()
-                record(Action.CREATE, request=request, obj=consent, unit_code=person.unit.code,
-                       summary=f"consent to {consent.recipient}")
+            consent = form.save(commit=False)
+            consent.person = person
+            record_consent(consent, user=request.user, request=request)
             return redirect("privacy-person", pk=person.pk)
     else:
         with transaction.atomic():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tongxing.accounts.models import Level
 from tongxing.activities.models import ActivityFormat, ActivityKind, Group, GroupKind
 from tongxing.lib.concurrency import EditGuard, Snapshot
-from tongxing.organisations.models import OpeningHours, Role, Staff, Unit
+from tongxing.organisations.models import Agency, OpeningHours, Role, Staff, Unit
 from tongxing.outcomes.models import Instrument
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.projects.models import OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
@@ -253,6 +253,20 @@ class InstitutionForm(UnitScopedForm):
         name = self.cleaned_data["name"].strip()
         if Institution.objects.filter(unit=self.unit, name=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This unit already has an institution with this name"))
+        return name
+
+
+class AgencyForm(UnitScopedForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "in_use"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give the agency's name"))
+        if Agency.objects.filter(unit=self.unit, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This unit already has an agency with this name"))
         return name
 
 

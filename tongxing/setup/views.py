@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tongxing.accounts.models import Access, Level
 from tongxing.accounts.scope import can_set_up, levels_granted_by, units_for
+from tongxing.organisations.models import Agency
 from tongxing.prevention.models import Institution, Kpi, PreReleaseSession
 from tongxing.projects.models import Project
 from tongxing.reports.views import current_fy
@@ -222,6 +223,27 @@ def prerelease_session(request, code, pk=None):
     return _form_page(request, form, unit=unit, title=_("Pre-release session"),
                       back=reverse("setup-prerelease", args=[code]),
                       done=lambda _obj: reverse("setup-prerelease", args=[code]))
+
+
+# --- Agencies: where the unit refers people, and to whom they consent to disclosure ---------------------------
+
+
+@login_required
+@require_GET
+def agencies(request, code):
+    unit = _unit(request, code)
+    return render(request, "setup/agencies.html", {
+        "unit": unit, "agencies": Agency.objects.filter(unit=unit).order_by("-in_use", "name")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency(request, code, pk=None):
+    unit = _unit(request, code)
+    instance = get_object_or_404(Agency, unit=unit, pk=pk) if pk else Agency(unit=unit)
+    form = f.AgencyForm(request.POST or None, unit=unit, instance=instance)
+    return _form_page(request, form, unit=unit, title=_("Agency"), back=reverse("setup-agencies", args=[code]),
+                      done=lambda _obj: reverse("setup-agencies", args=[code]))
 
 
 # --- The unit and its users ---------------------------------------------------------------------------------------
