@@ -14,7 +14,7 @@ from tongxing.appointments.models import Appointment
 from tongxing.attachments.services import attach
 from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
 from tongxing.jobs.models import Job
-from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
+from tongxing.organisations.models import Agency, Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
@@ -66,8 +66,11 @@ def build_world() -> dict:
     institution = Institution.objects.create(unit=w.unit, name="高雄監獄")
     prerelease = PreReleaseSession.objects.create(unit=w.unit, institution=institution, kind="group",
                                                   date=dt.date(2024, 7, 1), participants=10)
+    # The unit's agency list; alice's referral to one of them waits for her client's consent.
+    agency = Agency.objects.create(unit=w.unit, name="明愛轉介中心")
     referral = Referral.objects.create(unit=w.unit, external_id="r1", person=w.client, case=w.case,
-                                       direction="out", category="ngo", date=dt.date(2024, 7, 3))
+                                       direction="out", category="ngo", date=dt.date(2024, 7, 3),
+                                       destination=agency, agency=agency.name, awaiting_consent=True)
     consent = Consent.objects.create(person=w.client, recipient="醫院", information="病歷", purpose="轉介",
                                      given_on=dt.date(2024, 7, 1))
     episode = w.case.episodes.get()
@@ -99,7 +102,8 @@ def build_world() -> dict:
                     "referral": referral.pk, "consent": consent.pk, "programme": programme.pk,
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
                     "prerelease": prerelease.pk, "job": job.pk, "pdf_job": pdf_job.pk, "enrolment": enrolment.pk,
-                    "appointment": appointment.pk, "attachment": attachment.pk, "lecture": lecture.pk},
+                    "appointment": appointment.pk, "attachment": attachment.pk, "lecture": lecture.pk,
+                    "agency": agency.pk},
     }
 
 

@@ -54,7 +54,7 @@ from tongxing.appointments.models import Appointment
 from tongxing.attachments.services import attach
 from tongxing.cases.models import Case, CasePlan, CaseType, Episode, Referral
 from tongxing.jobs.models import Job
-from tongxing.organisations.models import Organisation, Role, Staff, StaffRole, Unit
+from tongxing.organisations.models import Agency, Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.models import Instrument
 from tongxing.outcomes.services import record_administration
 from tongxing.people.models import Channel, Person, Sex
@@ -139,8 +139,11 @@ def _casework(unit, worker, key, *, instrument, member_key=None, entered_by=None
     CasePlan.objects.create(episode=episode, date=episode.opened, direction="戒毒", timetable="六個月",
                             actions="每週面談", goals="停用九十日")
     visit = activity(unit, start, 60, ActivityKind.INTERVIEW, staff=[worker], people=[client], case=case)
+    # Waiting for the client's consent, so that the page recording it (which names the client) is requested too.
+    agency = Agency.objects.create(unit=unit, name=f"機構{key}")
     referral = Referral.objects.create(unit=unit, external_id=f"r-{key}", person=client, case=case,
-                                       direction="out", category="ngo", date=dt.date(2024, 7, 3))
+                                       direction="out", category="ngo", date=dt.date(2024, 7, 3),
+                                       destination=agency, agency=agency.name, awaiting_consent=True)
     consent = Consent.objects.create(person=client, recipient="醫院", information="病歷", purpose="轉介",
                                      given_on=dt.date(2024, 7, 1))
     form = record_administration(entered_by, instrument=instrument, person=client, date=dt.date(2024, 7, 2),
@@ -174,6 +177,7 @@ def _unit_setup(unit, tag, instrument, supervisor=None):
     project = Project.objects.create(unit=unit, code=f"BDF{tag}", title=f"同行計劃{tag}", start=dt.date(2024, 4, 1),
                                      end=dt.date(2025, 3, 31))
     institution = Institution.objects.create(unit=unit, name=f"監獄{tag}")
+    agency = Agency.objects.create(unit=unit, name=f"名單機構{tag}")
     group = Group.objects.create(unit=unit, external_id=f"g-{tag}", kind=GroupKind.COUNSELLING, title=f"小組{tag}")
     tz = timezone.get_current_timezone()
     session = activity(unit, dt.datetime(2024, 6, 4, 14, 0, tzinfo=tz), 90, ActivityKind.GROUP_SESSION, group=group)
@@ -186,7 +190,7 @@ def _unit_setup(unit, tag, instrument, supervisor=None):
                                                    instrument=instrument).pk,
         "kpi": Kpi.objects.create(unit=unit, name="講習出席率", formula="lecture_attended / lecture_required",
                                   target=70, starts=dt.date(2024, 1, 1), ends=dt.date(2024, 12, 31)).pk,
-        "institution": institution.pk,
+        "institution": institution.pk, "agency": agency.pk,
         "prerelease": PreReleaseSession.objects.create(unit=unit, institution=institution, kind="group",
                                                        date=dt.date(2024, 7, 1), participants=10).pk,
         "group": group.pk, "session": session.pk,
@@ -225,6 +229,7 @@ def build_leak_world():
     scopes["own"].update(person=own.pk, idnumber=_hkid(PEOPLE["own"][3]), login=users["alice"].pk, unit=unit_a.code, project=objects["project"], project_code="BDF1",
                          indicator=objects["indicator"], programme=objects["programme"], outcome=objects["outcome"],
                          kpi=objects["kpi"], institution=objects["institution"], prerelease=objects["prerelease"],
+                         agency=objects["agency"],
                          group=objects["group"], session=objects["session"], job=objects["job"])
     MedicalAssessment.objects.filter(person=own).update(by=Staff.objects.get(external_id="s-nurse"))
 
@@ -379,6 +384,9 @@ ROUTES = {
     "setup-prerelease": (UNIT, ("",)),
     "setup-institution-new": (UNIT, ("",)),
     "setup-institution": ({"code": "unit", "pk": "institution"}, ("",)),
+    "setup-agencies": (UNIT, ("",)),
+    "setup-agency-new": (UNIT, ("",)),
+    "setup-agency": ({"code": "unit", "pk": "agency"}, ("",)),
     "setup-session-new": (UNIT, ("",)),
     "setup-session": ({"code": "unit", "pk": "prerelease"}, ("",)),
     "setup-unit": (UNIT, ("",)),
@@ -406,6 +414,7 @@ ROUTES = {
     "activities:referrals": ({}, LISTS),
     "activities:referral-new": ({}, ("", "?person={person}", "?case={case}")),
     "activities:referral": ({"pk": "referral"}, ("",)),
+    "activities:referral-consent": ({"pk": "referral"}, ("",)),
     "person-list": ({}, (*LISTS, *SEARCHES)),
     "person-new": ({}, ("", f"?name={SEARCH}")),
     "person-detail": ({"pk": "person"}, ("",)),
