@@ -182,7 +182,9 @@ def send_with_consent(*, user, referral: Referral, consent: Consent, request=Non
     """Record the consent a referral waits for and send the referral on it, in one transaction: the consent and
     its audit event, the referral no longer waiting and its audit event, and the disclosure relying on the
     consent. The form has fixed the consent's person and agency to the referral's."""
-    referral = Referral.objects.select_for_update().select_related("destination", "person__unit").get(pk=referral.pk)
+    # Only the referral row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    referral = (Referral.objects.select_for_update(of=("self",)).select_related("destination", "person__unit")
+                .get(pk=referral.pk))
     if not referral.awaiting_consent or referral.status in NOT_A_REFERRAL:
         raise ValueError("this referral is not waiting for consent")
     if consent.person_id != referral.person_id or consent.agency_id != referral.destination_id:
