@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tongxing.activities.models import MedicalAssessment
+from tongxing.people.models import Person, Sex
+
 from .access_world import build_world, url_names
 from .conftest import verified_login
 
@@ -271,3 +274,35 @@ def test_access_matrix_case_team(world, client, username):
             wrong.append(f"{name} {method} {url}: {response.status_code} (expected "
                          f"{'allowed' if expected else 'refused'})")
     assert not wrong, "\n".join(wrong)
+
+
+# Clinical records (issue 19). A walk-in of unit A with no case, assessed by the nurse (nina's staff record): every
+# worker of unit A may look the walk-in up, but the assessment is read only by its assessor, the holder of the unit's
+# medical access and the supervisor (scope.assessments_for), on the assessments list, the person page and its
+# timeline. The nursing form opened on alice's client: her case team, medical access and the supervisor.
+CLINICAL = {
+    #          walk-in's page, walk-in's assessment, nursing form on alice's client
+    "alice": (Y, N, Y), "bob": (Y, Y, Y), "charlie": (N, N, N), "dave": (N, N, N), "audrey": (N, N, N),
+    "nina": (Y, Y, Y), "mona": (Y, Y, Y), "gina": (Y, N, N), "frank": (Y, N, N),
+}
+
+
+@pytest.mark.parametrize("username", sorted(CLINICAL))
+def test_access_matrix_clinical_records(world, client, username):
+    client_pk = world["objects"]["client"]
+    unit = Person.objects.get(pk=client_pk).unit
+    walk_in = Person.objects.create(unit=unit, external_id="p-walk", name="陳路人", sex=Sex.MALE)
+    MedicalAssessment.objects.create(unit=unit, external_id="ma-walk", person=walk_in, date="2024-07-05",
+                                     by=world["users"]["nina"].staff,
+                                     plan=True, health_condition="肝功能異常")
+    verified_login(client, world["users"][username])
+    opens, reads, nursing = CLINICAL[username]
+    page = client.get(reverse("person-detail", args=[walk_in.pk]))
+    text = page.content.decode() if page.status_code == 200 else ""
+    listing = client.get(reverse("activities:assessments"))
+    form = client.get(reverse("activities:new-kind", args=["nursing"]) + f"?person={client_pk}")
+    got = (page.status_code == 200 and "陳路人" in text,
+           "肝功能異常" in text or 'class="t-assessment"' in text
+           or (listing.status_code == 200 and "陳路人" in listing.content.decode()),
+           form.status_code == 200 and "周小明" in form.content.decode())
+    assert got == (opens, reads, nursing)

@@ -9,10 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongxing.accounts.models import Access, Level
-from tongxing.accounts.scope import nursing_records_for
+from tongxing.accounts.scope import assessments_for, nursing_records_for
 from tongxing.activities.models import Activity, ActivityKind, MedicalAssessment, NursingRecord, UrineTest
+from tongxing.appointments.models import Appointment, AppointmentStatus
 from tongxing.audit.models import Event
 from tongxing.organisations.models import Role, Staff, StaffRole
+from tongxing.outcomes.library import ensure_library
+from tongxing.outcomes.models import Instrument
+from tongxing.outcomes.services import record_administration
 from tongxing.people.models import Drug, Person, Sex
 from tongxing.teams.models import MedicalAccess
 
@@ -183,6 +187,71 @@ def test_person_page_query_count_does_not_grow_with_records(client, world, djang
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count('class="nursing-entry"') == 8
+
+
+def _week_of_records(world, person, day, n):
+    """Per day: a nursing session, a medical assessment, an appointment and a questionnaire, as the page shows."""
+    phq9 = Instrument.objects.get(code="phq9")
+    tz = timezone.get_current_timezone()
+    for i in range(n):
+        when = day - dt.timedelta(days=i)
+        _nursing_session(world, person, when)
+        MedicalAssessment.objects.create(unit=world.unit, external_id=f"ma-{when}", person=person, date=when,
+                                         by=world.nurse, plan=True, health_condition="血壓偏高")
+        status = AppointmentStatus.DONE if i % 2 else AppointmentStatus.SCHEDULED
+        Appointment.objects.create(unit=world.unit, person=person, case=world.case, staff=world.alice_staff,
+                                   kind=ActivityKind.INTERVIEW, status=status,
+                                   start=dt.datetime.combine(when + dt.timedelta(days=10), dt.time(11), tzinfo=tz))
+        record_administration(world.alice, instrument=phq9, person=person, case=world.case, date=when,
+                              time_point="pre", answers={k: 1 for k in range(1, 10)})
+
+
+# The person page's queries, whatever the number of its records: a new query per row (N+1) fails here. If the
+# page gains a section, count its queries once and raise this by that many.
+PERSON_PAGE_QUERIES = 31
+
+
+def test_person_page_reads_each_kind_of_record_once(client, world, django_assert_num_queries):
+    ensure_library()
+    client.force_login(world.alice)
+    url = reverse("person-detail", args=[world.client.pk])
+    today = timezone.localdate()
+    _week_of_records(world, world.client, today, 1)
+    client.get(url)
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        one = client.get(url).content.decode()
+    _week_of_records(world, world.client, today - dt.timedelta(days=1), 6)
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        seven = client.get(url).content.decode()
+    assert one.count('class="t-assessment"') == 1 and seven.count('class="t-assessment"') == 7
+    assert seven.count('class="t-appointment"') == 7 and seven.count('class="t-questionnaire"') == 7
+    assert seven.count("血壓偏高") == 7
+
+
+def test_medical_assessments_of_a_person_without_a_case_are_the_clinicians(client, world):
+    """Any worker of the unit may look up a person with no case (a walk-in), not their medical assessment: the
+    assessor, those with the unit's medical access and the supervisor read it (scope.assessments_for)."""
+    walk_in = Person.objects.create(unit=world.unit, external_id="p-walk", name="陳路人", sex=Sex.MALE)
+    assessed = MedicalAssessment.objects.create(unit=world.unit, external_id="ma-walk", person=walk_in,
+                                                date=timezone.localdate(), by=world.nurse, plan=True,
+                                                health_condition="肝功能異常")
+    on_case = MedicalAssessment.objects.create(unit=world.unit, external_id="ma-case", person=world.client,
+                                               date=timezone.localdate(), by=world.nurse, health_condition="良好")
+    nina = _worker(world, "nina", staff=world.nurse)       # the assessor, without medical access
+    mona = _worker(world, "mona", staff=world.doctor)
+    MedicalAccess.objects.create(staff=world.doctor, unit=world.unit, granted_on=timezone.localdate())
+    gina = _worker(world, "gina")
+    expected = {world.alice: {on_case}, world.bob: {assessed, on_case}, world.charlie: set(), nina: {assessed},
+                mona: {assessed, on_case}, gina: set()}
+    for user, readable in expected.items():
+        assert set(assessments_for(user)) == readable, user.username
+    for user in expected:
+        client.force_login(user)
+        person_page = client.get(reverse("person-detail", args=[walk_in.pk]))
+        listing = client.get(reverse("activities:assessments")).content.decode()
+        shown = person_page.status_code == 200 and "肝功能異常" in person_page.content.decode()
+        on_timeline = person_page.status_code == 200 and 'class="t-assessment"' in person_page.content.decode()
+        assert shown == on_timeline == ("陳路人" in listing) == (assessed in expected[user]), user.username
 
 
 def test_nursing_records_do_not_follow_to_another_persons_page(client, world):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tongxing.activities.models import Activity, ActivityKind, Group, NursingRecord
+from tongxing.activities.models import Activity, ActivityKind, Group, MedicalAssessment, NursingRecord
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.models import Attachment
 from tongxing.cases.models import Case, Referral
@@ -195,6 +195,8 @@ def appointments_for(user) -> QuerySet[Appointment]:
         qs = qs.filter(Q(case__in=cases_for(user)) | Q(case__isnull=True, person__in=people)
                        | Q(staff__user=user, person__in=people))
     return qs
+
+
 def attachments_for(user, *, with_removed=False) -> QuerySet[Attachment]:
     """Files the user may download: a person's to whoever may look the person up, a referral's likewise, a case's
     only to whoever may open the case file (a nurse with medical access reaches the client, not the case's files).
@@ -232,6 +234,19 @@ def nursing_records_for(user) -> QuerySet[NursingRecord]:
         qs = qs.filter(activity__in=Activity.objects.filter(
             Q(staffing__staff__user=user) | Q(unit__in=medical_units(user)) | Q(case__in=mine)
             | Q(attendance__person__in=caseload)).values("pk"))
+    return qs
+
+
+def assessments_for(user) -> QuerySet[MedicalAssessment]:
+    """Medical assessments (health condition, drug-related needs, the plan) of the people the user may look up: a
+    worker reads those they made, those in a unit they hold medical access to, and those of the clients and members
+    of cases they may open; a person with no case is otherwise not enough (every worker of the unit may look such a
+    person up, not their clinical detail), as for nursing records. Supervisors and coordinators: their scope's."""
+    qs = MedicalAssessment.objects.filter(person__in=people_for(user))
+    if level_of(user) == Level.WORKER:
+        mine = cases_for(user)
+        caseload = Person.objects.filter(Q(cases_as_client__in=mine) | Q(cases_as_member__in=mine))
+        qs = qs.filter(Q(by__user=user) | Q(unit__in=medical_units(user)) | Q(person__in=caseload))
     return qs
 
 

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 from tongxing.accounts.scope import (
     CASE_READERS,
     activities_for,
+    assessments_for,
     level_of,
     nursing_records_for,
     people_for,
@@ -35,10 +36,6 @@ def groups_for(user) -> QuerySet[Group]:
     return Group.objects.filter(unit__in=record_units(user))
 
 
-def assessments_for(user) -> QuerySet[MedicalAssessment]:
-    return MedicalAssessment.objects.filter(person__in=people_for(user))
-
-
 def nursing_of(user, person, limit=10) -> list[NursingRecord]:
     """A person's latest nursing records the user may read, with their staff and urine panel."""
     return list(nursing_records_for(user).filter(activity__attendance__person=person)
@@ -48,6 +45,7 @@ def nursing_of(user, person, limit=10) -> list[NursingRecord]:
 
 
 def assessments_of(user, person, limit=10) -> list[MedicalAssessment]:
+    """A person's latest medical assessments the user may read (scope.assessments_for), with their assessor."""
     return list(assessments_for(user).filter(person=person).select_related("by").order_by("-date", "-pk")[:limit])
 
 

@@ -69,8 +69,18 @@ def home(user, staff: Staff | None) -> dict:
 
 
 def of_person(user, person) -> QuerySet[Appointment]:
-    """A person's scheduled appointments the user may see (the person page's list)."""
+    """A person's scheduled appointments the user may see (the case page's list)."""
     return with_names(appointments_for(user).filter(person=person, status=AppointmentStatus.SCHEDULED))
+
+
+def every_one_of_person(user, person) -> list[Appointment]:
+    """All of a person's appointments the user may see, soonest first, read once for the person page's list of
+    scheduled ones and its timeline."""
+    return list(with_names(appointments_for(user).filter(person=person)))
+
+
+def scheduled(appointments) -> list[Appointment]:
+    return [a for a in appointments if a.status == AppointmentStatus.SCHEDULED]
 
 
 def of_case(case_ids) -> QuerySet[Appointment]:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongxing.accounts.scope import activities_for, appointments_for, cases_for
-from tongxing.activities.models import Activity, ActivityKind, ActivityStaff, MedicalAssessment
+from tongxing.accounts.scope import activities_for, assessments_for, cases_for
+from tongxing.activities.models import Activity, ActivityKind, ActivityStaff
 from tongxing.appointments.models import Appointment
 from tongxing.organisations.models import Staff
-from tongxing.outcomes.models import Administration
+from tongxing.outcomes.selectors import administrations_for
 
 from .models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
 
@@ -194,15 +194,22 @@ def _appointment_entries(appointments) -> list[Entry]:
     return entries
 
 
-def timeline(case, episodes, activity_url=None) -> list[Entry]:
+def _assessment_entries(assessments) -> list[Entry]:
+    return [Entry(m.date, "assessment", str(_("medical assessment")), f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan
+                                                                                   else "")) for m in assessments]
+
+
+def timeline(user, case, episodes, activity_url=None) -> list[Entry]:
     """Everything that happened on the case, newest first: one query per kind of record, merged by date.
 
-    Besides the case's own records: the client's group sessions and questionnaires, and the appointments."""
+    Besides the case's own records: the client's group sessions and questionnaires, and the appointments. The
+    client's questionnaires and medical assessments are those the user may read (a case team member who is not
+    the client's clinician does not see the assessments)."""
     ids = _history_case_ids(case)
     activities = Activity.objects.filter(Q(case__in=ids) | Q(
         kind=ActivityKind.GROUP_SESSION, group__isnull=False, attendance__person=case.client_id)).distinct()
     entries = _activity_entries(activities.select_related("group").order_by(), activity_url)
-    entries += _questionnaire_entries(Administration.objects.filter(Q(case__in=ids) | Q(person=case.client_id))
+    entries += _questionnaire_entries(administrations_for(user).filter(Q(case__in=ids) | Q(person=case.client_id))
                                       .select_related("instrument").order_by())
     entries += _appointment_entries(Appointment.objects.filter(case__in=ids).select_related("staff").order_by())
     for i in Involvement.objects.filter(case__in=ids).order_by():
@@ -216,9 +223,8 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
         status = f"{r.get_status_display()} {r.status_date or ''}".strip()
         entries.append(Entry(r.date, "referral", f"{r.get_direction_display()} · {r.get_category_display()}",
                              " · ".join(x for x in (r.agency, status) if x)))
-    for m in MedicalAssessment.objects.filter(person=case.client_id).select_related("by").order_by():
-        entries.append(Entry(m.date, "assessment", str(_("medical assessment")),
-                             f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
+    entries += _assessment_entries(assessments_for(user).filter(person=case.client_id).select_related("by")
+                                   .order_by())
     plan_history = list(CasePlan.history.filter(episode__case=case).order_by())
     names = staff_names(h.history_user_id for h in plan_history)
     for h in plan_history:
@@ -243,19 +249,19 @@ def timeline(case, episodes, activity_url=None) -> list[Entry]:
 PERSON_TIMELINE_ROWS = 100
 
 
-def person_timeline(user, person, activity_url=None) -> list[Entry]:
+def person_timeline(user, person, activity_url=None, *, appointments, assessments) -> list[Entry]:
     """What the person took part in that the user may see, newest first: activities and group sessions,
-    questionnaires, appointments and medical assessments (the latest PERSON_TIMELINE_ROWS of each kind)."""
+    questionnaires, appointments and medical assessments (the latest PERSON_TIMELINE_ROWS of each kind).
+
+    `appointments` and `assessments` are the ones the person page has already read within the user's scope
+    (appointments_for, assessments_for), so the page reads each once."""
     n = PERSON_TIMELINE_ROWS
     activities = (activities_for(user).filter(attendance__person=person).select_related("group")
                   .order_by("-start", "-pk")[:n])
     entries = _activity_entries(activities, activity_url)
-    entries += _questionnaire_entries(Administration.objects.filter(person=person).select_related("instrument")
+    entries += _questionnaire_entries(administrations_for(user).filter(person=person).select_related("instrument")
                                       .order_by("-date", "-pk")[:n])
-    entries += _appointment_entries(appointments_for(user).filter(person=person).select_related("staff")
-                                    .order_by("-start", "-pk")[:n])
-    for m in MedicalAssessment.objects.filter(person=person).select_related("by").order_by("-date", "-pk")[:n]:
-        entries.append(Entry(m.date, "assessment", str(_("medical assessment")),
-                             f"{m.by}" + (" · " + str(WITH_PLAN) if m.plan else "")))
+    entries += _appointment_entries(sorted(appointments, key=lambda a: (a.start, a.pk), reverse=True)[:n])
+    entries += _assessment_entries(assessments[:n])
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
     return entries[:n]

@@ -121,7 +121,7 @@ def _case_file(request, case, status=200, **bound):
     context = {
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
         "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
-        "timeline": selectors.timeline(case, episodes, activity_url),
+        "timeline": selectors.timeline(request.user, case, episodes, activity_url),
         "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
         "appointments": list(appointment_selectors.of_person(request.user, case.client).filter(case=case)),
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),

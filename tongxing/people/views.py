@@ -12,7 +12,7 @@ from tongxing.activities.selectors import assessments_of, nursing_of
 from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
-from tongxing.cases.selectors import person_timeline
+from tongxing.cases.selectors import PERSON_TIMELINE_ROWS, person_timeline
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.projects.selectors import enrolments_of, open_projects
@@ -95,22 +95,29 @@ def person_edit(request, pk):
                   status=409 if form.conflict else 200)
 
 
+MEDICAL_ROWS = 10  # the latest assessments in the page's medical section; the timeline lists more
+
+
 def _detail(request, person, drug_form=None, child_form=None, status=200):
     cases = list(selectors.cases_of(request.user, person))
     drug_use = person.drug_use.order_by("-last_used", "drug")
     children = person.children.order_by("birth_date")
     attendance = person.attendance.aggregate(n=Count("pk"), last=Max("activity__date"))
     merged_from = person.merged_from.order_by("pk")
+    # Read once, shown twice: in their own lists and on the timeline.
+    appointments = appointment_selectors.every_one_of_person(request.user, person)
+    assessments = assessments_of(request.user, person, limit=PERSON_TIMELINE_ROWS)
     return render(request, "people/detail.html", {
         "person": person, "cases": cases, "drug_use": drug_use, "children": children, "attendance": attendance,
         "merged_from": merged_from, "can_write": can_write(request.user),
-        "appointments": list(appointment_selectors.of_person(request.user, person)),
-        "timeline": person_timeline(request.user, person, lambda a: reverse("activities:detail", args=[a.pk])),
+        "appointments": appointment_selectors.scheduled(appointments),
+        "timeline": person_timeline(request.user, person, lambda a: reverse("activities:detail", args=[a.pk]),
+                                    appointments=appointments, assessments=assessments),
         "schedule_query": f"person={person.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, person=person)), "can_acknowledge": can_write(request.user),
         "identity_numbers": person.identity_numbers.order_by("kind"),
         "enrolments": enrolments_of(request.user, person), "open_projects": open_projects(request.user, person.unit),
-        "nursing": nursing_of(request.user, person), "assessments": assessments_of(request.user, person),
+        "nursing": nursing_of(request.user, person), "assessments": assessments[:MEDICAL_ROWS],
         "drug_form": drug_form or DrugUseForm(prefix="drug"), "child_form": child_form or ChildForm(prefix="child"),
     }, status=status)
 
