@@ -331,3 +331,22 @@ def test_the_fast_schema_check_and_the_full_one_give_one_verdict(scenario_unit):
             assert not conforms  # validate() then asks the full validator, as above
         verdicts.append(conforms)
     assert verdicts.count(True) > 10 and verdicts.count(False) > 10, verdicts
+
+
+def test_identity_numbers_with_a_wrong_check_digit_or_on_two_people_refuse_the_import(scenario_unit):
+    """As the person form (issue 19): the check digits of an HKID or Taiwan ID, one number on one person only; the
+    message names the place, never the number."""
+    doc = _v2(scenario_unit)
+    first, second, third = doc["people"][:3]
+    first["identity_numbers"] = [{"kind": "hkid", "number": "A123456(3)"}, {"kind": "twid", "number": "A123456788"}]
+    second["identity_numbers"] = [{"kind": "hkid", "number": "a 123456 3"}, {"kind": "twid", "number": "A123456789"}]
+    third["identity_numbers"] = [{"kind": "hkid", "number": "A123456(4)"}, {"kind": "passport", "number": "K1"}]
+    _document, problems = parse(doc)
+    expected = ["people[0].identity_numbers[1].number: not a valid Taiwan national ID",
+                "people[1].identity_numbers[0].number: the same identity number is already given at "
+                "people[0].identity_numbers[0].number",
+                "people[2].identity_numbers[0].number: not a valid HK identity card number"]
+    for line in expected:
+        assert any(p.startswith(line) for p in problems), (line, problems)
+    assert len([p for p in problems if "identity_numbers" in p]) == 3
+    assert not any("123456" in p for p in problems)

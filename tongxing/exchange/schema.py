@@ -91,7 +91,8 @@ from tongxing.prevention.figures import FIGURES
 from tongxing.prevention.kpi import FormulaError
 from tongxing.prevention.kpi import parse as parse_kpi
 from tongxing.prevention.models import HotlineCall, Kpi, Lecture, PreReleaseSession
-from tongxing.privacy.identity import phone_valid
+from tongxing.privacy.crypto import normalise
+from tongxing.privacy.identity import hkid_valid, phone_valid, twid_valid
 from tongxing.privacy.models import Consent, Disclosure, IdentityKind
 from tongxing.projects.models import (
     ChangeRule,
@@ -1021,14 +1022,34 @@ def _check_intake(parser: Parser, records, timezone):
             parser.problems.add(f"{path}.emergency_contact.phone", "not a phone number")
 
 
+def _check_identity_numbers(add, path, items, seen: dict):
+    """As the person form: an HKID's or Taiwan ID's check digit, and one number on one person only (the number
+    itself is never repeated in the message)."""
+    for i, item in enumerate(items):
+        kind, number = item.get("kind"), item.get("number")
+        if not number:
+            continue
+        here = f"{path}[{i}].number"
+        if kind == IdentityKind.HKID and not hkid_valid(number):
+            add(here, "not a valid HK identity card number: its check digit does not match")
+        elif kind == IdentityKind.TWID and not twid_valid(number):
+            add(here, "not a valid Taiwan national ID: its check digit does not match")
+        key = (kind, normalise(number))
+        if key in seen:
+            add(here, f"the same identity number is already given at {seen[key]}")
+        seen.setdefault(key, here)
+
+
 def _check_v2_rules(parser: Parser, records):
     """Cross-record rules of v2's records (what the database's constraints and the forms require)."""
     add = parser.problems.add
+    identity_numbers = {}
     for p in records["people"]:
         path = p["_path"]
         if p.get("merged_into") == p["id"]:
             add(f"{path}.merged_into", "a person cannot be merged into themself")
         _unique(add, f"{path}.identity_numbers", p.get("identity_numbers", []), "kind", "identity number kind")
+        _check_identity_numbers(add, f"{path}.identity_numbers", p.get("identity_numbers", []), identity_numbers)
         consents = p.get("consents", [])
         for i, c in enumerate(consents):
             _not_before(add, f"{path}.consents[{i}]", c, "given_on", "expires_on", "given_on")
