@@ -16,7 +16,7 @@ from django.utils import timezone
 from tongxing.activities.models import Activity, ActivityKind, Group, MedicalAssessment, NursingRecord
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.models import Attachment
-from tongxing.cases.models import Case, Referral
+from tongxing.cases.models import Approval, Case, Referral
 from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
 from tongxing.teams.models import BreakGlass, MedicalAccess, TeamMember
@@ -168,6 +168,24 @@ def break_glass_openings_for(user) -> QuerySet[BreakGlass]:
     if not can_supervise(user):
         return BreakGlass.objects.none()
     return BreakGlass.objects.filter(unit__in=units_for(user))
+
+
+def approvals_for(user) -> QuerySet[Approval]:
+    """Approval requests a supervisor decides: those on cases of the units they supervise (issue 19). Nobody else
+    sees the queue; a case's own requests show on its page to whoever may open the case."""
+    if not can_supervise(user) or not can_write(user):
+        return Approval.objects.none()
+    return Approval.objects.filter(episode__case__unit__in=units_for(user))
+
+
+def decides_approvals(user, unit: Unit) -> bool:
+    """The unit's supervisor: their own case plans and closures need nobody's approval."""
+    return can_supervise(user) and units_for(user).filter(pk=unit.pk).exists()
+
+
+def needs_approval(user, unit: Unit) -> bool:
+    """Whether a case plan or closure by `user` in `unit` waits for a supervisor's approval."""
+    return unit.approval_required and not decides_approvals(user, unit)
 
 
 def leads_case(user, case: Case) -> bool:

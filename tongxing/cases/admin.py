@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from tongxing.lib.admin import register_all
 
-from .models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from .models import Approval, Case, CasePlan, Collaboration, Episode, Involvement, Referral
 
 
 class EpisodeInline(admin.TabularInline):
@@ -10,4 +10,4 @@ class EpisodeInline(admin.TabularInline):
     extra = 0
 
 
-register_all([Case, Episode, CasePlan, Involvement, Collaboration, Referral], inlines={Case: [EpisodeInline]})
+register_all([Case, Episode, CasePlan, Approval, Involvement, Collaboration, Referral], inlines={Case: [EpisodeInline]})

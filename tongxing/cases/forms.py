@@ -181,3 +181,21 @@ class MergeCaseForm(forms.Form):
 
     def clean_on(self):
         return _not_future(self.cleaned_data.get("on"))
+
+
+class ApprovalDecisionForm(forms.Form):
+    """The supervisor's decision on a case plan or closure: approve, or return it with the reason."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))],
+                                 widget=forms.HiddenInput,
+                                 error_messages={"required": _("Choose Approve or Return"),
+                                                 "invalid_choice": _("Choose Approve or Return")})
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required when returning: what the worker should change"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say why you are returning it, so the worker knows what to change"))
+        return data

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,64 @@ class CasePlan(models.Model):
     @property
     def is_complete(self):
         return all(s.strip() for s in (self.direction, self.timetable, self.actions, self.goals))
+
+
+class ApprovalKind(models.TextChoices):
+    PLAN = "plan", _("Case plan")
+    CLOSURE = "closure", _("Closing the episode")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class Approval(models.Model):
+    """A worker's case plan or closing of an episode put to the unit's supervisor (issue 19), where the unit asks
+    for it (Unit.approval_required).
+
+    A closure is held here, not on the episode, until approved: the episode stays open for every count until
+    then, and approving writes the closure with the worker's date and outcome. A plan is written when saved (it
+    was agreed with the client that day and counts for OS4 as written); its approval is the supervisor's sign-off
+    of that plan, and a plan changed after it waits for approval again."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(_("What"), max_length=16, choices=ApprovalKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ApprovalStatus.choices,
+                              default=ApprovalStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("Submitted by"))
+    requested_at = models.DateTimeField(_("Submitted at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("Decided by"))
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    comment = models.TextField(_("Supervisor's comment"), blank=True)
+    # The closure proposed (kind "closure"): written to the episode when approved.
+    closed = models.DateField(_("closed"), null=True, blank=True)
+    plan_achieved = models.BooleanField(_("case plan achieved"), null=True, blank=True)
+    last_drug_use = models.DateField(_("last drug use"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Approval")
+        verbose_name_plural = _("Approvals")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "kind"], condition=Q(status="pending"),
+                                    name="approval_one_pending_per_episode_and_kind"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_at__isnull=False),
+                                   name="approval_decided_when_not_pending"),
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(comment=""),
+                                   name="approval_returned_with_reason"),
+            models.CheckConstraint(condition=~Q(kind="closure") | Q(closed__isnull=False),
+                                   name="approval_closure_has_date"),
+        ]
+        indexes = [models.Index(fields=["status", "episode"], name="approval_status_episode")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_status_display()}"
 
 
 class Party(models.TextChoices):

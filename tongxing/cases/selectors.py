@@ -12,13 +12,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongxing.accounts.scope import activities_for, assessments_for, cases_for
+from tongxing.accounts.scope import activities_for, approvals_for, assessments_for, cases_for
 from tongxing.activities.models import Activity, ActivityKind, ActivityStaff
 from tongxing.appointments.models import Appointment
 from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import administrations_for
 
-from .models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from .models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CasePlan,
+    Collaboration,
+    Episode,
+    Involvement,
+    Referral,
+)
 
 NOT_CONTACTED_DAYS = 30
 DUE_WITHIN_DAYS = 7
@@ -265,3 +275,55 @@ def person_timeline(user, person, activity_url=None, *, appointments, assessment
     entries += _assessment_entries(assessments[:n])
     entries.sort(key=lambda x: (x.date, x.sort), reverse=True)
     return entries[:n]
+
+
+# --- approvals (issue 19) ---------------------------------------------------------------------------------------
+
+QUEUE_DECIDED_ROWS = 20
+
+
+def _with_names(approvals) -> list[Approval]:
+    """Each request with `requested_name` and `decided_name`: staff names, not login names (one query)."""
+    approvals = list(approvals)
+    names = staff_names([a.requested_by_id for a in approvals] + [a.decided_by_id for a in approvals])
+    for a in approvals:
+        a.requested_name = names.get(a.requested_by_id, "")
+        a.decided_name = names.get(a.decided_by_id, "")
+    return approvals
+
+
+def approval_queue(user) -> dict:
+    """The supervisor's queue: requests awaiting a decision, oldest first, and the latest decided ones."""
+    mine = approvals_for(user).select_related("episode__case__client", "episode__case__worker", "episode__case__unit")
+    pending = mine.filter(status=ApprovalStatus.PENDING).order_by("requested_at", "pk")
+    decided = mine.exclude(status=ApprovalStatus.PENDING).order_by("-decided_at", "-pk")[:QUEUE_DECIDED_ROWS]
+    return {"pending": _with_names(pending), "decided": _with_names(decided)}
+
+
+def pending_approvals_count(user) -> int:
+    return approvals_for(user).filter(status=ApprovalStatus.PENDING).count()
+
+
+def approval(user, pk) -> Approval | None:
+    found = (approvals_for(user).select_related("episode__case__client", "episode__case__worker",
+                                                "episode__case__unit", "episode__plan").filter(pk=pk).first())
+    return _with_names([found])[0] if found else None
+
+
+@dataclass
+class CaseApprovals:
+    history: list  # every request on the case, newest first
+    plan: Approval | None  # the current episode's latest plan request
+    closure: Approval | None  # the current episode's latest closure request
+
+
+def case_approvals(case, current: Episode | None) -> CaseApprovals:
+    """What the case page shows of approvals: each request with who and when, and the current episode's latest
+    plan and closure requests."""
+    history = _with_names(Approval.objects.filter(episode__case=case).select_related("episode")
+                          .order_by("-requested_at", "-pk"))
+    latest = {}
+    for a in history:
+        if current is not None and a.episode_id == current.pk:
+            latest.setdefault(a.kind, a)
+    return CaseApprovals(history, latest.get(ApprovalKind.PLAN), latest.get(ApprovalKind.CLOSURE))

@@ -1,18 +1,30 @@
 """Writing case files: open, close with the outcome, reopen, the case plan, members, involvements,
-collaborations, merging a family case into the PSA's case. Each change writes its audit event in the
-same transaction."""
+collaborations, merging a family case into the PSA's case, and a supervisor's approval of plans and closures
+where the unit asks for it. Each change writes its audit event in the same transaction."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.accounts.scope import needs_approval
 from tongxing.audit.models import Action
 from tongxing.audit.services import diff, record
 from tongxing.people.services import new_external_id
 
-from .models import Case, CasePlan, CaseType, Collaboration, Episode, Involvement
+from .models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CasePlan,
+    CaseType,
+    Collaboration,
+    Episode,
+    Involvement,
+)
 
 PLAN_PARTS = ("date", "direction", "timetable", "actions", "goals")
 
@@ -93,7 +105,78 @@ def save_plan(episode: Episode, *, data: dict, revision: int, user, request=None
         raise StalePlan(CasePlan.objects.get(episode=episode)) from exc
     record(Action.CHANGE, user=user, obj=episode.case, summary=f"case plan revision {plan.revision}",
            changes=diff(before, {f: str(getattr(plan, f)) for f in PLAN_PARTS}), request=request)
+    if needs_approval(user, episode.case.unit):
+        _plan_for_approval(episode, user=user, request=request)
     return plan
+
+
+def _plan_for_approval(episode: Episode, *, user, request=None) -> Approval:
+    """The plan as now written waits for the supervisor: a pending request is kept (brought up to this save),
+    otherwise a new one is made (after an approval or a return, the changed plan is put again)."""
+    pending = (Approval.objects.select_for_update()
+               .filter(episode=episode, kind=ApprovalKind.PLAN, status=ApprovalStatus.PENDING).first())
+    if pending is None:
+        pending = Approval.objects.create(episode=episode, kind=ApprovalKind.PLAN, requested_by=user,
+                                          requested_at=timezone.now())
+        summary = "case plan submitted for approval"
+    else:
+        pending.requested_by, pending.requested_at = user, timezone.now()
+        pending.save(update_fields=["requested_by", "requested_at"])
+        summary = "case plan changed while awaiting approval"
+    record(Action.CREATE, user=user, obj=episode.case, summary=summary,
+           changes={"approval": pending.pk, "episode": episode.pk, "kind": ApprovalKind.PLAN}, request=request)
+    return pending
+
+
+@transaction.atomic
+def submit_closure(episode: Episode, *, closed, plan_achieved, last_drug_use, closure_reason, user,
+                   request=None) -> Episode | Approval:
+    """Close the episode, or, where the unit asks for a supervisor's approval, hold the closure for it: the episode
+    stays open (and is counted as open) until the supervisor approves."""
+    if not needs_approval(user, episode.case.unit):
+        return close_episode(episode, closed=closed, plan_achieved=plan_achieved, last_drug_use=last_drug_use,
+                             closure_reason=closure_reason, user=user, request=request)
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.closed is not None:
+        raise ValidationError(_("This episode is already closed"))
+    if Approval.objects.filter(episode=episode, kind=ApprovalKind.CLOSURE, status=ApprovalStatus.PENDING).exists():
+        raise ValidationError(_("A closure of this episode is already awaiting approval"))
+    approval = Approval(episode=episode, kind=ApprovalKind.CLOSURE, requested_by=user, requested_at=timezone.now(),
+                        closed=closed, plan_achieved=plan_achieved, last_drug_use=last_drug_use,
+                        closure_reason=closure_reason)
+    approval.full_clean()
+    approval.save()
+    record(Action.CREATE, user=user, obj=episode.case, summary=f"closure {closed} submitted for approval",
+           changes={"approval": approval.pk, "episode": episode.pk, "closed": str(closed),
+                    "plan_achieved": plan_achieved, "last_drug_use": str(last_drug_use) if last_drug_use else None,
+                    "reason": closure_reason}, request=request)
+    return approval
+
+
+@transaction.atomic
+def decide_approval(approval: Approval, *, approve: bool, comment: str, user, request=None) -> Approval:
+    """The supervisor approves (an approved closure is written to the episode now, with the worker's date and
+    outcome) or returns the request with the reason (the episode stays open; the worker may submit again)."""
+    approval = Approval.objects.select_for_update().select_related("episode__case__unit").get(pk=approval.pk)
+    comment = comment.strip()
+    if approval.status != ApprovalStatus.PENDING:
+        raise ValidationError(_("This request has already been decided"))
+    if approval.requested_by_id is not None and approval.requested_by_id == user.pk:
+        raise ValidationError(_("You cannot decide on your own request"))
+    if not approve and not comment:
+        raise ValidationError({"comment": _("Say why you are returning it, so the worker knows what to change")})
+    if approve and approval.kind == ApprovalKind.CLOSURE:
+        close_episode(approval.episode, closed=approval.closed, plan_achieved=approval.plan_achieved,
+                      last_drug_use=approval.last_drug_use, closure_reason=approval.closure_reason, user=user,
+                      request=request)
+    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    approval.decided_by, approval.decided_at, approval.comment = user, timezone.now(), comment
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    record(Action.CHANGE, user=user, obj=approval.episode.case,
+           summary=f"{approval.kind} {approval.status}",
+           changes={"approval": approval.pk, "episode": approval.episode_id, "status": approval.status,
+                    "comment": comment}, request=request)
+    return approval
 
 
 @transaction.atomic

@@ -15,4 +15,6 @@ urlpatterns = [
     path("cases/<int:pk>/members/", views.case_member, name="case-member"),
     path("cases/<int:pk>/members/search/", views.case_member_search, name="case-member-search"),
     path("cases/<int:pk>/merge/", views.case_merge, name="case-merge"),
+    path("approvals/", views.approval_queue, name="approvals"),
+    path("approvals/<int:pk>/", views.approval_detail, name="approval"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxing.accounts.models import Level
-from tongxing.accounts.scope import can_write, cases_for, leads_case, level_of
+from tongxing.accounts.scope import can_supervise, can_write, cases_for, leads_case, level_of, needs_approval
 from tongxing.appointments import selectors as appointment_selectors
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
@@ -23,6 +24,7 @@ from tongxing.web.common import paginate, query_without_page, require_write
 
 from . import selectors, services
 from .forms import (
+    ApprovalDecisionForm,
     CloseEpisodeForm,
     CollaborationForm,
     InvolvementForm,
@@ -32,7 +34,7 @@ from .forms import (
     PlanForm,
     ReopenForm,
 )
-from .models import CasePlan, CaseType, Episode
+from .models import ApprovalKind, ApprovalStatus, CasePlan, CaseType, Episode
 
 STATUSES = [
     ("open", gettext_noop("open")), ("closed", gettext_noop("case closed")),
@@ -117,6 +119,7 @@ def _case_file(request, case, status=200, **bound):
                        if case.type == CaseType.FAMILY else None),
     }
     forms.update(bound)
+    approvals = selectors.case_approvals(case, current)
     activity_url = (lambda a: reverse("activities:detail", args=[a.pk])) if _url("activities:detail", 0) else None
     context = {
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
@@ -126,6 +129,12 @@ def _case_file(request, case, status=200, **bound):
         "appointments": list(appointment_selectors.of_person(request.user, case.client).filter(case=case)),
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
+        "approvals": approvals.history, "plan_approval": approvals.plan,
+        "closure_pending": (approvals.closure if open_episode and approvals.closure
+                            and approvals.closure.status == ApprovalStatus.PENDING else None),
+        "closure_returned": (approvals.closure if open_episode and approvals.closure
+                             and approvals.closure.status == ApprovalStatus.RETURNED else None),
+        "needs_approval": needs_approval(request.user, case.unit),
         "log_links": [(label, _url(name, *args, query=f"case={case.pk}")) for label, name, args in (
             (_("Log a contact"), "activities:new", ()),
             (_("Outreach log"), "activities:new-kind", ("outreach",)),
@@ -193,6 +202,8 @@ def case_plan(request, pk):
         data["plan-revision"] = stale.current.revision if stale.current else 0
         form.data = data
         return _case_file(request, case, status=409, plan_form=form, stale=stale.current)
+    if needs_approval(request.user, case.unit):
+        return _done(case, "plan", _("Case plan saved and submitted to the supervisor for approval"), request)
     return _done(case, "plan", _("Case plan saved"), request)
 
 
@@ -206,8 +217,16 @@ def case_close(request, pk):
     form = CloseEpisodeForm(request.POST, instance=episode, prefix="close")
     if not form.is_valid():
         return _case_file(request, case, status=409 if form.conflict else 400, close_form=form)
-    services.close_episode(Episode.objects.get(pk=episode.pk), **form.outcome(), user=request.user, request=request)
-    return _done(case, "episodes", _("Case closed"), request)
+    try:
+        done = services.submit_closure(Episode.objects.get(pk=episode.pk), **form.outcome(), user=request.user,
+                                       request=request)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _case_file(request, case, status=400, close_form=form)
+    if isinstance(done, Episode):
+        return _done(case, "episodes", _("Case closed"), request)
+    return _done(case, "episodes", _("The closure was submitted to the supervisor. The case stays open until it "
+                                     "is approved."), request)
 
 
 @require_POST
@@ -292,3 +311,47 @@ def case_merge(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
     return _case_file(request, case, status=400, merge_form=form)
+
+
+# --- approvals (issue 19) ---------------------------------------------------------------------------------------
+
+
+def _supervisor(request):
+    if not can_supervise(request.user) or not can_write(request.user):
+        raise PermissionDenied("only a unit's supervisor decides approvals")
+
+
+@require_GET
+@login_required
+def approval_queue(request):
+    _supervisor(request)
+    return render(request, "cases/approvals.html", selectors.approval_queue(request.user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approval_detail(request, pk):
+    _supervisor(request)
+    approval = selectors.approval(request.user, pk)
+    if approval is None:
+        raise Http404
+    form = ApprovalDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_approval(approval, approve=approve, comment=form.cleaned_data["comment"],
+                                     user=request.user, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Approved") if approve else _("Returned to the worker"))
+            return redirect("approvals")
+    case = approval.episode.case
+    if request.method == "GET":
+        record(Action.VIEW, request=request, obj=case, summary=f"approval request {approval.pk}")
+    try:
+        plan = approval.episode.plan if approval.kind == ApprovalKind.PLAN else None
+    except CasePlan.DoesNotExist:
+        plan = None
+    return render(request, "cases/approval.html", {"approval": approval, "case": case, "plan": plan, "form": form},
+                  status=400 if form.is_bound else 200)

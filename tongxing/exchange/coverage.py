@@ -29,7 +29,7 @@ class Carried:
 
 CARRIED: dict[str, Carried] = {
     "organisations.Organisation": Carried("units", "code name"),
-    "organisations.Unit": Carried("", "organisation code name timezone"),
+    "organisations.Unit": Carried("", "organisation code name timezone approval_required"),
     "organisations.OpeningHours": Carried("unit", "unit weekday opens closes"),
     "organisations.Staff": Carried("unit", "unit external_id name peer_type", {"user": LOGIN}),
     "organisations.StaffRole": Carried("staff__unit", "staff role"),
@@ -47,6 +47,9 @@ CARRIED: dict[str, Carried] = {
     "cases.Episode": Carried("case__unit", "case opened closed plan_achieved last_drug_use closure_reason"),
     "cases.CasePlan": Carried("episode__case__unit", "episode date direction timetable actions goals",
                               {"revision": "a counter that tells an editor someone saved in between"}),
+    "cases.Approval": Carried("episode__case__unit", "episode kind status requested_at decided_at comment closed "
+                                                     "plan_achieved last_drug_use closure_reason",
+                              {"requested_by": LOGIN, "decided_by": LOGIN}),
     "cases.Involvement": Carried("unit", "unit external_id case date party stakeholder stage mode"),
     "cases.Collaboration": Carried("unit", "unit external_id case date kind"),
     "cases.Referral": Carried("unit", "unit external_id person case direction category agency date status "

@@ -39,6 +39,9 @@ from tongxing.activities.models import (
 )
 from tongxing.appointments.models import APPOINTMENT_KINDS, AppointmentStatus
 from tongxing.cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
     Case,
     CaseType,
     Collaboration,
@@ -218,6 +221,19 @@ SHAPES: dict[str, dict[str, Field]] = {
         # v2
         "next_action": f("str"), "next_action_due": f("date", nullable=True),
         "team": f("list", default=[], ref="team"),
+        "approvals": f("list", default=[], ref="approvals"),
+    },
+    # A case plan or closure put to the supervisor; `episode` is the opening date of its episode.
+    "approvals": {
+        "episode": f("date", required=True), "kind": f("enum", required=True, choices=ApprovalKind),
+        "status": f("enum", required=True, choices=ApprovalStatus), "requested_at": f("instant", required=True),
+        "decided_at": f("instant", nullable=True, omit_default=False),
+        "comment": f("text", default="", omit_default=False),
+        # The closure proposed (kind "closure"): on the episode only once approved.
+        "closed": f("date", nullable=True, omit_default=False),
+        "plan_achieved": f("bool", nullable=True, omit_default=False),
+        "last_drug_use": f("date", nullable=True, omit_default=False),
+        "closure_reason": f("str", default="", omit_default=False),
     },
     "team": {"staff": f("ref", required=True, ref="staff"), "role": f("enum", required=True, choices=TeamRole),
              "added_on": f("date", required=True)},
@@ -428,7 +444,7 @@ COLLECTIONS += ["instruments", "projects", "institutions", "pre_release_sessions
 # Keys v2 added to v1's records: a v1 file says nothing about them, so importing one keeps what is stored.
 V2_KEYS = {"people": {"reference", "merged_into", "identity_numbers", "consents", "disclosures", "district", "address",
                       "education", "employment", "emergency_contact"},
-           "cases": {"next_action", "next_action_due", "team"}, "staff": {"medical_access"},
+           "cases": {"next_action", "next_action_due", "team", "approvals"}, "staff": {"medical_access"},
            "activities": {"project", "nursing"},
            "medical_assessments": {"health_condition", "drug_needs", "plan_details"},
            "referrals": {"reason", "notes", "awaiting_consent"}}
@@ -446,8 +462,9 @@ LIBRARY_CODES = frozenset(spec["code"] for spec in LIBRARY)
 GENERATED_ID_PREFIX = {"involvements": "inv", "collaborations": "col", "medical_assessments": "ma",
                        "feedback": "fb", "trainings": "tr"}
 NESTED = {"children", "drug_use", "identification", "episodes", "plan", "closure", "identity_numbers", "consents",
-          "disclosures", "team", "medical_access", "scales", "options", "subscales", "items", "bands", "programmes",
-          "enrolments", "outputs", "outcomes", "registrants", "risk_alert", "nursing", "urine", "emergency_contact"}
+          "disclosures", "team", "approvals", "medical_access", "scales", "options", "subscales", "items", "bands",
+          "programmes", "enrolments", "outputs", "outcomes", "registrants", "risk_alert", "nursing", "urine",
+          "emergency_contact"}
 
 
 def record_key(name: str, rec: dict):
@@ -466,7 +483,7 @@ STORED_IN = {
     "emergency_contact": (Person, {"name": "emergency_name", "relationship": "emergency_relationship",
                                    "phone": "emergency_phone"}),
     "children": (Child, {}), "cases": (Case, {"id": "external_id"}),
-    "closure": (Episode, {"reason": "closure_reason"}),
+    "closure": (Episode, {"reason": "closure_reason"}), "approvals": (Approval, {}),
     "involvements": (Involvement, {"id": "external_id"}), "collaborations": (Collaboration, {"id": "external_id"}),
     "referrals": (Referral, {"id": "external_id"}), "groups": (Group, {"id": "external_id"}),
     "activities": (Activity, {"id": "external_id"}), "nursing": (NursingRecord, {}),
@@ -835,6 +852,11 @@ def _parse_unit(parser: Parser, raw):
         except ValueError as e:
             parser.problems.add(f"unit.opening_hours.{day}", str(e))
     unit["opening_hours"] = canonical_hours
+    required = raw.get("approval_required", False)
+    if not isinstance(required, bool):
+        parser.problems.add("unit.approval_required", f"must be true or false, not {show(required)}")
+    elif required:  # written only when on, as optional keys holding their default are left out
+        unit["approval_required"] = True
     return unit
 
 
@@ -929,6 +951,9 @@ def _check_not_future(parser: Parser, records, today: dt.date):
     for c in records["cases"]:
         for i, m in enumerate(c.get("team", [])):
             check(f"{c['_path']}.team[{i}].added_on", m.get("added_on"))
+        for i, a in enumerate(c.get("approvals", [])):
+            for key in ("requested_at", "decided_at", "closed", "last_drug_use"):
+                check(f"{c['_path']}.approvals[{i}].{key}", a.get(key))
 
 
 def _check_rules(parser: Parser, records):
@@ -1040,6 +1065,32 @@ def _check_identity_numbers(add, path, items, seen: dict):
         seen.setdefault(key, here)
 
 
+def _check_approvals(add, case):
+    """A case's approval requests: each on one of its episodes, decided unless pending, returned with its reason,
+    a closure with its date (not before the episode opened), one request pending per episode and kind."""
+    opened = {ep.get("opened") for ep in case.get("episodes", [])}
+    pending = {}
+    for i, a in enumerate(case.get("approvals", [])):
+        path = f"{case['_path']}.approvals[{i}]"
+        if a.get("episode") not in opened:
+            add(f"{path}.episode", f"no episode of this case opened on {show(a.get('episode'))}")
+        if a.get("status") == "pending":
+            key = (a.get("episode"), a.get("kind"))
+            if key in pending:
+                add(f"{path}.status", f"a second pending request of this kind (first at [{pending[key]}])")
+            pending.setdefault(key, i)
+        elif a.get("decided_at") is None:
+            add(f"{path}.decided_at", "an approved or returned request needs the time of the decision")
+        _not_before(add, path, a, "requested_at", "decided_at", "requested_at")
+        if a.get("status") == "returned" and not (a.get("comment") or "").strip():
+            add(f"{path}.comment", "a returned request needs its reason")
+        if a.get("kind") == "closure":
+            if a.get("closed") is None:
+                add(f"{path}.closed", "a closure needs its date")
+            _not_before(add, path, a, "episode", "closed", "the episode opened")
+            _not_before(add, path, a, "last_drug_use", "closed", "the last drug use")
+
+
 def _check_v2_rules(parser: Parser, records):
     """Cross-record rules of v2's records (what the database's constraints and the forms require)."""
     add = parser.problems.add
@@ -1061,6 +1112,7 @@ def _check_v2_rules(parser: Parser, records):
                 add(f"{path}.disclosures[{i}].legal_basis", "a disclosure without consent needs its legal basis")
     for c in records["cases"]:
         _unique(add, f"{c['_path']}.team", c.get("team", []), "staff", "staff member")
+        _check_approvals(add, c)
     for a in records["activities"]:
         nursing = a.get("nursing")
         if not nursing:

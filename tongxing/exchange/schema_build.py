@@ -102,6 +102,9 @@ def build() -> dict:
         "unit": {"type": "object", "required": ["code", "name"], "additionalProperties": False,
                  "properties": {"code": {"type": "string", "minLength": 1}, "name": {"type": "string", "minLength": 1},
                                 "timezone": {"type": "string"},
+                                "approval_required": {
+                                    "type": "boolean",
+                                    "description": "case plans and closures need a supervisor's approval"},
                                 "opening_hours": {"type": "object", "additionalProperties": False,
                                                   "properties": {day: hours for day in WEEKDAYS}}}},
     }

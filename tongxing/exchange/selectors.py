@@ -18,7 +18,7 @@ from tongxing.activities.models import (
     Training,
     UrineTest,
 )
-from tongxing.cases.models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from tongxing.cases.models import Approval, Case, CasePlan, Collaboration, Episode, Involvement, Referral
 from tongxing.organisations.models import (
     Establishment,
     OpeningHours,
@@ -74,6 +74,7 @@ def export_unit(unit: Unit) -> Document:
                   if i + 1 in hours else None)
             for i, day in enumerate(WEEKDAYS)
         },
+        **({"approval_required": True} if unit.approval_required else {}),
     }
     org = unit.organisation
     records: dict[str, list[dict]] = {}
@@ -168,6 +169,17 @@ def export_unit(unit: Unit) -> Document:
         team[m["case_id"]].append({"staff": staff_ids[m["staff_id"]], "role": m["role"],
                                    "added_on": _d(m["added_on"])})
 
+    approvals = defaultdict(list)
+    for a in Approval.objects.filter(episode__case__unit=unit).order_by("requested_at", "pk").values(
+            "episode__case_id", "episode__opened", "kind", "status", "requested_at", "decided_at", "comment",
+            "closed", "plan_achieved", "last_drug_use", "closure_reason"):
+        approvals[a["episode__case_id"]].append({
+            "episode": _d(a["episode__opened"]), "kind": a["kind"], "status": a["status"],
+            "requested_at": a["requested_at"].astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S"),
+            "decided_at": a["decided_at"].astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S") if a["decided_at"] else None,
+            "comment": a["comment"], "closed": _d(a["closed"]), "plan_achieved": a["plan_achieved"],
+            "last_drug_use": _d(a["last_drug_use"]), "closure_reason": a["closure_reason"]})
+
     def episode(e):
         plan = plans.get(e["pk"])
         return {
@@ -184,6 +196,7 @@ def export_unit(unit: Unit) -> Document:
             "worker": staff_ids.get(c["worker_id"]), "merged_into": case_ids.get(c["merged_into_id"]),
             "episodes": [episode(e) for e in episodes[c["pk"]]],
             "next_action": c["next_action"], "next_action_due": _d(c["next_action_due"]), "team": team[c["pk"]],
+            "approvals": approvals[c["pk"]],
         })
         for c in Case.objects.filter(unit=unit).order_by("pk").values(
             "pk", "external_id", "type", "parent_case", "client_id", "worker_id", "merged_into_id", "next_action",

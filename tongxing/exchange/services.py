@@ -33,7 +33,7 @@ from tongxing.activities.models import (
 )
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
-from tongxing.cases.models import Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from tongxing.cases.models import Approval, Case, CasePlan, Collaboration, Episode, Involvement, Referral
 from tongxing.organisations.models import (
     Establishment,
     OpeningHours,
@@ -277,13 +277,17 @@ def _import(document: Document, progress) -> ImportSummary:
         org, _ = Organisation.objects.get_or_create(code=document.organisation["code"],
                                                     defaults={"name": document.organisation["name"]})
     existing = export_unit(unit) if unit else None
+    if document.version < 2 and existing is not None and "approval_required" in existing.unit:
+        u["approval_required"] = True  # a v1 file says nothing of the approval setting: the stored one stays
     if unit is None:
-        unit = Unit.objects.create(organisation=org, code=u["code"], name=u["name"], timezone=u["timezone"])
+        unit = Unit.objects.create(organisation=org, code=u["code"], name=u["name"], timezone=u["timezone"],
+                                   approval_required=u.get("approval_required", False))
         summary.created["unit"] += 1
     elif existing.unit != u or existing.organisation != document.organisation:
         org.name = document.organisation["name"]
         org.save(update_fields=["name"])
         unit.organisation, unit.name, unit.timezone = org, u["name"], u["timezone"]
+        unit.approval_required = u.get("approval_required", False)
         unit.save()
         summary.updated["unit"] += 1
     else:
@@ -435,8 +439,9 @@ def _write_cases(w: _Writer, recs):
               if r["merged_into"] is not None or r["id"] in stored]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {Case._meta.db_table} SET merged_into_id = %s WHERE id = %s", merges)
-    episodes, plans = [], {}
+    episodes, plans, approvals = [], {}, []
     for r in recs:
+        approvals += [(w.pk["cases"][r["id"]], a) for a in r.get("approvals", [])]
         for e in r["episodes"]:
             closure = e.get("closure", {})
             case_id, opened = w.pk["cases"][r["id"]], _date(e["opened"])
@@ -453,6 +458,15 @@ def _write_cases(w: _Writer, recs):
         insert_rows(CasePlan, [{"episode_id": ids[key], "date": _date(p["date"]), "direction": p["direction"],
                                 "timetable": p["timetable"], "actions": p["actions"], "goals": p["goals"]}
                                for key, p in plans.items()], len(plans))
+    if approvals:
+        ids = {(case_id, opened): pk for pk, case_id, opened in
+               Episode.objects.filter(case__unit=w.unit).values_list("pk", "case_id", "opened")}
+        insert_rows(Approval, [{
+            "episode_id": ids[case_id, _date(a["episode"])], "kind": a["kind"], "status": a["status"],
+            "requested_at": w.local_instant(a["requested_at"]), "decided_at": w.local_instant(a.get("decided_at")),
+            "comment": a.get("comment", ""), "closed": _date(a.get("closed")), "plan_achieved": a.get("plan_achieved"),
+            "last_drug_use": _date(a.get("last_drug_use")), "closure_reason": a.get("closure_reason", "")}
+            for case_id, a in approvals], len(approvals))
 
 
 def _write_v2(w: _Writer, name, recs, document: Document):

@@ -35,6 +35,11 @@ class Unit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("title"), max_length=200)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Hong_Kong")
+    # Off by default: a unit that does not ask for it works (and counts) as before.
+    approval_required = models.BooleanField(
+        _("Case plans and closures need a supervisor's approval"), default=False,
+        help_text=_("A worker's case plan and closing of an episode wait in the supervisor's approval queue; "
+                    "a closure counts only once approved."))
     history = HistoricalRecords()
 
     class Meta:

@@ -290,11 +290,12 @@ TIME_ZONES = [("Asia/Hong_Kong", _("Hong Kong")), ("Asia/Taipei", _("Taiwan")), 
 
 
 class UnitForm(EditGuard, forms.ModelForm):
-    """The unit's name, time zone and opening hours (OS1a counts outreach outside them)."""
+    """The unit's name, time zone, whether case plans and closures need a supervisor's approval, and opening hours
+    (OS1a counts outreach outside them)."""
 
     class Meta:
         model = Unit
-        fields = ["name", "timezone"]
+        fields = ["name", "timezone", "approval_required"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

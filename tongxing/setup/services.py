@@ -111,18 +111,19 @@ def save_user(by, unit, *, username, name, level, roles, password, active=True, 
 
 @transaction.atomic
 def save_unit(by, form, request=None):
-    """The unit's name, time zone and opening hours, audited together."""
+    """The unit's name, time zone, approval setting and opening hours, audited together."""
     from tongxing.organisations.models import OpeningHours
 
     unit = form.instance
     before_unit = type(unit).objects.get(pk=unit.pk)
     before = {"name": before_unit.name, "timezone": before_unit.timezone,
+              "approval_required": before_unit.approval_required,
               **{f"hours_{h.weekday}": f"{h.opens:%H:%M}-{h.closes:%H:%M}" for h in unit.opening_hours.all()}}
     unit = form.save()
     OpeningHours.objects.filter(unit=unit).delete()
     OpeningHours.objects.bulk_create([OpeningHours(unit=unit, weekday=day, opens=opens, closes=closes)
                                       for day, (opens, closes) in form.hours().items()])
-    after = {"name": unit.name, "timezone": unit.timezone,
+    after = {"name": unit.name, "timezone": unit.timezone, "approval_required": unit.approval_required,
              **{f"hours_{day}": f"{o:%H:%M}-{c:%H:%M}" for day, (o, c) in form.hours().items()}}
     record(Action.CHANGE, user=by, obj=unit, unit_code=unit.code, summary=f"unit {unit.code} set-up",
            changes=diff(before, after), request=request)

@@ -129,6 +129,8 @@ def _supervisor_home(request):
     context["can_import"] = can_manage(request.user)
     context["can_supervise"] = can_supervise(request.user)
     context["overview"] = may_see_overview(request.user)
+    if context["can_supervise"]:
+        context["approvals_pending"] = case_selectors.pending_approvals_count(request.user)
     return render(request, "web/home_supervisor.html", context)
 
 
