@@ -12,7 +12,7 @@ from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import ActivityKind, ActivityStaff, MedicalAssessment
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.services import attach
-from tongxing.cases.models import CasePlan, Collaboration, Involvement, Referral
+from tongxing.cases.models import Approval, CasePlan, Collaboration, Involvement, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Agency, Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.library import ensure_library
@@ -76,6 +76,9 @@ def build_world() -> dict:
     episode = w.case.episodes.get()
     CasePlan.objects.create(episode=episode, date=episode.opened, direction="戒毒", timetable="六個月",
                             actions="每週面談", goals="停用九十日")
+    # alice put the closing of her case to the supervisor (issue 19): it waits in bob's queue.
+    approval = Approval.objects.create(episode=episode, kind="closure", requested_by=w.alice,
+                                       requested_at=timezone.now(), closed=episode.opened, closure_reason="完成計劃")
     Involvement.objects.create(unit=w.unit, external_id="i1", case=w.case, date=episode.opened, party="family",
                                stage="intake", mode="interview")
     Collaboration.objects.create(unit=w.unit, external_id="k1", case=w.case, date=episode.opened, kind="mdcc")
@@ -103,7 +106,7 @@ def build_world() -> dict:
                     "outcome": outcome.pk, "kpi": kpi.pk, "institution": institution.pk,
                     "prerelease": prerelease.pk, "job": job.pk, "pdf_job": pdf_job.pk, "enrolment": enrolment.pk,
                     "appointment": appointment.pk, "attachment": attachment.pk, "lecture": lecture.pk,
-                    "agency": agency.pk},
+                    "agency": agency.pk, "approval": approval.pk},
     }
 
 

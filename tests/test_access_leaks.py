@@ -52,7 +52,7 @@ from tongxing.activities.models import (
 )
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.services import attach
-from tongxing.cases.models import Case, CasePlan, CaseType, Episode, Referral
+from tongxing.cases.models import Approval, Case, CasePlan, CaseType, Episode, Referral
 from tongxing.jobs.models import Job
 from tongxing.organisations.models import Agency, Organisation, Role, Staff, StaffRole, Unit
 from tongxing.outcomes.models import Instrument
@@ -138,6 +138,9 @@ def _casework(unit, worker, key, *, instrument, member_key=None, entered_by=None
     episode = Episode.objects.create(case=case, opened=dt.date(2024, 6, 3))
     CasePlan.objects.create(episode=episode, date=episode.opened, direction="戒毒", timetable="六個月",
                             actions="每週面談", goals="停用九十日")
+    # The plan put to the unit's supervisor (issue 19): their queue and the request's page name the client.
+    approval = Approval.objects.create(episode=episode, kind="plan", requested_by=worker.user,
+                                       requested_at=timezone.now())
     visit = activity(unit, start, 60, ActivityKind.INTERVIEW, staff=[worker], people=[client], case=case)
     # Waiting for the client's consent, so that the page recording it (which names the client) is requested too.
     agency = Agency.objects.create(unit=unit, name=f"機構{key}")
@@ -153,7 +156,7 @@ def _casework(unit, worker, key, *, instrument, member_key=None, entered_by=None
     appointment = Appointment.objects.create(unit=unit, person=client, case=case, staff=worker,
                                              kind=ActivityKind.HOME_VISIT, start=start + dt.timedelta(days=1),
                                              minutes=60, place="案主家中")
-    return {"appointment": appointment.pk,"person": client.pk, "case": case.pk, "activity": visit.pk, "referral": referral.pk,
+    return {"approval": approval.pk, "appointment": appointment.pk, "person": client.pk, "case": case.pk, "activity": visit.pk, "referral": referral.pk,
             "consent": consent.pk, "administration": form.pk, "risk_alert": form.risk_alert.pk,
             "idnumber": _hkid(PEOPLE[key][3])}
 
@@ -225,7 +228,7 @@ def build_leak_world():
     CasePlan.objects.filter(episode__case_id=objects["case"]).update(date=dt.date(2024, 6, 3))
     scopes = {"own": {k: objects[k] for k in ("case", "activity", "referral", "consent", "administration",
                                               "risk_alert", "appointment", "enrolment",
-                                              "attachment", "lecture")}}
+                                              "attachment", "lecture", "approval")}}
     scopes["own"].update(person=own.pk, idnumber=_hkid(PEOPLE["own"][3]), login=users["alice"].pk, unit=unit_a.code, project=objects["project"], project_code="BDF1",
                          indicator=objects["indicator"], programme=objects["programme"], outcome=objects["outcome"],
                          kpi=objects["kpi"], institution=objects["institution"], prerelease=objects["prerelease"],
@@ -435,6 +438,8 @@ ROUTES = {
     "case-member-search": ({"pk": "case"}, (f"?q={SEARCH}", f"?q={PHONE_PREFIX}")),
     "case-merge": ({"pk": "case"}, ("",)),
     "case-team": ({"pk": "case"}, ("",)),
+    "approvals": ({}, ("",)),
+    "approval": ({"pk": "approval"}, ("",)),
     "jobs:import": ({}, ("",)),
     "jobs:job": ({"pk": "job"}, ("",)),
     "jobs:progress": ({"pk": "job"}, ("",)),

@@ -241,6 +241,12 @@ MATRIX.update({
     "attachment-download": ("GET", {"pk": "attachment"}, "", CASEWORK, "%PDF"),
     "attachment-remove": ("POST", {"pk": "attachment"}, "", CASEWORK, None),
 })
+# Approval of plans and closures (issue 19): alice's closure waits for bob; each supervisor has a queue of their own
+# units' requests, and only unit A's supervisor opens this one.
+MATRIX.update({
+    "approvals": ("GET", {}, "", who(N, Y, N, Y, N), None),
+    "approval": ("GET", {"pk": "approval"}, "", SUPERVISION, "周小明"),
+})
 LEAD_ONLY = {"case-close", "case-reopen", "case-merge", "case-team"}
 CASE_FILE = {name for name in MATRIX if name.startswith("case-") and name not in {"case-list", "case-new"}}
 PERSON_RECORDS = {name for name, row in MATRIX.items()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tongxing.activities.models import Activity, MedicalAssessment, NursingRecord, UrineTest
 from tongxing.appointments.models import Appointment
-from tongxing.cases.models import Case, Referral
+from tongxing.cases.models import Approval, Case, Episode, Referral
 from tongxing.exchange import schema_build
 from tongxing.exchange.coverage import CARRIED, NOT_CARRIED_MODELS, fingerprint, product_models
 from tongxing.exchange.schema import parse
@@ -113,6 +113,22 @@ def every_feature(unit):
     programme.staff.set([case.worker])
     OutcomeIndicator.objects.create(project=project, number="成效三", order=2, instrument=instrument,
                                     group=unit.groups.order_by("pk").first(), description="自我效能提升")
+    # A supervisor's approval (issue 19): the unit asks for it; a plan approved, a closure returned with its reason
+    # and submitted again, awaiting approval.
+    unit.approval_required = True
+    unit.save(update_fields=["approval_required"])
+    episode = Episode.objects.filter(case__unit=unit, closed__isnull=True).order_by("pk").first()
+    asked = timezone.now() - dt.timedelta(days=2)
+    Approval.objects.bulk_create([
+        Approval(episode=episode, kind="plan", status="approved", requested_by=worker.user, requested_at=asked,
+                 decided_by=supervisor, decided_at=asked + dt.timedelta(hours=3), comment="計劃清晰"),
+        Approval(episode=episode, kind="closure", status="returned", requested_by=worker.user, requested_at=asked,
+                 decided_by=supervisor, decided_at=asked + dt.timedelta(hours=5), comment="請補充最後吸毒日期",
+                 closed=episode.opened, plan_achieved=False, closure_reason="失去聯絡"),
+        Approval(episode=episode, kind="closure", requested_by=worker.user, requested_at=asked + dt.timedelta(days=1),
+                 closed=episode.opened, plan_achieved=True, last_drug_use=episode.opened - dt.timedelta(days=100),
+                 closure_reason="完成計劃"),
+    ])
     Enrolment.objects.filter(project=project, programme=None).order_by("pk").filter(
         pk=Enrolment.objects.filter(project=project, programme=None).order_by("pk").first().pk).update(
         ended=timezone.localdate())
@@ -209,6 +225,9 @@ def test_a_v1_file_leaves_what_v2_added_alone(scenario_unit, scenario_doc):
     Case.objects.filter(pk=case.pk).update(next_action="家訪", next_action_due=dt.date(2025, 1, 10))
     Consent.objects.create(person=case.client, recipient="感化辦事處", information="出席紀錄", purpose="報告",
                            given_on=dt.date(2024, 6, 1))
+    Unit.objects.filter(pk=scenario_unit.pk).update(approval_required=True)
+    episode = case.episodes.order_by("pk").last()
+    Approval.objects.create(episode=episode, kind="plan", requested_at=timezone.now())
     summary = import_document(parse(scenario_doc)[0])
     assert not summary.changed
     case.refresh_from_db()
@@ -218,6 +237,35 @@ def test_a_v1_file_leaves_what_v2_added_alone(scenario_unit, scenario_doc):
     import_document(parse(doc)[0])
     case.refresh_from_db()
     assert case.worker_id is None and case.next_action == "家訪"
+    # The case was rewritten with its episodes; the approval request and the unit's setting stay.
+    assert Approval.objects.filter(episode__case=case, kind="plan", status="pending").count() == 1
+    assert Unit.objects.get(pk=scenario_unit.pk).approval_required
+
+
+def test_approval_requests_that_break_the_rules_name_their_path(scenario_unit):
+    doc = _v2(scenario_unit)
+    case = next(c for c in doc["cases"] if c["episodes"])
+    opened = case["episodes"][-1]["opened"]
+    pending = {"episode": opened, "kind": "closure", "status": "pending", "requested_at": f"{opened}T10:00:00",
+               "decided_at": None, "comment": "", "closed": opened, "plan_achieved": True, "last_drug_use": None,
+               "closure_reason": "完成"}
+    case["approvals"] = [
+        {**pending, "episode": "1999-01-01"},
+        pending, dict(pending),
+        {**pending, "kind": "plan", "status": "returned", "decided_at": f"{opened}T11:00:00", "closed": None},
+        {**pending, "status": "approved", "closed": None},
+    ]
+    doc["unit"]["approval_required"] = "yes"
+    _, problems = parse(doc)
+    i = doc["cases"].index(case)
+    text = "\n".join(problems)
+    for expected in (f"cases[{i}].approvals[0].episode: no episode of this case opened on '1999-01-01'",
+                     f"cases[{i}].approvals[2].status: a second pending request of this kind (first at [1])",
+                     f"cases[{i}].approvals[3].comment: a returned request needs its reason",
+                     f"cases[{i}].approvals[4].decided_at: an approved or returned request needs the time",
+                     f"cases[{i}].approvals[4].closed: a closure needs its date",
+                     "unit.approval_required: must be true or false"):
+        assert expected in text, (expected, problems)
 
 
 def _v2(scenario_unit):
