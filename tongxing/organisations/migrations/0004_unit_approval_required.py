@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_counting_indexes'),
+        ('organisations', '0003_agency'),
     ]
 
     operations = [

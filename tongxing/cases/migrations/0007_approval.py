@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_counting_indexes'),
+        ('cases', '0006_agencies_from_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
