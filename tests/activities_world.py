@@ -114,3 +114,14 @@ def group_with_members(world: World, n_members: int, kind=GroupKind.COUNSELLING)
     second = activity(world.unit, dt.datetime(2024, 6, 10, 14, 0, tzinfo=tz), 90, ActivityKind.GROUP_SESSION,
                       staff=[world.alice_staff], group=group)
     return group, people, first, second
+
+
+def worker_login(world: World, username, name="吳同事", role=Role.SOCIAL_WORKER, staff=None):
+    """A worker's login in the world's unit, as `staff` (a new staff member named `name` if none)."""
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    Access.objects.create(user=user, level=Level.WORKER, organisation=world.unit.organisation, unit=world.unit)
+    if staff is None:
+        staff = _staff(world.unit, f"s-{username}", name, role)
+    staff.user = user
+    staff.save()
+    return user

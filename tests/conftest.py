@@ -75,6 +75,14 @@ def unstaffed_activity(scenario_unit):
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+#: Screenshots the issue's browser tests commit for a reviewer (the folder above is ignored by git).
+COMMITTED_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def shot(page, name):
+    """A full-page screenshot into the committed folder."""
+    COMMITTED_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=COMMITTED_SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="session")

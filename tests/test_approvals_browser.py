@@ -8,8 +8,7 @@ from django.utils import timezone
 from tongxing.cases.models import Approval, CasePlan
 
 from .activities_world import PASSWORD, build
-from .conftest import login
-from .test_team_browser import shot
+from .conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,46 +1,25 @@
 """Attachments in Chromium (issue 19), screenshots under docs/screenshots/: alice attaches a signed consent to her
 case, the nurse on the case team downloads it, a colleague outside the team is refused."""
 
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tongxing.accounts.models import Access, Level
 from tongxing.attachments.models import Attachment
-from tongxing.organisations.models import Role, Staff, StaffRole
 from tongxing.teams.models import TeamMember, TeamRole
 
-from .activities_world import PASSWORD, build
-from .conftest import login
+from .activities_world import PASSWORD, build, worker_login
+from .conftest import login, shot
 from .test_attachments import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def _worker(w, username, staff=None):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    Access.objects.create(user=user, level=Level.WORKER, organisation=w.unit.organisation, unit=w.unit)
-    if staff is None:
-        staff = Staff.objects.create(unit=w.unit, external_id=f"s-{username}", name="吳同事")
-        StaffRole.objects.create(staff=staff, role=Role.SOCIAL_WORKER)
-    staff.user = user
-    staff.save()
-    return user
 
 
 def test_a_file_is_attached_downloaded_by_the_team_and_refused_to_others(live_server, page, browser, tmp_path):
     w = build()
-    _worker(w, "nina", w.nurse)
+    worker_login(w, "nina", staff=w.nurse)
     TeamMember.objects.create(case=w.case, staff=w.nurse, role=TeamRole.NURSE, added_on=timezone.localdate())
-    _worker(w, "gina")
+    worker_login(w, "gina")
     consent = tmp_path / "轉介同意書.pdf"
     consent.write_bytes(pdf())
     case_url = f"{live_server.url}/cases/{w.case.pk}/"

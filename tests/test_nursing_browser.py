@@ -5,38 +5,17 @@ client through the case team, or through the unit's medical access the superviso
 colleague of the same unit with neither finds no one and is refused the client's record."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import ActivityKind, NursingRecord
-from tongxing.organisations.models import Role, Staff, StaffRole
 from tongxing.teams.models import MedicalAccess, TeamMember, TeamRole
 
-from .activities_world import PASSWORD, build
-from .conftest import login
+from .activities_world import PASSWORD, build, worker_login
+from .conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def worker(w, username, staff=None):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    Access.objects.create(user=user, level=Level.WORKER, organisation=w.unit.organisation, unit=w.unit)
-    if staff is None:
-        staff = Staff.objects.create(unit=w.unit, external_id=f"s-{username}", name="吳同事")
-        StaffRole.objects.create(staff=staff, role=Role.SOCIAL_WORKER)
-    staff.user = user
-    staff.save()
-    return user
 
 
 def search(page, text):
@@ -49,12 +28,12 @@ def search(page, text):
 @pytest.mark.parametrize("reach", ["case team", "medical access"])
 def test_the_nurse_finds_a_team_client_and_logs_nursing_with_a_urine_result(live_server, page, browser, reach):
     w = build()
-    worker(w, "nina", w.nurse)
+    worker_login(w, "nina", staff=w.nurse)
     if reach == "case team":
         TeamMember.objects.create(case=w.case, staff=w.nurse, role=TeamRole.NURSE, added_on=timezone.localdate())
     else:
         MedicalAccess.objects.create(staff=w.nurse, unit=w.unit, granted_by=w.bob, granted_on=timezone.localdate())
-    worker(w, "gina")
+    worker_login(w, "gina")
     screenshots = reach == "case team"
     yesterday = timezone.localdate() - dt.timedelta(days=1)
 

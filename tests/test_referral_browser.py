@@ -3,7 +3,6 @@ screenshots committed under docs/screenshots/: alice refers her client to an age
 there is no consent, saves the referral as waiting for it, records the consent on the form filled in from the
 referral, and sees the referral sent."""
 
-from pathlib import Path
 
 import pytest
 
@@ -12,15 +11,9 @@ from tongxing.organisations.models import Agency
 from tongxing.privacy.models import Consent, Disclosure
 
 from .activities_world import PASSWORD, build
-from .conftest import login
+from .conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def test_a_blocked_referral_is_sent_by_recording_the_consent_in_one_step(live_server, page):

@@ -5,48 +5,27 @@ in one click; a note typed over the idle time is put back after signing in again
 
 import datetime as dt
 import time
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import Activity, ActivityKind, ActivityStaff
 from tongxing.appointments.models import Appointment, AppointmentStatus
-from tongxing.organisations.models import Role, Staff, StaffRole
 from tongxing.outcomes.library import ensure_library
 from tongxing.outcomes.models import RiskAlert
 from tongxing.teams.models import BreakGlass
 
-from .activities_world import PASSWORD, activity, build, group_with_members
-from .conftest import login
+from .activities_world import PASSWORD, activity, build, group_with_members, worker_login
+from .conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def worker(w, username, name, role=Role.SOCIAL_WORKER, staff=None):
-    user = get_user_model().objects.create_user(username, password=PASSWORD)
-    Access.objects.create(user=user, level=Level.WORKER, organisation=w.unit.organisation, unit=w.unit)
-    if staff is None:
-        staff = Staff.objects.create(unit=w.unit, external_id=f"s-{username}", name=name)
-        StaffRole.objects.create(staff=staff, role=role)
-    staff.user = user
-    staff.save()
-    return user
 
 
 def test_a_facilitator_sees_all_12_members_of_the_group(live_server, page):
     w = build()
     group, people, first, second = group_with_members(w, 12)
-    worker(w, "frank", "何朋輩", staff=w.peer)
+    worker_login(w, "frank", "何朋輩", staff=w.peer)
     for session in (first, second):
         ActivityStaff.objects.create(activity=session, staff=w.peer)
     login(page, live_server, "frank", PASSWORD)
@@ -58,7 +37,7 @@ def test_a_facilitator_sees_all_12_members_of_the_group(live_server, page):
 
 def test_a_worker_breaks_the_glass_with_a_reason_and_the_supervisor_sees_it(live_server, page, browser):
     w = build()
-    worker(w, "gina", "吳同事")
+    worker_login(w, "gina", "吳同事")
     login(page, live_server, "gina", PASSWORD)
     page.goto(f"{live_server.url}/people/{w.client.pk}/")
     assert page.locator("#break-glass-form").count() == 1 and "周小明" not in page.content()
