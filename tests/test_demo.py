@@ -14,9 +14,9 @@ from tongxing.accounts.models import Access, Level
 from tongxing.activities.models import Activity
 from tongxing.audit.models import Event
 from tongxing.cases import selectors as case_selectors
-from tongxing.cases.models import Case
+from tongxing.cases.models import Case, Referral, categories_for
 from tongxing.demo.extras import PROJECT_CODE
-from tongxing.organisations.models import Unit
+from tongxing.organisations.models import Agency, Unit
 from tongxing.outcomes.models import Administration
 from tongxing.people.models import Person
 from tongxing.prevention.models import (
@@ -135,6 +135,18 @@ def test_privacy_records(demo):
     assert Consent.objects.filter(person__unit__code="DEMO").count() >= 5
     assert Disclosure.objects.filter(consent__isnull=False).exists()
     assert Disclosure.objects.filter(consent__isnull=True).exclude(legal_basis="").exists()
+
+
+def test_referrals_choose_from_the_units_agency_list_in_its_regions_categories(demo):
+    """Issue 19: a Hong Kong unit is offered Hong Kong's categories and chooses agencies from its list, so every
+    demo referral can be opened and saved on its own form."""
+    unit = Unit.objects.get(code="DEMO")
+    referrals = Referral.objects.filter(unit=unit)
+    assert referrals.exists() and Agency.objects.filter(unit=unit).exists()
+    assert not referrals.filter(destination__isnull=True).exists()
+    offered = {code for code, _label in categories_for(unit)}
+    assert set(referrals.values_list("category", flat=True)) <= offered
+    assert not Consent.objects.filter(person__unit=unit, agency__isnull=True).exists()
 
 
 def test_the_annual_return_computes(demo):

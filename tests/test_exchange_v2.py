@@ -100,8 +100,9 @@ def every_feature(unit):
     referral = Referral.objects.filter(unit=unit).order_by("pk").first()
     Referral.objects.filter(pk=referral.pk).update(status="cancelled", status_reason="案主改變主意",
                                                    status_date=referral.date)
-    # The unit's agency list (one no longer offered); a referral with its reason and notes waiting for consent.
-    clinic = Agency.objects.create(unit=unit, name="醫院管理局物質誤用診所")
+    # The unit's agency list (the demo's, and one no longer offered); a referral with its reason and notes
+    # waiting for consent.
+    clinic, _ = Agency.objects.get_or_create(unit=unit, name="醫院管理局物質誤用診所")
     Agency.objects.create(unit=unit, name="舊中途宿舍", in_use=False)
     waiting = Referral.objects.filter(unit=unit).exclude(pk=referral.pk).order_by("pk").first()
     Referral.objects.filter(pk=waiting.pk).update(

@@ -42,8 +42,8 @@ ACTIVITY_KINDS = {"outreach", "interview", "phone", "home_visit", "escort", "bri
 FORMATS = {"talk", "workshop", "group", "exhibition", "publication", "media", "web", "souvenir", "large_event"}
 TOPICS = {"drug_harm", "recovery", "parenting", "drug_use"}
 ROUTES = {"post_secondary", "family_brief", "family_group"}
-REF_CATEGORIES = {"medical_treatment", "social_welfare", "employment", "rehabilitation_protection", "ngo",
-                  "halfway_house", "other"}
+# The generated unit is in Hong Kong: its referrals carry Hong Kong's categories only (issue 19), as its form offers.
+REF_CATEGORIES = {"specialist_treatment", "substance_abuse_clinic", "drug_treatment_rehabilitation", "other"}
 REF_STATUSES = {"sent", "accepted", "attended", "not_attended", "declined"}
 STANDARD_CODES = {"OS1", "OS1a", "OS2", "OS3", "OS4", "OS4a", "OS4b", "OS5", "OS6", "OS7", "OS8", "OS9", "OS10",
                   "OS11", "OS12", "OS13", "OS14", "OS15", "OS15a", "OS16", "OS17", *(f"OC{i}" for i in range(1, 11))}

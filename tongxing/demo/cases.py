@@ -10,6 +10,7 @@ from .vocabulary import (
     FAMILY_ACTIONS,
     FAMILY_DIRECTIONS,
     FAMILY_GOALS,
+    HONG_KONG_CATEGORY,
     PARENT_ACTIONS,
     PARENT_DIRECTIONS,
     PARENT_GOALS,
@@ -241,20 +242,23 @@ class CaseRecords(GeneratorBase):
                         col.append({"case": c["id"], "date": self.ds(rng.randint(a, b)), "kind": self.pick(COLLAB)})
                 if not fam and rng.random() < 0.22:
                     d = rng.randint(a, b)
-                    cat = self.pick(REF_OUT)
+                    kind = self.pick(REF_OUT)
                     st = self.pick(REF_STATUS)
                     sd = None if st == "sent" else self.ds(min(d + rng.randint(3, 40), max(d, self.w1)))
-                    refs.append({"person": c["client"], "case": c["id"], "direction": "out", "category": cat,
-                                 "agency": rng.choice(REFERRAL_AGENCIES[cat]), "date": self.ds(d), "status": st,
-                                 "status_date": sd})
+                    agency = rng.choice(REFERRAL_AGENCIES[kind])
+                    refs.append({"person": c["client"], "case": c["id"], "direction": "out",
+                                 "category": HONG_KONG_CATEGORY.get(agency, "other"), "agency": agency,
+                                 "date": self.ds(d), "status": st, "status_date": sd})
         # Referrals in: people referred by professionals or community figures.
         for p in self.psa:
             ident = p["rec"]["identification"]
             if ident and ident["channel"] in ("professional_referral", "community_referral") and rng.random() < 0.7:
-                cat = rng.choice(("social_welfare", "medical_treatment", "ngo", "rehabilitation_protection", "other"))
+                kind = rng.choice(("social_welfare", "medical_treatment", "ngo", "rehabilitation_protection",
+                                   "other"))
+                agency = rng.choice(REFERRAL_AGENCIES[kind])
                 refs.append({"person": p["id"], "case": p["case"]["id"] if p["case"] else None, "direction": "in",
-                             "category": cat, "agency": rng.choice(REFERRAL_AGENCIES[cat]), "date": ident["date"],
-                             "status": "accepted", "status_date": ident["date"]})
+                             "category": HONG_KONG_CATEGORY.get(agency, "other"), "agency": agency,
+                             "date": ident["date"], "status": "accepted", "status_date": ident["date"]})
         refs.sort(key=lambda r: r["date"])
         for i, r in enumerate(refs):
             r["id"] = f"r{i + 1}"

@@ -160,6 +160,15 @@ REFERRAL_AGENCIES = {
     "halfway_house": ["戒毒康復中途宿舍", "女性戒毒康復中途宿舍"],
     "other": ["法律援助署", "學校社工", "警方少年保護組"],
 }
+#: The Hong Kong destination category (seed 002's services for referral) of each agency above, as the generated
+#: Hong Kong unit's referral form offers them; an agency not named here is "other".
+HONG_KONG_CATEGORY = {
+    "醫院管理局物質誤用診所": "substance_abuse_clinic",
+    "精神科專科門診": "specialist_treatment",
+    "美沙酮診所": "drug_treatment_rehabilitation",
+    "戒毒康復中途宿舍": "drug_treatment_rehabilitation",
+    "女性戒毒康復中途宿舍": "drug_treatment_rehabilitation",
+}
 STAKEHOLDERS = ["probation", "school", "medical", "police", "correctional", "youth_outreach", "family_service",
                 "mental_health", "treatment_centre", "other"]
 

@@ -49,5 +49,6 @@ def add_extras(unit, *, start: dt.date, end: dt.date, today: dt.date, by, worker
         extras.outcomes(project)
         extras.prevention()
         extras.privacy()
+        extras.agencies()
         extras.intake()  # last: what it draws from the random source changes nothing above
     return True

@@ -7,8 +7,11 @@ import datetime as dt
 
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
+from tongxing.exchange.registry import link_agencies
+from tongxing.organisations.models import Agency
 from tongxing.privacy.models import Consent, Disclosure
 
+from ..vocabulary import REFERRAL_AGENCIES
 from .base import ExtrasBase
 
 CONSENT_RECIPIENTS = [
@@ -22,6 +25,14 @@ LEGAL_BASIS = "法庭命令：區域法院要求提交戒毒進度報告"
 
 
 class PrivacyExtras(ExtrasBase):
+    def agencies(self):
+        """The unit's agency list, which the referral and consent forms choose from: every agency the demo's
+        referrals and consents name, each referral and consent linked to its agency."""
+        for name in sorted({name for names in REFERRAL_AGENCIES.values() for name in names}):
+            agency = Agency.objects.create(unit=self.unit, name=name)
+            record(Action.CREATE, user=self.by, obj=agency, unit_code=self.unit.code, summary=f"agency {name}")
+        link_agencies(self.unit)
+
     def privacy(self):
         """Consents (one revoked, one expired) and the disclosures that relied on them, the demo worker's
         clients first; one disclosure rests on a court order instead of consent."""
