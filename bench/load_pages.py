@@ -2,13 +2,18 @@
 
 Sets up a database with the demo centre (or reuses it), starts `tongxing serve` on 127.0.0.1, signs in users as
 the demo supervisor, and times the pages a supervisor browses: home, a person, a case, the activity list, a
-group session's attendance, the annual return and a drill-down. First one user requesting each page in turn
+group session's attendance, the annual return and a drill-down. With `--database-url` it runs against a database
+that already exists (the national-scale one of bench/national.py, say): it changes no records there but one
+login, `load-supervisor`, made (or reset) as the supervisor of `--unit` (default: the first unit by code), whose
+pages are browsed. First one user requesting each page in turn
 (single-user latency), then `--users` users each pausing `--pause` seconds between pages for `--seconds`.
 Prints p50/p95/p99 and errors per page; stops the server it started. Targets: single-user p50 under 40 ms; under
 load p95 under 200 ms and no errors.
 
     .venv/bin/python bench/load_pages.py [--database sqlite|postgres] [--users 50] [--pause 2] [--seconds 60]
         [--port 8160] [--fresh]
+    .venv/bin/python bench/load_pages.py --database-url postgres://postgres@127.0.0.1:5432/tongxing_h8_national \
+        [--unit N01]
 """
 
 from __future__ import annotations
@@ -33,12 +38,16 @@ from city import OUT, configure, database_exists, database_url, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-test-password-1"
+DEMO_SUPERVISOR = "supervisor"
+LOAD_SUPERVISOR = "load-supervisor"  # the login made in a database given by --database-url
 
 
-def prepare(kind: str, fresh: bool) -> str:
-    url = database_url(kind, "load")
+def prepare(kind: str, fresh: bool, existing: str | None = None) -> str:
+    url = existing or database_url(kind, "load")
     env = {**os.environ, "DATABASE_URL": url}
-    if fresh or not database_exists(kind, "load"):
+    if existing:
+        subprocess.run([str(ROOT / ".venv/bin/tongxing"), "migrate", "-v", "0"], check=True, env=env)
+    elif fresh or not database_exists(kind, "load"):
         fresh_database(kind, "load")
         subprocess.run([str(ROOT / ".venv/bin/tongxing"), "demo", "--password", PASSWORD], check=True, env=env,
                        stdout=subprocess.DEVNULL)
@@ -48,8 +57,24 @@ def prepare(kind: str, fresh: bool) -> str:
     return url
 
 
-def pages(url: str) -> dict[str, str]:
-    """One of each page the supervisor browses, read from the database."""
+def load_supervisor(unit) -> str:
+    """A login supervising `unit` only, with the bench's password; its username."""
+    from django.contrib.auth import get_user_model
+
+    from tongxing.accounts.models import Access, Level
+
+    user, _ = get_user_model().objects.get_or_create(username=LOAD_SUPERVISOR)
+    user.set_password(PASSWORD)
+    user.is_active = True
+    user.save()
+    access, _ = Access.objects.update_or_create(user=user, defaults={
+        "level": Level.SUPERVISOR, "organisation": unit.organisation, "unit": unit})
+    access.more_units.clear()
+    return user.username
+
+
+def pages(url: str, unit_code: str | None, existing: bool) -> tuple[str, dict[str, str]]:
+    """The username to sign in as, and one of each page the supervisor browses, read from the database."""
     configure(url)
     from tongxing.activities.models import Activity, ActivityKind
     from tongxing.cases.models import Case
@@ -57,7 +82,11 @@ def pages(url: str) -> dict[str, str]:
     from tongxing.people.models import Person
     from tongxing.standards.engine import Period
 
-    unit = Unit.objects.get(code="DEMO")
+    if unit_code:
+        unit = Unit.objects.get(code=unit_code)
+    else:
+        unit = Unit.objects.order_by("code").first() if existing else Unit.objects.get(code="DEMO")
+    username = load_supervisor(unit) if existing else DEMO_SUPERVISOR
     latest = Activity.objects.filter(unit=unit).order_by("-date").values_list("date", flat=True).first()
     fy = latest.year if latest.month >= 4 else latest.year - 1
     assert Period.financial_year(fy).start <= latest
@@ -67,7 +96,7 @@ def pages(url: str) -> dict[str, str]:
     from django.db import connections
 
     connections.close_all()
-    return {
+    return username, {
         "home": "/", "person": f"/people/{person.pk}/", "case": f"/cases/{case.pk}/", "activity list": "/activities/",
         "attendance": f"/activities/sessions/{session.pk}/attendance/",
         "annual return": f"/reports/fsa/{unit.code}/{fy}/", "drill-down": f"/reports/fsa/{unit.code}/{fy}/OS9/",
@@ -82,7 +111,7 @@ class User:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def sign_in(self, username="supervisor"):
+    def sign_in(self, username):
         html = self.opener.open(self.base + "/login/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username,
@@ -127,6 +156,8 @@ def report(title, results: dict[str, list]):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--database-url", help="an existing database to browse instead of the demo's")
+    parser.add_argument("--unit", help="the unit whose supervisor browses (default: DEMO, or the first unit)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--pause", type=float, default=2.0)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -135,8 +166,9 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo database")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
-    url = prepare(args.database, args.fresh)
-    urls = pages(url)
+    url = prepare(args.database, args.fresh, args.database_url)
+    username, urls = pages(url, args.unit, bool(args.database_url))
+    label = url.rsplit("/", 1)[1] if args.database_url else args.database
     base = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "DATABASE_URL": url, "TONGXING_REQUIRE_2FA": "",  # the supervisor signs in by password
            "TONGXING_ACCESS_LOG": str(OUT / "load-access.log")}
@@ -157,11 +189,11 @@ def main():
             sys.exit("the server did not answer /healthz within three minutes: "
                      + (OUT / "load-server.log").read_text()[-2000:])
         one = User(base)
-        one.sign_in()
+        one.sign_in(username)
         for path in urls.values():  # warm each worker's caches a little
             one.get(path)
         single = {page: [one.get(path) for _ in range(15)] for page, path in urls.items()}
-        errors = report(f"{args.database}: one user, each page 15 times in turn", single)
+        errors = report(f"{label}: one user, each page 15 times in turn", single)
 
         results = {page: [] for page in urls}
         lock = threading.Lock()
@@ -171,7 +203,7 @@ def main():
         def sign_in(n):  # before the clock starts: a password check costs the server far more than a page
             user = User(base)
             try:
-                user.sign_in()
+                user.sign_in(username)
                 users.append((n, user))
             except Exception as e:  # noqa: BLE001 - counted and printed as an error, the run goes on
                 sign_in_failures.append(f"{type(e).__name__}: {e}")
@@ -202,10 +234,12 @@ def main():
             t.join()
         elapsed = time.monotonic() - started
         total = sum(len(r) for r in results.values())
-        errors += report(f"{args.database}: {args.users} users pausing {args.pause:g} s, {elapsed:.0f} s, "
+        errors += report(f"{label}: {args.users} users pausing {args.pause:g} s, {elapsed:.0f} s, "
                          f"{total / elapsed:.1f} requests/s", results)
         if sign_in_failures:
             print(f"  sign-in failures: {len(sign_in_failures)} ({sign_in_failures[0]})")
+        # A shared machine: what else ran says how far the figures are the server's own.
+        print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
         return 1 if errors or sign_in_failures else 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it started, nothing else
