@@ -117,6 +117,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, with those drawn for every field and input written in Python (same HTML, a fraction of
+# the cost).
+FORM_RENDERER = "tongxing.web.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "tongxing.wsgi.application"
 
 
