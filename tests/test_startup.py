@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("scipy", "numpy", "matplotlib", "weasyprint", "openpyxl", "PIL")
+HEAVY = ("scipy", "numpy", "matplotlib", "weasyprint", "openpyxl", "PIL", "ninja", "pydantic")
 
 LOAD_AS_A_WORKER_DOES = """
 import json, os, sys
@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongxing.settings")
 from tongxing.wsgi import application
 from django.urls import get_resolver
 get_resolver().url_patterns
+from django.urls import reverse
+reverse("home")  # every page reverses names: the API's include must still wait for its own first use
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))))
 """
 
@@ -48,3 +50,14 @@ def test_help_is_djangos_own_list(monkeypatch):
 
     monkeypatch.setenv("DJANGO_COLORS", "nocolor")
     assert help_text() == ManagementUtility(["tongxing"]).main_help_text()
+
+
+def test_the_lazily_mounted_api_answers_to_its_names_and_paths():
+    from django.urls import get_resolver, resolve, reverse
+
+    from tongxing.api import api
+
+    [mount] = [p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "api"]
+    assert (mount.app_name, mount.namespace) == api.urls[1:]
+    assert reverse("api:units") == "/api/units"
+    assert resolve("/api/docs").view_name == "api:openapi-view"

@@ -7,14 +7,16 @@ every operation answers only within the caller's scope (tongxing.accounts.scope)
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from tongxing.accounts.scope import people_for, units_for
@@ -26,9 +28,21 @@ from tongxing.standards.engine import Period
 from tongxing.standards.fsa import Scope
 from tongxing.standards.report import annual_return_document
 
+
+class OwnSwagger(Swagger):
+    """The docs page from ninja's own template and static Swagger files (settings.NINJA_DIR): no CDN, no inline
+    script (CSP). Ninja picks those only when it is an installed app, which would import it at start-up."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        # Session authentication: the page's "try it out" sends the CSRF token with writes.
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
+
 # The schema and docs are for signed-in users too: least privilege applies to what the API offers.
 api = NinjaAPI(title="Tongxing 同行", version="1", auth=django_auth, urls_namespace="api",
-               docs_decorator=login_required)
+               docs=OwnSwagger(), docs_decorator=login_required)
 
 
 class UnitOut(Schema):
@@ -151,3 +165,6 @@ def _plain(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+urlpatterns = api.urls[0]  # mounted lazily by tongxing/urls.py

@@ -5,6 +5,7 @@ embedded SQLite default under TONGXING_HOME (default: <checkout>/var) is used.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +13,9 @@ import dj_database_url
 from tongxing.server.guard import DEVELOPMENT_SECRET_KEY, refuse_unsafe_production
 
 BASE_DIR = Path(__file__).resolve().parent
+# django-ninja's Swagger page and files, found without importing ninja: as an installed app it would load
+# ninja and pydantic into every worker at start-up, while only /api/ paths need them (tongxing/urls.py).
+NINJA_DIR = Path(find_spec("ninja").origin).parent
 HOME = Path(os.environ.get("TONGXING_HOME", BASE_DIR.parent / "var"))
 
 # TONGXING_ENV=production refuses to start on development defaults (tongxing/server/guard.py).
@@ -51,7 +55,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp.plugins.otp_static",
-    "ninja",  # the API docs page from its own static Swagger files: no CDN, no inline script (CSP)
     "tongxing.organisations",
     "tongxing.people",
     "tongxing.cases",
@@ -104,7 +107,7 @@ ROOT_URLCONF = "tongxing.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -178,7 +181,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("TONGXING_STATIC_ROOT", HOME / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("TONGXING_MEDIA_ROOT", HOME / "media"))
 # WhiteNoise serves static files from the app server itself: `collectstatic` (run by `tongxing serve`,
 # up.sh and the test session) writes content-hashed, gzip- and brotli-compressed copies, which

@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tongxing.api import api
+from tongxing.lib.lazy_include import lazy_include
 from tongxing.server.views import healthz
 from tongxing.web.views import set_language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    # The API (django-ninja, pydantic) is imported by the first request under /api/ or reversal of an api: name,
+    # not by every worker at start-up; its app name and namespace are those of api.urls (tests/test_startup.py).
+    lazy_include("api/", "tongxing.api", app_name="ninja", namespace="api"),
     # Same address and name as Django's switch, which it wraps to remember the choice per user.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,16 +4,22 @@ Both are derived from TONGXING_FIELD_KEY (configuration, never code); without it
 which production also takes from the environment. Rotating the key needs a re-encryption run.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+# cryptography is imported where a key is first derived, not by every process that loads the models (the audit
+# models import this module): a web worker starts without it.
 
 
 def _master(field_key: str | None = None) -> bytes:
@@ -23,6 +29,9 @@ def _master(field_key: str | None = None) -> bytes:
 
 @cache
 def _subkey(purpose: bytes, master: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"tongxing", info=purpose).derive(master)
 
 
@@ -38,6 +47,8 @@ def audit_key_follows_field_key() -> bool:
 
 
 def fernet(field_key: str | None = None) -> Fernet:
+    from cryptography.fernet import Fernet
+
     return Fernet(base64.urlsafe_b64encode(_subkey(b"field-encryption", _master(field_key))))
 
 
