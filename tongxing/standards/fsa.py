@@ -543,18 +543,38 @@ def family_group_sessions(s: Scope) -> Tally:
     )
 
 
+def _homemaker_visits_serving_a_parent(s: Scope) -> Q:
+    """The activity, a home-maker's visit recorded on no case, had among its participants a pregnant/parent PSA,
+    a pregnant woman, a parent of a child under 12 on the day, or a client or member of a pregnant/parent case.
+
+    Lists built once, each step one index lookup: the home-makers' caseless visits, their participants, and
+    which of those are parents. An OR of correlated EXISTS lets PostgreSQL hash every case and every person.
+    """
+    visits = s.staff_present.filter(holds(Role.HOMEMAKER), activity__case__isnull=True).values("activity")
+    participation = Attendance.objects.filter(InList(F("activity"), visits))
+    participants = participation.values("person")
+    parent_case_clients = CaseFile.objects.filter(InList(F("client"), participants), parent_case=True)
+    parent_case_members = CaseFile.members.through.objects.filter(InList(F("person"), participants),
+                                                                  case__parent_case=True)
+    pregnant = Person.objects.filter(InList(F("pk"), participants), pregnant=True)
+    by_case_or_pregnancy = participation.filter(
+        Q(InList(F("person"), parent_case_clients.values("client")))
+        | Q(InList(F("person"), parent_case_members.values("person")))
+        | Q(InList(F("person"), pregnant.values("pk"))))
+    young_child = Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef("activity__date"))).filter(
+        person=OuterRef("person"), _age__lt=CHILD_AGE)
+    with_young_child = participation.filter(Exists(young_child))
+    return (Q(InList(F("activity"), by_case_or_pregnancy.values("activity")))
+            | Q(InList(F("activity"), with_young_child.values("activity"))))
+
+
 def homemaker_service_minutes(s: Scope) -> Tally:
     """OS17 — face-to-face minutes by home-makers for pregnant/parent PSA and their significant others,
     summed per home-maker present (two home-makers for an hour give two hours)."""
-    served_parent = Attendance.objects.filter(activity=OuterRef("activity")).filter(
-        Q(Exists(CaseFile.objects.filter(client=OuterRef("person"), parent_case=True)))
-        | Q(Exists(CaseFile.objects.filter(members=OuterRef("person"), parent_case=True)))
-        | Q(person__pregnant=True)
-        | Q(Exists(Child.objects.annotate(_age=age_on(F("birth_date"), OuterRef(OuterRef("activity__date"))))
-                   .filter(person=OuterRef("person"), _age__lt=CHILD_AGE))))
     return Tally(s.staff_present, [Check(
         _("not for a pregnant/parent PSA or their family"),
-        _of_a_parent_case("activity__case") | Q(activity__case__isnull=True) & Q(Exists(served_parent)))],
+        _of_a_parent_case("activity__case")
+        | Q(activity__case__isnull=True) & _homemaker_visits_serving_a_parent(s))],
         weight=F("activity__minutes"), within=holds(Role.HOMEMAKER))
 
 
