@@ -253,14 +253,56 @@ class InList(Func):
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
+class CalendarNumber(Func):
+    """A date's year (`year`) or its month and day as one number (`month_day`: 1 April is 401), as an integer.
+
+    SQLite reads it with its own strftime: Django's Extract there calls a Python function for every row.
+    """
+
+    output_field = IntegerField()
+    SQLITE_FORMATS = {"year": "%Y", "month_day": "%m%d"}
+
+    def __init__(self, date, part):
+        super().__init__(date)
+        self.part = part
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date = self.source_expressions[0]
+        number = ExtractYear(date) if self.part == "year" else ExtractMonth(date) * 100 + ExtractDay(date)
+        return compiler.compile(number.resolve_expression(compiler.query))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        date, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(strftime(%s, {date}) AS INTEGER)", (self.SQLITE_FORMATS[self.part], *params)
+
+
+class DaysBetween(Func):
+    """Whole days from date `earlier` to date `later` (negative if `later` is earlier), as a number.
+
+    Subtracting dates gives days on PostgreSQL; on SQLite, julianday does it where Django's date difference calls a
+    Python function for every row.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (later, later_params), (earlier, earlier_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"({later} - {earlier})", (*later_params, *earlier_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (later, later_params), (earlier, earlier_params) = (compiler.compile(e) for e in self.source_expressions)
+        return f"(julianday({later}) - julianday({earlier}))", (*later_params, *earlier_params)
+
+
 def age_on(birth, on):
     """Whole years from date expression `birth` to date expression `on` (birthday reached = older)."""
-
-    def month_day(d):
-        return ExtractMonth(d) * 100 + ExtractDay(d)
-
-    before_birthday = Case(When(GreaterThan(month_day(birth), month_day(on)), then=Value(1)), default=Value(0))
-    return ExpressionWrapper(ExtractYear(on) - ExtractYear(birth) - before_birthday, output_field=IntegerField())
+    before_birthday = Case(When(GreaterThan(CalendarNumber(birth, "month_day"), CalendarNumber(on, "month_day")),
+                                then=Value(1)), default=Value(0))
+    return ExpressionWrapper(CalendarNumber(on, "year") - CalendarNumber(birth, "year") - before_birthday,
+                             output_field=IntegerField())
 
 
 def round_half_up(value, places: int):

@@ -14,9 +14,7 @@ from functools import cached_property
 
 from django.db.models import (
     Case,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -57,7 +55,7 @@ from tongxing.organisations.models import (
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
-from .engine import Check, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, age_on
+from .engine import Check, DaysBetween, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, age_on
 
 # Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
 ONE_HOUR = 60
@@ -289,13 +287,13 @@ def proactively_identified_psa(s: Scope) -> Tally:
     and self-referral are not. The person must be a PSA on that date: use within 183 days
     (365 for a pregnant woman or a parent of a child under 12).
     """
-    gap = ExpressionWrapper(F("identified_on") - _latest_drug_use(), output_field=DurationField())
+    gap = DaysBetween(F("identified_on"), _latest_drug_use())
     return Tally(s.identified, [
         Check(_("not a proactive channel"),
               Q(identification_channel__in=PROACTIVE_CHANNELS)),
         Check(_("not a PSA on that date"),
-              Q(LessThanOrEqual(gap, PSA_WINDOW))
-              | _is_parent_on(OuterRef("identified_on")) & Q(LessThanOrEqual(gap, PARENT_PSA_WINDOW))),
+              Q(LessThanOrEqual(gap, PSA_WINDOW.days))
+              | _is_parent_on(OuterRef("identified_on")) & Q(LessThanOrEqual(gap, PARENT_PSA_WINDOW.days))),
     ])
 
 
@@ -677,9 +675,9 @@ def abstinent_at_closure(s: Scope) -> Proportion:
     """OC2 — PSA episodes closed in the year → last drug use ≥90 days before closure (89 is not)."""
     base = Tally(s.episodes, [Check(_("family case"), Q(case__type=CaseType.PSA))],
                  within=s.period.dates("closed"))
-    abstinent = ExpressionWrapper(F("closed") - F("last_drug_use"), output_field=DurationField())
+    abstinent = DaysBetween(F("closed"), F("last_drug_use"))
     return Proportion(base, Check(_("used within 90 days of closure"),
-                                  Q(GreaterThanOrEqual(abstinent, ABSTINENT))))
+                                  Q(GreaterThanOrEqual(abstinent, ABSTINENT.days))))
 
 
 def psa_cases_with_family(s: Scope) -> Proportion:
