@@ -157,3 +157,43 @@ def test_an_import_waits_for_another_and_says_so_when_it_cannot(tmp_path, monkey
         order.append("second")
     thread.join()
     assert order == ["first done", "second"]
+
+
+def _activity_foreign_keys():
+    """The foreign keys of the tables a first import checks in one pass, as the database describes them."""
+    from tongxing.exchange.services import ACTIVITY_TABLES
+
+    tables = [m._meta.db_table for m in ACTIVITY_TABLES]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [tables])
+            return set(cursor.fetchall())
+        return {(table, tuple(c["columns"]), c["foreign_key"]) for table in tables
+                for c in connection.introspection.get_constraints(cursor, table).values() if c["foreign_key"]}
+
+
+def test_a_first_import_keeps_every_foreign_key_and_one_refused_late_writes_nothing(scenario_doc, monkeypatch):
+    """A first import has its activities' references checked in one pass (PostgreSQL: the constraints are dropped
+    and added back in its transaction): they are all there afterwards, and after an import refused once its
+    activities were written, which leaves nothing behind."""
+    from tongxing.exchange import services
+    from tongxing.exchange.schema import parse
+
+    before = _activity_foreign_keys()
+    assert len(before) >= 14
+    document, problems = parse(json.loads(json.dumps(scenario_doc)))
+    assert problems == []
+
+    def refuse(unit):
+        raise services.ImportRefused(["agencies: refused after the activities were written"])
+
+    monkeypatch.setattr(services, "link_agencies", refuse)
+    with pytest.raises(services.ImportRefused):
+        services.import_document(document)
+    assert _activity_foreign_keys() == before
+    assert _counts() == (0, 0, 0, 0, 0)
+    monkeypatch.undo()
+    services.import_document(parse(scenario_doc)[0])
+    assert _activity_foreign_keys() == before
+    assert Activity.objects.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
 
@@ -19,6 +20,39 @@ from django.db.models import (
 )
 
 BATCH = 2000
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_at_end(models):
+    """On PostgreSQL, the foreign keys of `models`' tables checked once per constraint when the block ends (one
+    anti-join over the table) instead of once per written row at commit (a queued trigger running an index probe
+    and a row lock for every reference: about 3 µs each, half the server's time in a city-scale import).
+
+    The constraints are dropped and added back, with their own names and definitions, inside the caller's
+    transaction: no other session ever sees the tables without them, a row naming nothing fails the block as it
+    would fail the commit, and an error in the block rolls the drop back with everything else. The price: until
+    the transaction ends, other sessions wait to read these tables and the ones they name, and adding a
+    constraint back reads every stored row. So callers use it only where the rows being written are at least
+    as many as those stored (a centre's first import), where the one pass costs less than the per-row checks."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+                       [[quote(m._meta.db_table) for m in models]])
+        keys = cursor.fetchall()
+        # A table cannot be altered while checks of rows already written to it wait for the commit: they run now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        # Every deferrable constraint of the schema is a foreign key declared INITIALLY DEFERRED.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def insert_rows(model, rows, total: int, progress=None):

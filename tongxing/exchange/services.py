@@ -50,13 +50,16 @@ from tongxing.projects.models import Project
 from tongxing.standards.models import AgreedLevel, SchoolConversion
 from tongxing.teams.models import MedicalAccess, TeamMember
 
-from .bulk import insert_rows
+from .bulk import foreign_keys_checked_at_end, insert_rows
 from .coverage import CARRIED
 from .registry import WRITES, Refused, link_agencies
 from .schema import COLLECTIONS, V2_KEYS, WEEKDAYS, Document, record_key
 from .selectors import export_unit
 
 BATCH = 2000
+# The tables holding most of a city's rows (an activity, its staff and attendance, the feedback on it): on a
+# first import their references are checked in one pass each (bulk.foreign_keys_checked_at_end).
+ACTIVITY_TABLES = (Activity, ActivityStaff, Attendance, Feedback)
 # An import waits this long for another one to finish before giving up with a clear message.
 IMPORT_WAIT_SECONDS = int(os.environ.get("TONGXING_IMPORT_WAIT_SECONDS", "600"))
 # Key of the PostgreSQL advisory lock that lets one import run at a time.
@@ -350,26 +353,30 @@ def _import(document: Document, progress) -> ImportSummary:
     w.pk["projects"] = dict(Project.objects.filter(unit=unit).values_list("code", "pk"))
     for name in ("instruments", "projects"):
         _write_v2(w, name, todo[name], document)
-    w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
-            lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
-            + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
-            [(ActivityStaff, "activity"), (Attendance, "activity")])
-    _write_nursing(w, todo["activities"])
-    for name, model, fields in [
-        ("medical_assessments", MedicalAssessment,
-         lambda r: {"person_id": w.ref("people", r["person"]), "date": _date(r["date"]),
-                    "by_id": w.ref("staff", r["by"]), "plan": r["plan"],
-                    "health_condition": r.get("health_condition", ""), "drug_needs": r.get("drug_needs", ""),
-                    "plan_details": r.get("plan_details", "")}),
-        ("feedback", Feedback,
-         lambda r: {"activity_id": w.ref("activities", r["activity"]), "person_id": w.ref("people", r["person"]),
-                    "school_id": w.ref("schools", r["school"]), "topic": r["topic"], "positive": r["positive"]}),
-        ("trainings", Training,
-         lambda r: {"staff_id": w.ref("staff", r["staff"]), "date": _date(r["date"]), "paid": r["paid"],
-                    "title": r["title"]}),
-    ]:
-        w.load_ids(name, model)
-        w.write(name, model, todo[name], fields)
+    adding = sum(r["id"] not in w.pk["activities"] for r in todo["activities"])
+    checks = (foreign_keys_checked_at_end(ACTIVITY_TABLES) if adding and adding >= Activity._base_manager.count()
+              else contextlib.nullcontext())
+    with checks:
+        w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
+                lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
+                + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
+                [(ActivityStaff, "activity"), (Attendance, "activity")])
+        _write_nursing(w, todo["activities"])
+        for name, model, fields in [
+            ("medical_assessments", MedicalAssessment,
+             lambda r: {"person_id": w.ref("people", r["person"]), "date": _date(r["date"]),
+                        "by_id": w.ref("staff", r["by"]), "plan": r["plan"],
+                        "health_condition": r.get("health_condition", ""), "drug_needs": r.get("drug_needs", ""),
+                        "plan_details": r.get("plan_details", "")}),
+            ("feedback", Feedback,
+             lambda r: {"activity_id": w.ref("activities", r["activity"]), "person_id": w.ref("people", r["person"]),
+                        "school_id": w.ref("schools", r["school"]), "topic": r["topic"], "positive": r["positive"]}),
+            ("trainings", Training,
+             lambda r: {"staff_id": w.ref("staff", r["staff"]), "date": _date(r["date"]), "paid": r["paid"],
+                        "title": r["title"]}),
+        ]:
+            w.load_ids(name, model)
+            w.write(name, model, todo[name], fields)
     for name in WRITES:
         if name not in ("instruments", "projects"):
             _write_v2(w, name, todo[name], document)
