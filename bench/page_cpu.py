@@ -34,7 +34,7 @@ def main():
     args = parser.parse_args()
     os.environ["TONGXING_REQUIRE_2FA"] = ""
     os.environ.setdefault("TONGXING_SECURE_COOKIES", "")
-    urls = pages(database_url(args.database, "load"))
+    username, urls = pages(database_url(args.database, "load"), None, False)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -42,7 +42,7 @@ def main():
     # Not setup_test_environment(): its instrumented template rendering sends a signal per template, a cost the
     # server does not pay. A host the settings allow instead of 'testserver'.
     client = Client(HTTP_HOST="127.0.0.1")
-    assert client.login(username="supervisor", password=PASSWORD)
+    assert client.login(username=username, password=PASSWORD)
     code = os.environ.get("TONGXING_CODE", "this checkout")
     for page, path in urls.items():
         assert client.get(path).status_code == 200, page  # warm: templates, translations, caches
