@@ -211,6 +211,11 @@ def _file_queries(client, c, django_assert_num_queries):
     return len(ctx.captured_queries)
 
 
+# The case page's queries (the session, the audit write and the file: appointments read once for the timeline and
+# the list); lower it when the page reads less, never raise it.
+CASE_FILE_QUERIES = 29
+
+
 def test_case_file_query_count_is_constant(client, w, django_assert_num_queries):
     c = case(w.unit, person(w.unit, 1), w.alice_staff, TODAY - dt.timedelta(days=400), 1, plan=True)
     login(client, w.alice)
@@ -224,6 +229,7 @@ def test_case_file_query_count_is_constant(client, w, django_assert_num_queries)
     grow(10, 0)
     client.get(reverse("home"))  # the first page after signing in starts the idle clock: a session write
     small = _file_queries(client, c, django_assert_num_queries)
+    assert small <= CASE_FILE_QUERIES
     grow(190, 10)
     with django_assert_num_queries(small):
         assert client.get(reverse("case-detail", args=[c.pk])).status_code == 200

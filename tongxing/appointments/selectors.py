@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from tongxing.accounts.scope import appointments_for
@@ -83,7 +83,10 @@ def scheduled(appointments) -> list[Appointment]:
     return [a for a in appointments if a.status == AppointmentStatus.SCHEDULED]
 
 
-def of_case(case_ids) -> QuerySet[Appointment]:
-    """Every appointment on the case (and family cases merged into it), for its timeline; the case page is only
-    shown to those who may open the case."""
-    return Appointment.objects.filter(Q(case__in=case_ids)).select_related("staff").order_by()
+def of_case(user, case) -> list[Appointment]:
+    """Every appointment on the case and the family cases merged into it (its timeline; the case page is only shown
+    to those who may open the case), read once for the timeline and the page's list: `listed` marks those the list
+    shows, the client's scheduled ones on the case itself that the user may see (of_person)."""
+    listed = of_person(user, case.client_id).filter(case=case).values("pk")
+    return list(with_names(Appointment.objects.filter(Q(case=case) | Q(case__merged_into=case))).annotate(
+        listed=ExpressionWrapper(Q(pk__in=listed), output_field=BooleanField())))

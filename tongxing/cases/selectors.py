@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import activities_for, approvals_for, assessments_for, cases_for
 from tongxing.activities.models import Activity, ActivityKind, ActivityStaff
-from tongxing.appointments.models import Appointment
 from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import administrations_for
 
@@ -209,19 +208,20 @@ def _assessment_entries(assessments) -> list[Entry]:
                                                                                    else "")) for m in assessments]
 
 
-def timeline(user, case, episodes, activity_url=None) -> list[Entry]:
+def timeline(user, case, episodes, activity_url=None, *, appointments) -> list[Entry]:
     """Everything that happened on the case, newest first: one query per kind of record, merged by date.
 
     Besides the case's own records: the client's group sessions and questionnaires, and the appointments. The
     client's questionnaires and medical assessments are those the user may read (a case team member who is not
-    the client's clinician does not see the assessments)."""
+    the client's clinician does not see the assessments). `appointments`: the case's, as the page has read them
+    (appointments.selectors.of_case)."""
     ids = _history_case_ids(case)
     activities = Activity.objects.filter(Q(case__in=ids) | Q(
         kind=ActivityKind.GROUP_SESSION, group__isnull=False, attendance__person=case.client_id)).distinct()
     entries = _activity_entries(activities.select_related("group").order_by(), activity_url)
     entries += _questionnaire_entries(administrations_for(user).filter(Q(case__in=ids) | Q(person=case.client_id))
                                       .select_related("instrument").order_by())
-    entries += _appointment_entries(Appointment.objects.filter(case__in=ids).select_related("staff").order_by())
+    entries += _appointment_entries(appointments)
     for i in Involvement.objects.filter(case__in=ids).order_by():
         detail = " · ".join(str(x) for x in (i.get_stakeholder_display(), i.get_stage_display(),
                                              i.get_mode_display()) if x)

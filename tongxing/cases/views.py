@@ -121,12 +121,13 @@ def _case_file(request, case, status=200, **bound):
     forms.update(bound)
     approvals = selectors.case_approvals(case, current)
     activity_url = (lambda a: reverse("activities:detail", args=[a.pk])) if _url("activities:detail", 0) else None
+    appointments = appointment_selectors.of_case(request.user, case)
     context = {
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
         "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
-        "timeline": selectors.timeline(request.user, case, episodes, activity_url),
+        "timeline": selectors.timeline(request.user, case, episodes, activity_url, appointments=appointments),
         "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
-        "appointments": list(appointment_selectors.of_person(request.user, case.client).filter(case=case)),
+        "appointments": [a for a in appointments if a.listed],
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
         "approvals": approvals.history, "plan_approval": approvals.plan,
