@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from tongxing.accounts.scope import (
     CASE_READERS,
@@ -83,6 +92,13 @@ def activity_rows(qs: QuerySet[Activity], viewer) -> QuerySet[Activity]:
     ).order_by("-start", "-pk")
 
 
+def shown_rows(page: QuerySet[Activity], viewer) -> QuerySet[Activity]:
+    """One page of the list (`page`: the filtered activities, ordered and sliced) as activity_rows shows it, with
+    `evening`: the rule's expression is computed for the rows shown, not for every activity the filter matches
+    before the sort picks the page."""
+    return activity_rows(with_evening(Activity.objects.filter(pk__in=page.values("pk"))), viewer)
+
+
 def filtered_activities(user, data: dict) -> QuerySet[Activity]:
     """The user's activities narrowed by the list filter's cleaned data."""
     qs = activities_for(user)
@@ -103,11 +119,20 @@ def filtered_activities(user, data: dict) -> QuerySet[Activity]:
     return qs
 
 
+class YearMonth(Func):
+    """A date's 'YYYY-MM' in the database's own SQL (on SQLite, TruncMonth calls back into Python for every row)."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+
 def per_month(qs: QuerySet[Activity]) -> list[dict]:
     """Activities per calendar month (one grouped query), oldest first."""
-    rows = (qs.order_by().annotate(month=TruncMonth("date")).values("month").annotate(n=Count("pk"))
-            .order_by("month"))
-    return [{"month": r["month"].strftime("%Y-%m"), "n": r["n"]} for r in rows]
+    rows = qs.order_by().annotate(month=YearMonth("date")).values("month").annotate(n=Count("pk")).order_by("month")
+    return [{"month": r["month"], "n": r["n"]} for r in rows]
 
 
 def homemaker_hours(qs: QuerySet[Activity]) -> list[dict]:

@@ -54,6 +54,7 @@ from .selectors import (
     per_month,
     record_units,
     search_people,
+    shown_rows,
     with_evening,
 )
 from .services import create_assessment, create_group, mark_attendance, save_activity, save_nursing_record
@@ -127,12 +128,13 @@ def activity_list(request):
     form = ActivityFilterForm(request.GET or None, units=units)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = filtered_activities(request.user, data)
-    rows = activity_rows(with_evening(qs), request.user)
     if request.GET.get("export") == "xlsx":
+        rows = activity_rows(with_evening(qs), request.user)
         return export(request, filename="activities", headers=[_(h) for h in ACTIVITY_HEADERS],
                       rows=(_activity_row(a) for a in rows.iterator(chunk_size=500)), count=qs.count(),
                       what="activities")
-    page, rest = paginate(request, rows)
+    page, rest = paginate(request, qs.order_by("-start", "-pk"))
+    page.object_list = shown_rows(page.object_list, request.user)
     homemakers = homemaker_hours(qs) if data.get("kind") == ActivityKind.HOMEMAKER_SERVICE else None
     return render(request, "activities/list.html", {
         "form": form, "page": page, "rest": rest, "months": per_month(qs), "profiles": PROFILES.values(),
