@@ -27,7 +27,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, Length, RowNumber, Trim
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import (
@@ -190,12 +190,15 @@ def staffed_by(*roles, activity="pk") -> Q:
     """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`.
 
     Each staff row's role is one index probe; PostgreSQL would plan that probe as a hash of every role once per
-    activity, so there the role holders are one list built once per query.
+    activity, so there the role holders are one list built once per query, and the activity's first such staff
+    row is a scalar subquery, which no planner turns into a join: one probe of the staff index per activity. As an
+    EXISTS in a WHERE clause (OS9's first-four list) PostgreSQL may make it a semi-join hashing the staff rows of
+    every role holder of every unit.
     """
     staff = ActivityStaff.objects.filter(activity=OuterRef(activity))
     holding = StaffRole.objects.filter(staff=OuterRef("staff"), role__in=roles)
-    return Q(PerDatabase(Exists(staff.filter(Exists(holding))),
-                         postgresql=Exists(staff.filter(InList(F("staff"), role_holders(*roles))))))
+    first_holder = Subquery(staff.filter(InList(F("staff"), role_holders(*roles))).values("pk")[:1])
+    return Q(PerDatabase(Exists(staff.filter(Exists(holding))), postgresql=IsNull(first_holder, False)))
 
 
 # The path from each base's records to their activity, for the activities of funded projects.
