@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Q
+from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Cast
 
 from tongxing.accounts.scope import may_see_risk_alerts, overview_units
@@ -15,7 +15,7 @@ from tongxing.activities.models import Activity, Attendance
 from tongxing.cases.models import Episode
 from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.standards import fsa
-from tongxing.standards.engine import Period
+from tongxing.standards.engine import InList, Period, counted_base
 from tongxing.standards.models import AgreedLevel
 from tongxing.standards.report import OUTPUT_RULES, _number
 
@@ -59,7 +59,8 @@ def key_standards_by_unit(units, period: Period) -> dict:
         for pk, candidates, rules in members:
             rules_of[pk] = rules
             columns = {f"_f{i}": Cast(rule.per_record(), IntegerField()) for i, rule in enumerate(rules)}
-            sql, more = candidates.order_by().annotate(**columns).values(*columns).query.sql_with_params()
+            base = counted_base(candidates, rules)
+            sql, more = base.order_by().annotate(**columns).values(*columns).query.sql_with_params()
             summaries = [rule.summary(f"_f{i}") for i, rule in enumerate(rules)]
             # As the engine does: a column read by two aggregates is fenced so its conditions are not copied.
             fence = "" if all(len(s) == 1 for s in summaries) else (
@@ -85,6 +86,24 @@ def agreed_levels(units, fy: int, codes) -> dict:
     return levels
 
 
+def people_served(units, period: Period) -> dict:
+    """{unit pk: the people attending any of its activities in the period}, one UNION ALL branch per unit.
+
+    Each unit's activities of the period are one list (the (unit, date) index), and each drives a lookup in the
+    attendance's activity index, so a unit's count reads its own year's attendance only: grouped over every unit
+    at once, PostgreSQL hashes and sorts the whole year's attendance of the organisation, spilling to disk.
+    """
+    parts, params = [], []
+    for unit in units:
+        activities = Activity.objects.filter(period.dates("date"), unit=unit).values("pk")
+        sql, more = Attendance.objects.filter(InList(F("activity"), activities)).values("person").query.sql_with_params()
+        parts.append(f"SELECT {int(unit.pk)}, COUNT(DISTINCT attending.person) FROM ({sql}) attending")
+        params.extend(more)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
+
+
 def _per_unit(rows) -> dict:
     return {unit: n for unit, n in rows}
 
@@ -103,10 +122,7 @@ def organisation_year(user, fy: int, today: dt.date) -> list[UnitYear]:
     in_year = Q(date__gte=period.start, date__lte=period.end)
     activities = _per_unit(Activity.objects.filter(in_year, unit__in=units).order_by().values("unit")
                            .annotate(n=Count("pk")).values_list("unit", "n"))
-    people = _per_unit(Attendance.objects.filter(activity__unit__in=units, activity__date__gte=period.start,
-                                                 activity__date__lte=period.end).order_by()
-                       .values("activity__unit").annotate(n=Count("person", distinct=True))
-                       .values_list("activity__unit", "n"))
+    people = people_served(units, period)
     # Open at the end of the year, or today while it runs; a family case merged into another is not counted twice.
     as_of = min(today, period.end)
     open_cases = _per_unit(Episode.objects.filter(

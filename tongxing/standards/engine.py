@@ -179,6 +179,45 @@ class Proportion:
         return rows
 
 
+def kinds_required(condition: Q, field_name: str = "kind") -> set | None:
+    """The values of `field_name` a record must have to meet `condition`, or None where it allows any.
+
+    Read from the condition's own terms (`kind=...`, `kind__in=...`, combined by AND and OR); anything else, or a
+    negation, allows any value. A record outside the set meets the condition in no case.
+    """
+    if condition.negated:
+        return None
+    found = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            found.append(kinds_required(child, field_name))
+        elif isinstance(child, tuple) and child[0] == field_name:
+            found.append({child[1]})
+        elif isinstance(child, tuple) and child[0] == f"{field_name}__in":
+            found.append(set(child[1]))
+        else:
+            found.append(None)
+    if condition.connector == Q.OR:
+        return None if not found or None in found else set().union(*found)
+    known = [k for k in found if k is not None]
+    return set.intersection(*known) if known else None
+
+
+def counted_base(candidates: QuerySet, rules) -> QuerySet:
+    """`candidates` narrowed to the kinds of record `rules` count (each rule's `within` names its kinds), when every
+    rule names them: a unit's activities of the year are then read through the (unit, kind, date) index, the kinds
+    no rule counts never read. A record left out contributes to no rule, so no figure changes."""
+    if not any(f.name == "kind" for f in candidates.model._meta.get_fields()):
+        return candidates
+    kinds = set()
+    for rule in rules:
+        required = kinds_required((rule.base if isinstance(rule, Proportion) else rule).within)
+        if required is None:
+            return candidates
+        kinds |= required
+    return candidates.filter(kind__in=sorted(kinds))
+
+
 def evaluate(rules: dict) -> dict:
     """Each rule's figure (a Tally's value, a Proportion's (numerator, denominator)).
 
@@ -193,7 +232,8 @@ def evaluate(rules: dict) -> dict:
     for candidates, names in bases.values():
         # Cast: a rule whose condition can match nothing compiles to a bare NULL, which PostgreSQL types as text.
         columns = {f"_f{i}": Cast(rules[name].per_record(), IntegerField()) for i, name in enumerate(names)}
-        sql, params = candidates.order_by().annotate(**columns).values(*columns).query.sql_with_params()
+        base = counted_base(candidates, [rules[name] for name in names])
+        sql, params = base.order_by().annotate(**columns).values(*columns).query.sql_with_params()
         summaries = [rules[name].summary(f"_f{i}") for i, name in enumerate(names)]
         connection = connections[candidates.db]
         fence = ""
