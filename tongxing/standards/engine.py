@@ -206,18 +206,26 @@ def kinds_required(condition: Q, field_name: str = "kind") -> set | None:
 
 
 def counted_base(candidates: QuerySet, rules) -> QuerySet:
-    """`candidates` narrowed to the kinds of record `rules` count (each rule's `within` names its kinds), when every
-    rule names them: a unit's activities of the year are then read through the (unit, kind, date) index, the kinds
-    no rule counts never read. A record left out contributes to no rule, so no figure changes."""
-    if not any(f.name == "kind" for f in candidates.model._meta.get_fields()):
-        return candidates
-    kinds = set()
-    for rule in rules:
-        required = kinds_required((rule.base if isinstance(rule, Proportion) else rule).within)
-        if required is None:
-            return candidates
-        kinds |= required
-    return candidates.filter(kind__in=sorted(kinds))
+    """`candidates` narrowed to the records `rules` may count, when every rule says which (its `within`): a record
+    outside every rule's `within` contributes to none of them, so no figure changes.
+
+    Where the rules name the kinds of record they count (`kind=...`), the base reads only those kinds: a unit's
+    activities of the year through the (unit, kind, date) index. Otherwise, on PostgreSQL, the rules' `within`
+    conditions themselves filter the base before its joins (the staff rows of peer workers and home-makers among
+    every staff row of the unit's year); SQLite is left to its plan, which could turn two IN-lists on the staff
+    rows' (activity, staff) index into a lookup for every pair.
+    """
+    tallies = [rule.base if isinstance(rule, Proportion) else rule for rule in rules]
+    if any(f.name == "kind" for f in candidates.model._meta.get_fields()):
+        kinds = [kinds_required(tally.within) for tally in tallies]
+        if None not in kinds:
+            return candidates.filter(kind__in=sorted(set().union(*kinds)))
+    if connections[candidates.db].vendor == "postgresql" and all(tally.within for tally in tallies):
+        either = Q()
+        for tally in tallies:
+            either |= tally.within
+        return candidates.filter(either)
+    return candidates
 
 
 def evaluate(rules: dict) -> dict:
