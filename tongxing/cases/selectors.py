@@ -105,17 +105,18 @@ def per_worker(cases: QuerySet[Case], today: dt.date) -> list[dict]:
     return sorted(rows, key=lambda r: (r["worker__name"] is None, r["worker__name"] or ""))
 
 
-def status_counts(cases: QuerySet[Case], since: dt.date) -> dict:
-    """Caseload by status, for the chart: open with/without plan, closed since `since`, family cases merged."""
+def status_counts(cases: QuerySet[Case], since: dt.date, workers: list[dict]) -> dict:
+    """Caseload by status, for the chart: open with/without plan, closed since `since`, family cases merged.
+    `workers`: per_worker's rows for the same cases; their open caseload, summed, is the first two figures."""
+    without_plan = sum(r["without_plan"] for r in workers)
     # Separate counts: PostgreSQL cannot aggregate over these subquery annotations in one statement.
     live = with_status(cases).filter(merged_into__isnull=True)
-    figures = {
-        "with_plan": live.filter(is_open=True, has_plan=True).count(),
-        "without_plan": live.filter(is_open=True, has_plan=False).count(),
+    return {
+        "with_plan": sum(r["open"] for r in workers) - without_plan,
+        "without_plan": without_plan,
         "closed": live.filter(is_open=False, closed__gte=since).count(),
+        "merged": cases.filter(merged_into__isnull=False).count(),
     }
-    figures["merged"] = cases.filter(merged_into__isnull=False).count()
-    return figures
 
 
 def case_list(user, *, q="", status="open", type="", worker="") -> QuerySet[Case]:

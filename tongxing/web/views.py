@@ -104,21 +104,23 @@ def _supervisor_home(request):
     today = timezone.localdate()
     fy = current_fy(today)
     period = Period.financial_year(fy)
-    unit = _chosen_unit(request)
+    units = list(units_for(request.user).order_by("code"))
+    unit = _chosen_unit(request, units)
     context = {"today": today, "fy": fy, "unit": unit, **supervisor_notices(request.user), **_risk_alerts(request),
                **_appointments(request), "can_write": can_write(request.user)}
     if unit is not None:
         cases = cases_for(request.user).filter(unit=unit)
+        workers = case_selectors.per_worker(cases, today)
         if request.GET.get("export") == "xlsx":
-            return _per_worker_xlsx(request, unit, case_selectors.per_worker(cases, today))
+            return _per_worker_xlsx(request, unit, workers)
         report = remembered_fsa_report(unit, fy)
         elapsed = (min(today, period.end) - period.start).days + 1
         share = max(0.0, min(1.0, elapsed / ((period.end - period.start).days + 1)))
         progress = _progress(report, share)
-        status = case_selectors.status_counts(cases, period.start)
+        status = case_selectors.status_counts(cases, period.start, workers)
         context.update({
-            "workers": case_selectors.per_worker(cases, today), "status": status, "progress": progress,
-            "share": round(share * 100), "units": units_for(request.user).order_by("code"), "days": case_selectors.NOT_CONTACTED_DAYS,
+            "workers": workers, "status": status, "progress": progress,
+            "share": round(share * 100), "units": units, "days": case_selectors.NOT_CONTACTED_DAYS,
             "chart": {"status": status, "share": round(share * 100),
                       "progress": [{"code": r["code"], "percent": r["percent"] or 0} for r in progress],
                       "labels": {"with_plan": _("with plan"), "without_plan": _("no plan"),
@@ -144,12 +146,12 @@ def _per_worker_xlsx(request, unit, rows):
          r["overdue"]] for r in rows), title=_("Caseload per social worker"))
 
 
-def _chosen_unit(request):
-    """The unit asked for (?unit=), else the user's own, else the first in scope; None without any."""
-    units = units_for(request.user)
+def _chosen_unit(request, units):
+    """The unit asked for (?unit=), else the user's own, else the first in scope; None without any. `units`: those
+    in the user's scope."""
     code = request.GET.get("unit")
-    chosen = units.filter(code=code).first() if code else None
-    return chosen or (unit_for_new_records(request.user) if units.exists() else None)
+    chosen = next((u for u in units if u.code == code), None) if code else None
+    return chosen or (unit_for_new_records(request.user) if units else None)
 
 
 @require_POST
