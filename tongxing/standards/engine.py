@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import reduce
-from operator import or_
 
 from django.db import connections
 from django.db.models import (
@@ -240,7 +238,6 @@ def evaluate(rules: dict) -> dict:
         bases.setdefault(id(rule.candidates), (rule.candidates, []))[1].append(name)
     figures = {}
     for candidates, names in bases.values():
-        candidates = candidates.filter(_any_within([rules[name] for name in names]))
         # Cast: a rule whose condition can match nothing compiles to a bare NULL, which PostgreSQL types as text.
         columns = {f"_f{i}": Cast(rules[name].per_record(), IntegerField()) for i, name in enumerate(names)}
         base = counted_base(candidates, [rules[name] for name in names])
@@ -257,21 +254,6 @@ def evaluate(rules: dict) -> dict:
         for name, summary in zip(names, summaries, strict=True):
             figures[name], sums = rules[name].read(sums), sums[len(summary):]
     return figures
-
-
-def _any_within(rules: list) -> Q:
-    """The base records some rule may count: a record outside every rule's `within` adds nothing to any sum.
-
-    A `within` is a condition on the record and the records it names (never a relation with several rows per
-    record), so filtering on it drops records and never repeats one."""
-    withins = []
-    for rule in rules:
-        within = (rule.base if isinstance(rule, Proportion) else rule).within
-        if not within:
-            return Q()
-        if within not in withins:
-            withins.append(within)
-    return reduce(or_, withins)
 
 
 class SubqueryCount(Subquery):
