@@ -510,6 +510,18 @@ def shape_max_length(shape, key):
     return max_length(model, renamed.get(key, key)) if model is not None else None
 
 
+@functools.cache  # a shape's keys, specs and column lengths, read for every record: looked up once per process
+def _shape_keys(shape):
+    return tuple((key, spec, shape_max_length(shape, key)) for key, spec in SHAPES[shape].items())
+
+
+@functools.cache
+def _reference_keys(shape):
+    """The keys of a shape that name records, or hold records that may (the only ones references are read from)."""
+    return tuple((key, spec) for key, spec in SHAPES[shape].items()
+                 if spec.kind in ("ref", "refs") or (spec.kind in ("list", "object") and spec.ref in SHAPES))
+
+
 def show(value, limit=60):
     """A value quoted for a message, cut short so a 10,000-character mistake gives a readable line."""
     text = repr(value)
@@ -521,10 +533,11 @@ def text_problem(value: str, limit: int | None = None):
     PostgreSQL (and are never meant), and a string longer than its column would fail or be cut."""
     if "\x00" in value:
         return "contains a NUL character"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "contains an unpaired surrogate (not valid Unicode text)"
+    if not value.isascii():  # ASCII (most ids, codes and choices) holds no surrogate
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains an unpaired surrogate (not valid Unicode text)"
     if limit is not None and len(value) > limit:
         return f"too long: {len(value)} characters (at most {limit})"
     return None
@@ -565,18 +578,21 @@ _CANONICAL_LOCAL = {"YYYY-MM-DDTHH:MM": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T
                     "YYYY-MM-DDTHH:MM:SS": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")}
 
 
-def _parse_local(value, pattern: str, shape: str):
-    """A local time written exactly as `shape` (its length and the T between date and time checked first)."""
+def _read_local(value, pattern: str, shape: str):
+    """A local time written exactly as `shape` (its length and the T between date and time checked first), and
+    whether it is written in the canonical form."""
     if not isinstance(value, str) or len(value) != len(shape) or value[10] != "T":
         raise ValueError(f"not a local time ({shape}): {show(value)}")
+    canonical = _CANONICAL_LOCAL[shape].fullmatch(value) is not None
     try:
-        if _CANONICAL_LOCAL[shape].fullmatch(value):
-            parsed = dt.datetime.fromisoformat(value)
-        else:
-            parsed = dt.datetime.strptime(value, pattern)
+        parsed = dt.datetime.fromisoformat(value) if canonical else dt.datetime.strptime(value, pattern)
     except ValueError:
         raise ValueError(f"not a local time ({shape}): {show(value)}") from None
-    return _in_years(value, parsed)
+    return _in_years(value, parsed), canonical
+
+
+def _parse_local(value, pattern: str, shape: str):
+    return _read_local(value, pattern, shape)[0]
 
 
 def parse_datetime(value):
@@ -587,10 +603,10 @@ def parse_instant(value):
     return _parse_local(value, "%Y-%m-%dT%H:%M:%S", "YYYY-MM-DDTHH:MM:SS")
 
 
-def _canonical_local(value, parse, pattern: str, shape: str) -> str:
-    """`value` in its canonical form: itself when already written so (the parse proved it), else rewritten."""
-    parsed = parse(value)
-    return value if _CANONICAL_LOCAL[shape].fullmatch(value) else parsed.strftime(pattern)
+def _canonical_local(value, pattern: str, shape: str) -> str:
+    """`value` in its canonical form: itself when already written so, else rewritten."""
+    parsed, canonical = _read_local(value, pattern, shape)
+    return value if canonical else parsed.strftime(pattern)
 
 
 def parse_hhmm(value):
@@ -627,8 +643,9 @@ class Parser:
         self.problems = Problems()
         self.ids: dict[str, set[str]] = {}
 
-    def value(self, path, spec: Field, value, limit=None):
-        """Check one value against its spec; return the canonical value (or raise ValueError)."""
+    def value(self, path, key, spec: Field, value, limit=None):
+        """Check the value of `key` in the record at `path` against its spec; return the canonical value (or raise
+        ValueError)."""
         if value is None:
             if spec.nullable or not spec.required:
                 return None
@@ -668,9 +685,9 @@ class Parser:
         if k == "date":
             return parse_date(value).isoformat()
         if k == "datetime":
-            return _canonical_local(value, parse_datetime, "%Y-%m-%dT%H:%M", "YYYY-MM-DDTHH:MM")
+            return _canonical_local(value, "%Y-%m-%dT%H:%M", "YYYY-MM-DDTHH:MM")
         if k == "instant":
-            return _canonical_local(value, parse_instant, "%Y-%m-%dT%H:%M:%S", "YYYY-MM-DDTHH:MM:SS")
+            return _canonical_local(value, "%Y-%m-%dT%H:%M:%S", "YYYY-MM-DDTHH:MM:SS")
         if k in ("enums", "enumlist"):  # enumlist may be empty, enums may not
             if not isinstance(value, list) or not (value or k == "enumlist"):
                 raise ValueError("must be a list" if k == "enumlist" else "must be a non-empty list")
@@ -725,9 +742,9 @@ class Parser:
             if not isinstance(value, list):
                 raise ValueError(f"must be a list, not {type(value).__name__}")
             return [r for i, item in enumerate(value)
-                    if (r := self.record(f"{path}[{i}]", spec.ref, item)) is not None]
+                    if (r := self.record(f"{path}.{key}[{i}]", spec.ref, item)) is not None]
         if k == "object":
-            return self.record(path, spec.ref, value)
+            return self.record(f"{path}.{key}", spec.ref, value)
         raise AssertionError(k)
 
     def record(self, path, shape_name, raw):
@@ -735,21 +752,21 @@ class Parser:
             self.problems.add(path, f"must be an object, not {type(raw).__name__}")
             return None
         out = {}
-        for key, spec in SHAPES[shape_name].items():
-            if raw.get(key) is None or (raw[key] == "" and not spec.required and spec.kind != "text"):
+        for key, spec, limit in _shape_keys(shape_name):
+            given = raw.get(key)
+            if given is None or (given == "" and not spec.required and spec.kind != "text"):
                 if spec.required:
                     self.problems.add(f"{path}.{key}", "missing")
                     continue
                 value = spec.default
             else:
                 try:
-                    value = self.value(f"{path}.{key}", spec, raw[key], shape_max_length(shape_name, key))
+                    value = self.value(path, key, spec, given, limit)
                 except ValueError as e:
                     self.problems.add(f"{path}.{key}", str(e))
                     continue
-            if value is None or value == "" or (spec.omit_default and value == spec.default):
-                if spec.omit_default:
-                    continue
+            if spec.omit_default and (value is None or value == "" or value == spec.default):
+                continue
             out[key] = value
         return out
 
@@ -785,21 +802,20 @@ class Parser:
         return out
 
     def resolve_refs(self, name, rec, shape=None, path=None):
-        for key, spec in SHAPES[shape or name].items():
+        for key, spec in _reference_keys(shape or name):
             if key not in rec:
                 continue
-            p = f"{path or rec['_path']}.{key}"
             if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.known(spec.ref):
-                self.problems.add(p, f"unknown {spec.ref} id {show(rec[key])}")
+                self.problems.add(f"{path or rec['_path']}.{key}", f"unknown {spec.ref} id {show(rec[key])}")
             elif spec.kind == "refs":
                 for i, v in enumerate(rec[key]):
                     if v not in self.known(spec.ref):
-                        self.problems.add(f"{p}[{i}]", f"unknown {spec.ref} id {show(v)}")
-            elif spec.kind == "list" and spec.ref in SHAPES:
+                        self.problems.add(f"{path or rec['_path']}.{key}[{i}]", f"unknown {spec.ref} id {show(v)}")
+            elif spec.kind == "list":
                 for i, item in enumerate(rec[key]):
-                    self.resolve_refs(name, item, spec.ref, f"{p}[{i}]")
-            elif spec.kind == "object" and rec[key] is not None and spec.ref in SHAPES:
-                self.resolve_refs(name, rec[key], spec.ref, p)
+                    self.resolve_refs(name, item, spec.ref, f"{path or rec['_path']}.{key}[{i}]")
+            elif spec.kind == "object" and rec[key] is not None:
+                self.resolve_refs(name, rec[key], spec.ref, f"{path or rec['_path']}.{key}")
 
     def known(self, collection):
         ids = self.ids.get(collection, set())
