@@ -56,6 +56,7 @@ from tongxing.cases.models import (
     Stage,
     Stakeholder,
 )
+from tongxing.lib.collector import cycle_collector_paused
 from tongxing.organisations.models import (
     REGION_OF_TIME_ZONE,
     Agency,
@@ -553,6 +554,7 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+@cycle_collector_paused()
 def loads(text):
     """A file's JSON; ValueError with a readable reason for anything that is not plain JSON (NaN, Infinity,
     nesting deeper than Python's stack)."""
@@ -1228,6 +1230,7 @@ def unit_today(timezone_name: str) -> dt.date:
     return dt.datetime.now(zoneinfo.ZoneInfo(timezone_name)).date()
 
 
+@cycle_collector_paused()
 def parse(doc, *, today: dt.date | None = None) -> tuple[Document | None, list[str]]:
     """Validate a whole exchange document. Returns (document, []) or (None, problems).
 

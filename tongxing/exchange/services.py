@@ -34,6 +34,7 @@ from tongxing.activities.models import (
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases.models import Approval, Case, CasePlan, Collaboration, Episode, Involvement, Referral
+from tongxing.lib.collector import cycle_collector_paused
 from tongxing.organisations.models import (
     Establishment,
     OpeningHours,
@@ -258,6 +259,7 @@ def check_against_database(document: Document) -> list[str]:
     return []
 
 
+@cycle_collector_paused()
 def import_document(document: Document, progress=None) -> ImportSummary:
     """Create or update the document's unit and records; records not in the file are left alone.
     Raises ImportRefused (nothing written) when the file conflicts with what is stored, and ImportBusy

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from tongxing.exchange.schema import loads, parse
 from tongxing.exchange.services import ImportBusy, ImportRefused, import_document, import_lock
+from tongxing.lib.collector import cycle_collector_paused
 from tongxing.lib.db import ensure_migrated
 from tongxing.lib.progress import Progress
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--progress", action="store_true",
                             help="show the progress bar on standard error even when it is not a terminal")
 
+    @cycle_collector_paused()  # reading the file too: see import_document
     def handle(self, *args, file, progress, **options):
         if file.lower().endswith((".xlsx", ".xlsm", ".csv")):
             return self.spreadsheet(file, progress=progress, **options)
