@@ -616,10 +616,14 @@ def served_schools(s: Scope) -> set:
 
 
 def post_secondary_sessions(s: Scope) -> int:
-    """Sessions (≥1 h, full day ≤3) at post-secondary or vocational institutions: the post-secondary cap."""
-    return Tally(s.activities(*SCHOOL_SERVICE_KINDS).filter(
-        school__kind__in=(SchoolKind.POST_SECONDARY, SchoolKind.VOCATIONAL)), [AT_LEAST_ONE_HOUR],
-        weight=full_day_units()).value()
+    """Sessions (≥1 h, full day ≤3) at post-secondary or vocational institutions: the post-secondary cap.
+
+    The school's kind is a scalar subquery, one school lookup per session of the unit's year: as a join,
+    PostgreSQL merged every school activity of every unit, read through the school index."""
+    school_kind = Subquery(School.objects.filter(pk=OuterRef("school")).values("kind")[:1])
+    sessions = s.activities(*SCHOOL_SERVICE_KINDS).alias(_school_kind=school_kind)  # no school: no kind, not counted
+    return Tally(sessions.filter(_school_kind__in=(SchoolKind.POST_SECONDARY, SchoolKind.VOCATIONAL)),
+                 [AT_LEAST_ONE_HOUR], weight=full_day_units()).value()
 
 
 def served_workplaces(s: Scope) -> int:
