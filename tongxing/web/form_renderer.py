@@ -3,8 +3,8 @@ label and input of every form, which are written here in Python and give the sam
 
 A case page shows seven forms; through the templates each field costs about half a millisecond (a template for the
 field, its label, its label's attributes, its empty error list, its widget and the widget's attributes, and one
-more per option of a select), two thirds of what the page costs to draw. Anything else (radio buttons, check
-boxes, text areas, file inputs, error lists with errors, a form rendered whole) still goes through the templates.
+more per option of a select), two thirds of what the page costs to draw. Anything else (radio buttons, lists of
+check boxes, file inputs, error lists with errors, a form rendered whole) still goes through the templates.
 tests/test_form_renderer.py renders fields of every kind both ways and compares the HTML.
 """
 
@@ -72,6 +72,13 @@ def _input(context) -> str:
     return f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
+def _textarea(context) -> str:
+    """django/forms/widgets/textarea.html."""
+    widget = context["widget"]
+    value = _value(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 
 
@@ -94,12 +101,13 @@ def _select(context) -> str | None:
 
 
 INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search",
-          "tel", "color")
+          "tel", "color", "checkbox")
 IN_PYTHON = {
     "django/forms/field.html": _field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _no_errors,
     "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/textarea.html": _textarea,
     **{f"django/forms/widgets/{name}.html": _input for name in INPUTS},
 }
 
