@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from tongxing.audit import checkpoints
 from tongxing.audit.models import Action, Event
@@ -193,3 +193,19 @@ def test_concurrent_writers_never_fork_the_chain():
     assert Event.objects.values("previous_digest").distinct().count() == 200
     assert sorted(Event.objects.values_list("position", flat=True)) == list(range(1, 201))
     assert verify_trail()[0] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the flush after the head's release is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_releases_the_head_before_its_flush_and_only_its_own_commit_is_asynchronous():
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    read = record(Action.VIEW, object_type="people.person", object_id="1")
+    assert synchronous_commit() == "on"  # SET LOCAL: the read's own transaction only
+    with transaction.atomic():  # a change's transaction keeps its synchronous commit
+        change = record(Action.CHANGE, object_type="cases.case", object_id="1")
+        assert synchronous_commit() == "on"
+    assert change.previous_digest == read.digest and verify_trail()[0] == []
