@@ -438,6 +438,9 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     # The person's sessions passing those checks, numbered once over their whole history, rather than
     # recounting each session's earlier ones.
     history = _brief_counselling_served(Activity.objects.filter(unit=s.unit, date__lte=s.period.end))
+    # The sessions' own conditions restated on the join to them, so their index reaches them: otherwise PostgreSQL
+    # may hash every activity of every unit to read each session's length and start.
+    history = history.filter(activity__unit=s.unit, activity__date__lte=s.period.end)
     first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
