@@ -84,9 +84,11 @@ def _take_the_head(flush_after_release=False):
     concurrent readers' flushes share one disk write (PostgreSQL's group commit) instead of taking turns."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            if flush_after_release:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
+            if flush_after_release:  # set_config(..., true): SET LOCAL, in the lock's own round trip
+                cursor.execute("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)",
+                               [AUDIT_LOCK_KEY])
+            else:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
 def _flushed():
