@@ -6,16 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import activities_for, approvals_for, assessments_for, cases_for
-from tongxing.activities.models import Activity, ActivityKind, ActivityStaff
+from tongxing.activities.models import Activity, ActivityKind, ActivityStaff, Attendance
 from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import administrations_for
+from tongxing.standards.engine import InList
 
 from .models import (
     Approval,
@@ -217,8 +218,11 @@ def timeline(user, case, episodes, activity_url=None, *, appointments) -> list[E
     the client's clinician does not see the assessments). `appointments`: the case's, as the page has read them
     (appointments.selectors.of_case)."""
     ids = _history_case_ids(case)
+    # The client's sessions are one list of ids from the attendance's person index: an OR across a join to the
+    # attendance made PostgreSQL read every group session of every unit.
+    attended = Attendance.objects.filter(person=case.client_id).values("activity")
     activities = Activity.objects.filter(Q(case__in=ids) | Q(
-        kind=ActivityKind.GROUP_SESSION, group__isnull=False, attendance__person=case.client_id)).distinct()
+        InList(F("pk"), attended), kind=ActivityKind.GROUP_SESSION, group__isnull=False))
     entries = _activity_entries(activities.select_related("group").order_by(), activity_url)
     entries += _questionnaire_entries(administrations_for(user).filter(Q(case__in=ids) | Q(person=case.client_id))
                                       .select_related("instrument").order_by())
