@@ -135,10 +135,13 @@ def _database():
     db = dj_database_url.parse(url, conn_max_age=60)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
-        # "database is locked" upgrades inside write transactions.
+        # "database is locked" upgrades inside write transactions. A writer waits for the write lock up to 30 s
+        # (Python's default is 5): every audited page writes, so under load workers queue for it, and pages
+        # already took up to 4.5 s with 50 users on a busy 2-core machine (bench/load_pages.py, p99).
         db["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
         }
         db["CONN_MAX_AGE"] = 0
     elif db["ENGINE"] == "django.db.backends.postgresql":
