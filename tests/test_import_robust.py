@@ -197,3 +197,21 @@ def test_a_first_import_keeps_every_foreign_key_and_one_refused_late_writes_noth
     services.import_document(parse(scenario_doc)[0])
     assert _activity_foreign_keys() == before
     assert Activity.objects.exists()
+
+
+def test_an_import_into_a_database_in_use_checks_row_by_row(scenario_doc, monkeypatch):
+    """Only a database holding no activities yet has its constraints dropped for the one-pass checks: another
+    centre's file imported later must not keep the first centre's staff from reading while it runs."""
+    from tongxing.exchange import services
+    from tongxing.exchange.schema import parse
+
+    services.import_document(parse(scenario_doc)[0])
+
+    def one_pass(models):
+        raise AssertionError("constraints dropped in a database in use")
+
+    monkeypatch.setattr(services, "foreign_keys_checked_at_end", one_pass)
+    neighbour = json.loads(json.dumps(scenario_doc))
+    neighbour["unit"] = {**neighbour["unit"], "code": "NEXT1"}
+    services.import_document(parse(neighbour)[0])
+    assert Activity.objects.filter(unit__code="NEXT1").exists()

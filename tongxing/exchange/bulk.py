@@ -32,8 +32,8 @@ def foreign_keys_checked_at_end(models):
     transaction: no other session ever sees the tables without them, a row naming nothing fails the block as it
     would fail the commit, and an error in the block rolls the drop back with everything else. The price: until
     the transaction ends, other sessions wait to read these tables and the ones they name, and adding a
-    constraint back reads every stored row. So callers use it only where the rows being written are at least
-    as many as those stored (a centre's first import), where the one pass costs less than the per-row checks."""
+    constraint back reads every stored row. So callers use it only where nothing is stored yet (a centre's first
+    import into its new database), where nobody waits and the one pass costs less than the per-row checks."""
     if connection.vendor != "postgresql":
         yield
         return

@@ -355,9 +355,10 @@ def _import(document: Document, progress) -> ImportSummary:
     w.pk["projects"] = dict(Project.objects.filter(unit=unit).values_list("code", "pk"))
     for name in ("instruments", "projects"):
         _write_v2(w, name, todo[name], document)
-    adding = sum(r["id"] not in w.pk["activities"] for r in todo["activities"])
-    checks = (foreign_keys_checked_at_end(ACTIVITY_TABLES) if adding and adding >= Activity._base_manager.count()
-              else contextlib.nullcontext())
+    # Only into a database holding no activities yet (a centre going live): the one-pass checks keep other
+    # sessions from reading these tables until the import commits, which a database in use must not suffer.
+    checks = (foreign_keys_checked_at_end(ACTIVITY_TABLES)
+              if todo["activities"] and not Activity._base_manager.exists() else contextlib.nullcontext())
     with checks:
         w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
                 lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
