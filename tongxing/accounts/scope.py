@@ -17,9 +17,9 @@ from tongxing.activities.models import Activity, ActivityKind, Group, MedicalAss
 from tongxing.appointments.models import Appointment
 from tongxing.attachments.models import Attachment
 from tongxing.cases.models import Approval, Case, Referral
+from tongxing.lib.sql import InList
 from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
-from tongxing.standards.engine import InList
 from tongxing.teams.models import BreakGlass, MedicalAccess, TeamMember
 
 from .models import Access, Level

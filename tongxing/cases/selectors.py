@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tongxing.accounts.scope import activities_for, approvals_for, assessments_for, cases_for
 from tongxing.activities.models import Activity, ActivityKind, ActivityStaff, Attendance
+from tongxing.lib.sql import InList
 from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import administrations_for
-from tongxing.standards.engine import InList
 
 from .models import (
     Approval,

@@ -17,11 +17,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import Activity, ActivityStaff, Attendance
+from tongxing.lib.sql import InList
 from tongxing.outcomes import analysis
 from tongxing.outcomes.models import Administration, TimePoint, Use
 from tongxing.outcomes.selectors import analyse
 from tongxing.people.models import Person
-from tongxing.standards.engine import Check, InList, SubqueryCount, Tally, round_half_up
+from tongxing.standards.engine import Check, SubqueryCount, Tally, round_half_up
 
 from .models import Enrolment, OutcomeIndicator, OutputIndicator, OutputKind, Programme, Project
 

@@ -13,9 +13,10 @@ from django.db.models.functions import Cast
 from tongxing.accounts.scope import may_see_risk_alerts, overview_units
 from tongxing.activities.models import Activity, Attendance
 from tongxing.cases.models import Episode
+from tongxing.lib.sql import InList
 from tongxing.outcomes.selectors import open_risk_alerts
 from tongxing.standards import fsa
-from tongxing.standards.engine import InList, Period, counted_base
+from tongxing.standards.engine import Period, counted_base
 from tongxing.standards.models import AgreedLevel
 from tongxing.standards.report import OUTPUT_RULES, _number
 

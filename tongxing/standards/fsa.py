@@ -43,6 +43,7 @@ from tongxing.activities.models import (
 )
 from tongxing.cases.models import Case as CaseFile
 from tongxing.cases.models import CaseType, Collaboration, Episode, Involvement, Party
+from tongxing.lib.sql import InList
 from tongxing.organisations.models import (
     Establishment,
     OpeningHours,
@@ -55,7 +56,7 @@ from tongxing.organisations.models import (
 )
 from tongxing.people.models import PROACTIVE_CHANNELS, Child, DrugUse, Person
 
-from .engine import Check, DaysBetween, InList, PerDatabase, Period, Proportion, SubqueryCount, Tally, age_on
+from .engine import Check, DaysBetween, PerDatabase, Period, Proportion, SubqueryCount, Tally, age_on
 
 # Numbers the agreement fixes (DOMAIN.md), named so each rule reads like its row.
 ONE_HOUR = 60
