@@ -125,7 +125,9 @@ class Activity(models.Model):
         # index on unit: beside it PostgreSQL rated a composite index's heap reads dearer and read all five
         # years of a unit to keep one.
         indexes = [models.Index(fields=["unit", "kind", "date"], name="activity_unit_kind_date"),
-                   models.Index(fields=["unit", "date"], name="activity_unit_date")]
+                   models.Index(fields=["unit", "date"], name="activity_unit_date"),
+                   # The activity list's newest-first page of a unit.
+                   models.Index(fields=["unit", "-start", "-id"], name="activity_unit_start")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"

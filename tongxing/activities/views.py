@@ -124,7 +124,7 @@ def _activity_row(a):
 @login_required
 @require_GET
 def activity_list(request):
-    units = record_units(request.user)
+    units = list(record_units(request.user).values_list("pk", flat=True))
     form = ActivityFilterForm(request.GET or None, units=units)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = filtered_activities(request.user, data)
@@ -133,7 +133,10 @@ def activity_list(request):
         return export(request, filename="activities", headers=[_(h) for h in ACTIVITY_HEADERS],
                       rows=(_activity_row(a) for a in rows.iterator(chunk_size=500)), count=qs.count(),
                       what="activities")
-    page, rest = paginate(request, qs.order_by("-start", "-pk"))
+    # One unit stated as an equality: PostgreSQL then reads the newest page from the (unit, -start) index instead
+    # of sorting the unit's five years (75,000 rows at national scale) to keep 50.
+    newest = qs.filter(unit=units[0]) if len(units) == 1 else qs
+    page, rest = paginate(request, newest.order_by("-start", "-pk"))
     page.object_list = shown_rows(page.object_list, request.user)
     homemakers = homemaker_hours(qs) if data.get("kind") == ActivityKind.HOMEMAKER_SERVICE else None
     return render(request, "activities/list.html", {
