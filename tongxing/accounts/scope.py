@@ -94,20 +94,6 @@ def _in_units(user) -> Q:
     return Q(InList(F("unit"), _case_units(user).values("pk")))
 
 
-def read_in_scope(record, user):
-    """Note on `record` that it was just read through `people_for(user)` or `cases_for(user)`, so later checks in
-    the same request (`leads_case`, `may_attach`) need not ask again. Only for an object read for this request by
-    this request's user object: the note names that object, so no other request's user matches it."""
-    record._read_in_scope_of = user
-    return record
-
-
-def _case_in_scope(user, case: Case) -> bool:
-    if getattr(case, "_read_in_scope_of", None) is user:
-        return True
-    return cases_for(user).filter(pk=case.pk).exists()
-
-
 def cases_for(user) -> QuerySet[Case]:
     """Case files the user may open: a worker's own caseload, the cases whose team they are on and the cases of
     a client they broke the glass for; a supervisor's, coordinator's or auditor's scope."""
@@ -211,7 +197,7 @@ def needs_approval(user, unit: Unit) -> bool:
 
 def leads_case(user, case: Case) -> bool:
     """The case's worker, or a supervisor or coordinator over it: who sets the team, closes and reopens."""
-    if not can_write(user) or not _case_in_scope(user, case):
+    if not can_write(user) or not cases_for(user).filter(pk=case.pk).exists():
         return False
     return level_of(user) != Level.WORKER or (case.worker_id is not None and case.worker.user_id == user.pk)
 
@@ -250,9 +236,7 @@ def may_attach(user, record) -> bool:
     if not can_write(user):
         return False
     if isinstance(record, Case):
-        return record.merged_into_id is None and _case_in_scope(user, record)
-    if isinstance(record, Person) and getattr(record, "_read_in_scope_of", None) is user:
-        return True
+        return record.merged_into_id is None and cases_for(user).filter(pk=record.pk).exists()
     person_id = record.person_id if isinstance(record, Referral) else record.pk
     return people_for(user).filter(pk=person_id).exists()
 

@@ -16,7 +16,6 @@ from tongxing.accounts.scope import (
     cases_for,
     leads_case,
     may_break_glass,
-    read_in_scope,
     units_for,
 )
 from tongxing.cases.models import Case
@@ -47,7 +46,7 @@ def find_or_refuse(request, queryset, pk, *, kind):
     """The record from the user's scope; else the friendly refusal (break-the-glass) or the friendly 404."""
     found = queryset.filter(pk=pk).first()
     if found is not None:
-        return read_in_scope(found, request.user), None
+        return found, None
     if kind == "person":
         return None, refused(request, person=Person.objects.filter(pk=pk).first())
     return None, refused(request, case=Case.objects.select_related("client").filter(pk=pk).first())
