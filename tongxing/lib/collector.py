@@ -1,4 +1,5 @@
-"""Python's cycle collector paused for work that builds a large, long-lived heap of plain records."""
+"""Python's cycle collector paused for work that builds a large, long-lived heap (an import's records, a web
+worker's modules and URLconf at start-up)."""
 
 import contextlib
 import gc
