@@ -810,8 +810,9 @@ class Parser:
             if spec.kind == "ref" and rec[key] is not None and rec[key] not in self.known(spec.ref):
                 self.problems.add(f"{path or rec['_path']}.{key}", f"unknown {spec.ref} id {show(rec[key])}")
             elif spec.kind == "refs":
+                known = self.known(spec.ref)  # a union for instruments: built once per list, not per id
                 for i, v in enumerate(rec[key]):
-                    if v not in self.known(spec.ref):
+                    if v not in known:
                         self.problems.add(f"{path or rec['_path']}.{key}[{i}]", f"unknown {spec.ref} id {show(v)}")
             elif spec.kind == "list":
                 for i, item in enumerate(rec[key]):
