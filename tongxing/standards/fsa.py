@@ -190,15 +190,17 @@ def holds(role) -> Q:
 def staffed_by(*roles, activity="pk") -> Q:
     """The activity (`activity` names it in the outer query) has a staff member holding one of `roles`.
 
-    Each staff row's role is one index probe; PostgreSQL would plan that probe as a hash of every role once per
-    activity, so there the role holders are one list built once per query, and the activity's first such staff
-    row is a scalar subquery, which no planner turns into a join: one probe of the staff index per activity. As an
-    EXISTS in a WHERE clause (OS9's first-four list) PostgreSQL may make it a semi-join hashing the staff rows of
-    every role holder of every unit.
+    Each staff row's role is one probe of the (staff, role) index. On PostgreSQL both steps are scalar subqueries,
+    which no planner turns into a join: the activity's first staff row holding a role, each staff row's first such
+    role. As EXISTS, PostgreSQL may plan the role probe as a hash of every role once per activity, or (in a WHERE
+    clause, OS9's first-four list) a semi-join hashing the staff rows of every role holder of every unit; a list of
+    the role holders instead is searched element by element for every staff row, so its cost grows with the
+    organisation's staff.
     """
     staff = ActivityStaff.objects.filter(activity=OuterRef(activity))
     holding = StaffRole.objects.filter(staff=OuterRef("staff"), role__in=roles)
-    first_holder = Subquery(staff.filter(InList(F("staff"), role_holders(*roles))).values("pk")[:1])
+    first_role = Subquery(holding.values("pk")[:1])
+    first_holder = Subquery(staff.filter(IsNull(first_role, False)).values("pk")[:1])
     return Q(PerDatabase(Exists(staff.filter(Exists(holding))), postgresql=IsNull(first_holder, False)))
 
 
