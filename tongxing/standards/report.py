@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.lookups import IsNull
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongxing.activities.models import ActivityKind, ActivityStaff, Group, GroupKind
+from tongxing.lib.sql import InList
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -119,9 +120,11 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     """What a supervisor must see before signing (issue: annual return, "warnings")."""
     warnings = []
     # The few small groups first, then which of them OS8 counts: checking every session would cost a second OS8.
-    # OS8 counts group sessions only, and naming the kind lets the (unit, kind, date) index find them.
+    # OS8 counts group sessions only, and naming the kind lets the (unit, kind, date) index find them. The groups
+    # are one list, each a lookup of its sessions: as a semi-join, PostgreSQL read every group's sessions in
+    # group order through the group index to find the few of the unit's year.
     in_period = scope.activities(ActivityKind.GROUP_SESSION).values("group")
-    small = dict(Group.objects.filter(kind=GroupKind.COUNSELLING, pk__in=in_period).annotate(
+    small = dict(Group.objects.filter(InList(F("pk"), in_period), kind=GroupKind.COUNSELLING).annotate(
         participants=Count("sessions__attendance__person", distinct=True)).filter(
         participants__lt=fsa.GROUP_SMALL).values_list("pk", "participants"))
     counted = fsa.counselling_group_sessions(scope).counted().filter(group__in=list(small)).values("group")
