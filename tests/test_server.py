@@ -174,3 +174,14 @@ def test_a_backup_that_cannot_get_the_database_stops_with_a_reason_and_leaves_no
     assert time.monotonic() - started < 30
     assert "lock" in str(refused.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_connections_are_kept_between_requests_and_written_through_the_wal(monkeypatch, tmp_path):
+    from tongxing import settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    db = settings._database()
+    # Reopening per request re-reads the schema and the pages each time: about a sixth of a page's CPU under load.
+    assert db["CONN_MAX_AGE"] > 0
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
