@@ -444,6 +444,9 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     # The sessions' own conditions restated on the join to them, so their index reaches them: otherwise PostgreSQL
     # may hash every activity of every unit to read each session's length and start.
     history = history.filter(activity__unit=s.unit, activity__date__lte=s.period.end)
+    # Only the people served in the period are numbered (each one's whole history still): one list, each person
+    # an index lookup, rather than numbering everyone the unit ever served.
+    history = history.filter(InList(F("person"), s.brief_counselling.values("person")))
     first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
