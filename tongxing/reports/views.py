@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tongxing.accounts.models import Level
@@ -16,6 +17,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.exchange.selectors import export_unit
 from tongxing.lib.projection import Method, as_text, project
+from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.selectors import units_for
 from tongxing.privacy.deidentify import deidentify
 from tongxing.standards.codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
@@ -134,14 +136,27 @@ def fsa_drilldown(request, unit, fy, code):
     unit = _unit(request, unit)
     if code not in OUTPUT_STANDARDS and code not in OUTCOME_STANDARDS:
         raise Http404(code)
-    data = drilldown(code, Scope(unit, Period.financial_year(fy)), request.user)
+    scope = Scope(unit, Period.financial_year(fy))
+    if request.GET.get("export") == "xlsx":
+        return _drilldown_xlsx(request, unit, fy, code, drilldown(code, scope, request.user))
+    data = drilldown(code, scope, request.user, page=request.GET.get("page", 1))
     audit_drilldown(request, unit, fy, code, data)
     names = {**OUTPUT_STANDARDS, **OUTCOME_STANDARDS}[code]
     return drilldown_response(request, "reports/drilldown.html", {
         "unit": unit, "fy": fy, "code": code, "names": names, "data": data, "counted": data["counted"],
         "excluded": data["excluded"], "rows": data["rows"],
+        "here": reverse("fsa-drilldown", args=[unit.code, fy, code]),
         "back": reverse("fsa-page", args=[unit.code, fy]),
     })
+
+
+def _drilldown_xlsx(request, unit, fy, code, data):
+    """The whole list behind a figure (the page shows it a page at a time), names withheld as on screen."""
+    audit_drilldown(request, unit, fy, code, data, via="xlsx", action=Action.EXPORT)
+    headers = [*(label for _field, label in data["columns"]), _("Counted"), _("Adds to the figure"), _("Reason")]
+    rows = ([*row["cells"], _("Yes") if row["counted"] else _("No"), row["weight"],
+             "；".join(str(r) for r in row["reasons"])] for row in data["rows"])
+    return xlsx_response(f"fsa-{unit.code}-{fy}-{code}", headers, rows, title=code)
 
 
 @login_required

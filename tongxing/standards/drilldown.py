@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -97,24 +98,27 @@ PERSONAL = {
 }
 
 
-def drilldown(code: str, scope: Scope, viewer, limit=2000) -> dict:
+def drilldown(code: str, scope: Scope, viewer, limit=2000, page=None) -> dict:
     """Columns and rows for one standard's figure, as `viewer` may see them; OS11 lists the schools with their
     status. Every record stays on the list, counted as it was; a person outside the viewer's person scope is
     withheld (identifying columns masked, `withheld` set), so an auditor checks the figure without names.
-    `shown` lists the people (or case files) named to the viewer, for the audit trail."""
+    `shown` lists the people (or case files) named to the viewer, for the audit trail. With `page`, only that
+    page of the list (see `present`)."""
     if code == "OS11":
         return {**school_drilldown(scope), "withheld": 0, "shown": {}}
     rule = rule_for(code, scope)
     if rule is None:
         raise KeyError(code)
-    return present(rule, COLUMNS[rule.candidates.model], viewer, limit=limit)
+    return present(rule, COLUMNS[rule.candidates.model], viewer, limit=limit, page=page)
 
 
-def audit_drilldown(request, unit, fy, code, data, via="page"):
+def audit_drilldown(request, unit, fy, code, data, via="page", action=Action.VIEW):
     """Every read of a drill-down is audited with the people (or case files) it named to the reader."""
+    rows, total = len(data["rows"]), data.get("total", len(data["rows"]))
+    listed = f"{rows} records" if rows == total else f"{rows} of {total} records"
     with transaction.atomic():
-        record(Action.VIEW, request=request, obj=unit, unit_code=unit.code,
-               summary=f"drill-down {code} {fy} ({via}): {len(data['rows'])} records, {data['withheld']} withheld",
+        record(action, request=request, obj=unit, unit_code=unit.code,
+               summary=f"drill-down {code} {fy} ({via}): {listed}, {data['withheld']} withheld",
                changes={"shown": data["shown"]})
 
 
@@ -144,9 +148,18 @@ PROJECT_PATHS = {Activity: "project__", ActivityStaff: "activity__project__", At
                  Feedback: "activity__project__"}
 
 
-def present(rule, columns, viewer=None, *, limit=2000, links=None) -> dict:
+# Records on one page of a drill-down: a figure of the national return has about 900, too many to draw at once.
+PER_PAGE = 100
+
+
+def present(rule, columns, viewer=None, *, limit=2000, links=None, page=None) -> dict:
     """One figure's drill-down: every candidate record with the domain's labels (never codes), whether it is
-    counted, the reasons it is not, and a link to the record to open to fix it; counted records come first.
+    counted, the reasons it is not, and a link to the record to open to fix it; counted records come first,
+    then in the order of the records' keys, so the pages of a long list part it without overlap.
+
+    With `page` (a page number as the request gives it), `rows` is that page of `PER_PAGE` records and `page` the
+    Paginator's page; `counted`, `excluded` and `total` are of the whole list either way, `withheld` and `shown`
+    of the rows listed.
 
     As `viewer` may see it: a person (or case file) outside their person scope stays listed and counted, its
     identifying columns withheld and no link (`withheld`); `shown` lists those named, for the audit trail.
@@ -160,7 +173,11 @@ def present(rule, columns, viewer=None, *, limit=2000, links=None) -> dict:
     wanted = list(dict.fromkeys(["pk", *([link_field] if link_field else []), *fields, *extra,
                                  *([key] if key else [])]))
     rows = rule.explain(*wanted, limit=limit)
-    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True)))
+    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True), r["pk"]))
+    total, counted = len(rows), sum(1 for r in rows if r["counted"])
+    if page is not None:
+        page = Paginator(rows, PER_PAGE).get_page(page)
+        rows = list(page.object_list)
     withheld, shown = 0, {}
     if key is not None and viewer is not None:
         ids = {r[key] for r in rows if r[key] is not None}
@@ -183,9 +200,8 @@ def present(rule, columns, viewer=None, *, limit=2000, links=None) -> dict:
             # DOMAIN.md "Funded projects": the drill-down names the project as the reason.
             named = f"{OUTSIDE_RETURN}: {row[f'{project_path}code']} {row[f'{project_path}title']}"
             row["reasons"] = [named if r == OUTSIDE_RETURN else r for r in row["reasons"]]
-    counted = sum(1 for r in rows if r["counted"])
     return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion), "counted": counted,
-            "excluded": len(rows) - counted, "withheld": withheld, "shown": shown}
+            "excluded": total - counted, "total": total, "page": page, "withheld": withheld, "shown": shown}
 
 
 def school_drilldown(scope: Scope) -> dict:
