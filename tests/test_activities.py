@@ -185,8 +185,9 @@ def test_scope_other_units_are_not_found_and_auditors_cannot_write(client, world
     assert bob.get(reverse("activities:new")).status_code == 403
 
 
-def test_list_filters_paginates_and_charts_months(client, world):
+def test_list_filters_paginates_and_charts_months(client, world, monkeypatch):
     many_activities(world, 120)
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2025, 3, 1))
     c = client_for(client, world.bob)
     page = c.get(reverse("activities:list"))
     assert page.context["page"].paginator.count == 120 and len(page.context["page"]) == 50
@@ -198,6 +199,25 @@ def test_list_filters_paginates_and_charts_months(client, world):
     assert "months-data" in page.content.decode()
     bad = c.get(reverse("activities:list"), {"date_from": "2024-06-01", "date_to": "2024-05-01"})
     assert "date_to" in bad.context["form"].errors
+
+
+def test_the_month_chart_covers_the_financial_year_of_the_filter(client, world, monkeypatch):
+    many_activities(world, 120)  # May to September 2024
+    tz = timezone.get_current_timezone()
+    activity(world.unit, dt.datetime(2024, 3, 31, 10, 0, tzinfo=tz), staff=[world.alice_staff])  # FY 2023
+    c = client_for(client, world.bob)
+
+    def chart(today, **filters):
+        monkeypatch.setattr(timezone, "localdate", lambda: today)
+        page = c.get(reverse("activities:list"), filters, HTTP_ACCEPT_LANGUAGE="zh-hant")
+        return page.context["chart_year"].fy, sum(m["n"] for m in page.context["months"]), page
+
+    fy, n, page = chart(dt.date(2024, 12, 1))  # no date filter: the current year, and the list keeps every year
+    assert (fy, n, page.context["page"].paginator.count) == (2024, 120, 121)
+    assert "財政年度 2024（2024-04-01 至 2025-03-31）" in page.content.decode()
+    assert chart(dt.date(2026, 5, 1))[:2] == (2026, 0)
+    assert chart(dt.date(2026, 5, 1), date_from="2023-04-01")[:2] == (2023, 1)  # the year the start falls in
+    assert chart(dt.date(2026, 5, 1), date_to="2024-05-10")[:2] == (2024, 5)  # else the year the end falls in
 
 
 def test_list_exports_to_excel_with_what_the_filter_shows(client, world):

@@ -129,9 +129,17 @@ class YearMonth(Func):
         return super().as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
 
 
-def per_month(qs: QuerySet[Activity]) -> list[dict]:
-    """Activities per calendar month (one grouped query), oldest first."""
-    rows = qs.order_by().annotate(month=YearMonth("date")).values("month").annotate(n=Count("pk")).order_by("month")
+def chart_year(data: dict, today) -> Period:
+    """The financial year the activity list's month chart covers: the one its date filter falls in (the start,
+    else the end), else the current one. A chart of every year read five years of a unit's activities per page."""
+    day = data.get("date_from") or data.get("date_to") or today
+    return Period.financial_year(day.year if day.month >= 4 else day.year - 1)
+
+
+def per_month(qs: QuerySet[Activity], year: Period) -> list[dict]:
+    """Activities per calendar month of the financial year `year` (one grouped query), oldest first."""
+    rows = (qs.filter(year.dates("date")).order_by().annotate(month=YearMonth("date")).values("month")
+            .annotate(n=Count("*")).order_by("month"))
     return [{"month": r["month"], "n": r["n"]} for r in rows]
 
 

@@ -46,6 +46,7 @@ from .models import Activity, ActivityKind, Attendance, GroupKind, MedicalAssess
 from .selectors import (
     activity_rows,
     assessments_for,
+    chart_year,
     default_unit,
     filtered_activities,
     group_members,
@@ -139,8 +140,10 @@ def activity_list(request):
     page, rest = paginate(request, newest.order_by("-start", "-pk"))
     page.object_list = shown_rows(page.object_list, request.user)
     homemakers = homemaker_hours(qs) if data.get("kind") == ActivityKind.HOMEMAKER_SERVICE else None
+    year = chart_year(data, timezone.localdate())
     return render(request, "activities/list.html", {
-        "form": form, "page": page, "rest": rest, "months": per_month(qs), "profiles": PROFILES.values(),
+        "form": form, "page": page, "rest": rest, "months": per_month(newest, year), "chart_year": year,
+        "profiles": PROFILES.values(),
         "homemakers": homemakers,
         "can_write": can_write(request.user),
     })
