@@ -3,14 +3,19 @@ label and input of every form, which are written here in Python and give the sam
 
 A case page shows seven forms; through the templates each field costs about half a millisecond (a template for the
 field, its label, its label's attributes, its empty error list, its widget and the widget's attributes, and one
-more per option of a select), two thirds of what the page costs to draw. Anything else (radio buttons, lists of
-check boxes, file inputs, error lists with errors, a form rendered whole) still goes through the templates.
+more per option of a select), two thirds of what the page costs to draw. Radio buttons and lists of check boxes
+(with their options) and file inputs without a current file are drawn here too. Anything else (a clearable file
+input showing its current file, error lists with errors, a form rendered whole) still goes through the templates.
 tests/test_form_renderer.py renders fields of every kind both ways and compares the HTML.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import RenderableMixin
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
@@ -19,7 +24,12 @@ _CONTEXT = Context()  # autoescaping, the project's time zone and localisation: 
 
 def _value(value) -> str:
     """`{{ value }}`."""
-    return render_value_in_context(value, _CONTEXT)
+    if not isinstance(value, str):
+        if not isinstance(value, Promise | RenderableMixin):  # numbers, dates and times: localised, as the templates do
+            return render_value_in_context(value, _CONTEXT)
+        value = str(value)  # a translation, a label tag, an error list, a widget: text
+    # Text, most of what a form shows, skips the localisation that cannot change it.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(value)
 
 
 def _as_text(value) -> str:
@@ -100,14 +110,59 @@ def _select(context) -> str | None:
     return "".join(parts)
 
 
+def _option(option) -> str:
+    """django/forms/widgets/input_option.html (a radio button's or a check box's, in its label)."""
+    label_id = option["attrs"].get("id")
+    label_for = f' for="{_value(label_id)}"' if label_id else ""
+    return f"<label{label_for}>{_input({'widget': option})}\n {_value(option['label'])}</label>\n"
+
+
+OPTIONS = ("django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html")
+
+
+def _multiple(context) -> str | None:
+    """django/forms/widgets/multiple_input.html, which radio.html and checkbox_select.html include, with options
+    of the radio and check box kinds in their labels (other options: the template)."""
+    widget = context["widget"]
+    groups = widget["optgroups"]
+    if any(option["template_name"] not in OPTIONS or not option["wrap_label"]
+           for _name, options, _index in groups for option in options):
+        return None
+    attrs = widget["attrs"]
+    box_id, box_class = attrs.get("id"), attrs.get("class")
+    parts = ["<div", f' id="{_value(box_id)}"' if box_id else "", f' class="{_value(box_class)}"' if box_class else "",
+             ">"]
+    for name, options, _index in groups:
+        if name:
+            parts.append(f"\n  <div><label>{_value(name)}</label>")
+        # Each option's own template ends in a new line, and so does the one including it.
+        parts.extend(f"<div>\n    {_option(option)}\n</div>" for option in options)
+        if name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+def _file(context) -> str | None:
+    """django/forms/widgets/clearable_file_input.html with no current file (with one: the template)."""
+    widget = context["widget"]
+    if widget["is_initial"]:
+        return None
+    return f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>'
+
+
 INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search",
-          "tel", "color", "checkbox")
+          "tel", "color", "checkbox", "file")
 IN_PYTHON = {
     "django/forms/field.html": _field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _no_errors,
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/radio.html": _multiple,
+    "django/forms/widgets/checkbox_select.html": _multiple,
+    "django/forms/widgets/multiple_input.html": _multiple,
+    "django/forms/widgets/clearable_file_input.html": _file,
     **{f"django/forms/widgets/{name}.html": _input for name in INPUTS},
 }
 
