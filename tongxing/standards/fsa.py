@@ -26,8 +26,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, Length, RowNumber, Trim
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, RowNumber, Trim
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import (
@@ -235,9 +235,11 @@ def full_day_units():
     )
 
 
+# A part is written when its trimmed text is not the empty text: an inequality, which compares lengths first
+# whatever the collation, where LENGTH counts the characters of every part for each rule that checks the plan.
 PLAN_COMPLETE = Check(
     _("case plan lacks one of its four parts"),
-    Q(*(GreaterThan(Length(Trim(f"plan__{part}")), 0) for part in ("direction", "timetable", "actions", "goals"))),
+    Q(*(~Q(Exact(Trim(f"plan__{part}"), Value(""))) for part in ("direction", "timetable", "actions", "goals"))),
 )
 NOT_MERGED = Check(_("family case merged into a PSA case"), Q(case__merged_into__isnull=True))
 
