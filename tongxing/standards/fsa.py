@@ -737,7 +737,12 @@ def peer_support_feedback(s: Scope) -> Proportion:
 
 
 def _parent_case_feedback(s: Scope, topic) -> Proportion:
-    parents = parent_cases_with_plan(s).counted().values("case__client")
+    # OS4(b)'s episodes, read from the unit's pregnant/parent PSA cases not merged (conditions OS4(b) checks itself),
+    # so the list of clients looks up the episodes of those few cases, not of every case of the unit.
+    parent_cases = CaseFile.objects.filter(unit=s.unit, parent_case=True, type=CaseType.PSA, merged_into__isnull=True)
+    episodes = Episode.objects.filter(InList(F("case"), parent_cases.values("pk")))
+    os4b = replace(parent_cases_with_plan(s), candidates=episodes)
+    parents = os4b.counted().values("case__client")
     base = _feedback(s, topic)
     base.checks.append(Check(_("not an OS4(b) client"), Q(person__in=parents)))
     return Proportion(base, POSITIVE)
