@@ -61,3 +61,9 @@ def test_the_lazily_mounted_api_answers_to_its_names_and_paths():
     assert (mount.app_name, mount.namespace) == api.urls[1:]
     assert reverse("api:units") == "/api/units"
     assert resolve("/api/docs").view_name == "api:openapi-view"
+
+
+def test_a_web_worker_collects_cycles_less_often_than_pythons_default():
+    script = "import gc, json; from tongxing.wsgi import application; print(json.dumps(gc.get_threshold()))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1])[0] >= 5000
