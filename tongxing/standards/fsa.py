@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -393,9 +394,13 @@ def parent_case_collaborations(s: Scope) -> Tally:
     return Tally(s.collaborations, [Check(_("not a pregnant/parent case"), _of_a_parent_case())])
 
 
-def _long_sessions_of_group():
-    return SubqueryCount(Activity.objects.filter(group=OuterRef("group"), kind=ActivityKind.GROUP_SESSION,
-                                                 minutes__gte=ONE_HOUR).values("pk"))
+def _groups_with_enough_long_sessions(s: Scope) -> QuerySet:
+    """The groups of the period's group sessions having ≥4 sessions of ≥1 h over their whole life, as one list
+    built once: counted for each session instead, a group's sessions were counted again for each of them."""
+    groups = s.activities(ActivityKind.GROUP_SESSION).values("group")
+    long_sessions = Activity.objects.filter(InList(F("group"), groups), kind=ActivityKind.GROUP_SESSION,
+                                            minutes__gte=ONE_HOUR)
+    return long_sessions.values("group").annotate(_n=Count("pk")).filter(_n__gte=GROUP_MIN_SESSIONS).values("group")
 
 
 def counselling_group_sessions(s: Scope) -> Tally:
@@ -407,7 +412,7 @@ def counselling_group_sessions(s: Scope) -> Tally:
         s.activities(),
         [AT_LEAST_ONE_HOUR, BY_SW_OR_NURSE,
          Check(_("group has fewer than 4 sessions of 1 hour"),
-               Q(GreaterThanOrEqual(_long_sessions_of_group(), GROUP_MIN_SESSIONS)))],
+               Q(group__in=_groups_with_enough_long_sessions(s)))],
         weight=full_day_units(), within=Q(kind=ActivityKind.GROUP_SESSION, group__kind=GroupKind.COUNSELLING),
     )
 
