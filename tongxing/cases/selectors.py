@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Trim
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +58,11 @@ def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:
         is_open=Exists(open_episodes),
         opened=Subquery(open_episodes.order_by("-opened").values("opened")[:1]),
         closed=Subquery(last_closed.values("closed")[:1]),
-        has_plan=Exists(complete_plans().filter(episode__case=OuterRef("pk"), episode__closed__isnull=True)),
+        # A scalar subquery, not EXISTS: PostgreSQL may run an EXISTS as one hashed pass over every plan of the
+        # organisation (it guesses the four text tests keep ~1% of plans, not ~96%), 20 ms -> 120 ms on a national
+        # unit's caseload; a scalar subquery is only ever looked up per case through the episode and plan indexes.
+        has_plan=IsNull(Subquery(complete_plans().filter(episode__case=OuterRef("pk"), episode__closed__isnull=True)
+                                 .values("pk")[:1]), False),
         # Sessions planned ahead are not contact yet.
         last_contact=Subquery(Activity.objects.filter(case=OuterRef("pk"), date__lte=timezone.localdate())
                               .order_by("-date").values("date")[:1]),
