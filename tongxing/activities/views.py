@@ -125,8 +125,7 @@ def _activity_row(a):
 @login_required
 @require_GET
 def activity_list(request):
-    units = list(record_units(request.user).values_list("pk", flat=True))
-    form = ActivityFilterForm(request.GET or None, units=units)
+    form = ActivityFilterForm(request.GET or None, units=record_units(request.user))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     qs = filtered_activities(request.user, data)
     if request.GET.get("export") == "xlsx":
@@ -134,15 +133,14 @@ def activity_list(request):
         return export(request, filename="activities", headers=[_(h) for h in ACTIVITY_HEADERS],
                       rows=(_activity_row(a) for a in rows.iterator(chunk_size=500)), count=qs.count(),
                       what="activities")
-    # One unit stated as an equality: PostgreSQL then reads the newest page from the (unit, -start) index instead
-    # of sorting the unit's five years (75,000 rows at national scale) to keep 50.
-    newest = qs.filter(unit=units[0]) if len(units) == 1 else qs
-    page, rest = paginate(request, newest.order_by("-start", "-pk"))
+    # A one-unit scope states its unit as an equality (scope._in_units): PostgreSQL then reads the newest page from
+    # the (unit, -start) index instead of sorting the unit's five years (75,000 rows at national scale) to keep 50.
+    page, rest = paginate(request, qs.order_by("-start", "-pk"))
     page.object_list = shown_rows(page.object_list, request.user)
     homemakers = homemaker_hours(qs) if data.get("kind") == ActivityKind.HOMEMAKER_SERVICE else None
     year = chart_year(data, timezone.localdate())
     return render(request, "activities/list.html", {
-        "form": form, "page": page, "rest": rest, "months": per_month(newest, year), "chart_year": year,
+        "form": form, "page": page, "rest": rest, "months": per_month(qs, year), "chart_year": year,
         "profiles": PROFILES.values(),
         "homemakers": homemakers,
         "can_write": can_write(request.user),
