@@ -111,7 +111,7 @@ def broken_glass(user) -> QuerySet[BreakGlass]:
     """The user's break-the-glass openings still running, in units the user works in."""
     if not user.is_authenticated:
         return BreakGlass.objects.none()
-    return BreakGlass.objects.filter(user=user, until__gt=timezone.now(), unit__in=_case_units(user))
+    return BreakGlass.objects.filter(_in_units(user), user=user, until__gt=timezone.now())
 
 
 def _in_units(user) -> Q:
@@ -152,7 +152,7 @@ def break_glass_candidates(user) -> QuerySet[Person]:
     """People of the worker's unit outside their scope, whom they may open by giving a reason."""
     if not can_write(user) or level_of(user) != Level.WORKER:
         return Person.objects.none()
-    return (Person.objects.filter(unit__in=_case_units(user), merged_into__isnull=True)
+    return (Person.objects.filter(_in_units(user), merged_into__isnull=True)
             .exclude(pk__in=people_for(user).values("pk")))
 
 
@@ -246,7 +246,7 @@ def activities_for(user) -> QuerySet[Activity]:
 def appointments_for(user) -> QuerySet[Appointment]:
     """Appointments whose person the user may see: on a case the user may open, or with no case; a worker also sees
     their own appointments with people they reach otherwise (a nurse's with a client through medical access)."""
-    qs = Appointment.objects.filter(unit__in=_case_units(user))
+    qs = Appointment.objects.filter(_in_units(user))
     if level_of(user) == Level.WORKER:
         people = people_for(user).values("pk")
         qs = qs.filter(Q(case__in=cases_for(user)) | Q(case__isnull=True, person__in=people)
