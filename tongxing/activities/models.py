@@ -96,8 +96,9 @@ class Activity(models.Model):
                                     verbose_name=_("people served"))
     headcount = models.PositiveIntegerField(_("anonymous headcount"), default=0)
     psa_contacted = models.PositiveIntegerField(_("PSA contacted"), null=True, blank=True)
+    # Indexed with the date (activity_case_date), which serves every lookup by case as well.
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities",
-                             verbose_name=_("case"))
+                             verbose_name=_("case"), db_index=False)
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions",
                               verbose_name=_("group"))
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
@@ -127,7 +128,9 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["unit", "kind", "date"], name="activity_unit_kind_date"),
                    models.Index(fields=["unit", "date"], name="activity_unit_date"),
                    # The activity list's newest-first page of a unit.
-                   models.Index(fields=["unit", "-start", "-id"], name="activity_unit_start")]
+                   models.Index(fields=["unit", "-start", "-id"], name="activity_unit_start"),
+                   # A case's last contact (caseloads, case lists): one index entry, not all its sessions sorted.
+                   models.Index(fields=["case", "date"], name="activity_case_date")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
