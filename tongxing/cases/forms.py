@@ -22,6 +22,13 @@ class StaffChoice(forms.ModelChoiceField):
         return obj.name
 
 
+def staff_options(field: forms.ModelChoiceField, staff, *, leave_out=None):
+    """The field's options drawn from `staff`, the unit's staff the case page reads once for all its forms, when
+    they are drawn; the field's own queryset still decides what may be posted."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = lambda: empty + [(s.pk, field.label_from_instance(s)) for s in staff if s.pk != leave_out]
+
+
 class OpenCaseForm(forms.ModelForm):
     opened = forms.DateField(label=_("opened"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
@@ -117,9 +124,12 @@ class NextActionForm(EditGuard, forms.ModelForm):
         field_classes = {"worker": StaffChoice}
         widgets = {"next_action_due": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
-    def __init__(self, *args, may_reassign=False, **kwargs):
+    def __init__(self, *args, may_reassign=False, staff=None, **kwargs):
+        """`staff`: the unit's staff, by name, as the page has read them."""
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = Staff.objects.filter(unit=self.instance.unit_id).order_by("name")
+        if staff is not None:
+            staff_options(self.fields["worker"], staff)
         if not may_reassign:
             del self.fields["worker"]
         if self.instance.type != CaseType.PSA:

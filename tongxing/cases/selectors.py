@@ -155,16 +155,17 @@ class Entry:
     sort: int = 0
 
 
-def _history_case_ids(case) -> list[int]:
-    """A PSA case's history includes the family cases merged into it (DOMAIN.md "Cases")."""
-    return [case.pk, *case.merged_family_cases.values_list("pk", flat=True)]
+def merged_family(case) -> list[Case]:
+    """The family cases merged into a PSA's case, whose history is the case's too (DOMAIN.md "Cases")."""
+    return list(case.merged_family_cases.select_related("client").order_by("pk"))
 
 
 def staff_names(user_ids) -> dict[int, str]:
     """Logins shown by their staff member's name (not the login name), in one query."""
     ids = {pk for pk in user_ids if pk is not None}
     names = dict(Staff.objects.filter(user__in=ids).values_list("user_id", "name")) if ids else {}
-    users = get_user_model().objects.filter(pk__in=ids - set(names)).values_list("pk", "username")
+    others = ids - set(names)
+    users = get_user_model().objects.filter(pk__in=others).values_list("pk", "username") if others else ()
     return {**dict(users), **names}
 
 
@@ -215,14 +216,14 @@ def _assessment_entries(assessments) -> list[Entry]:
                                                                                    else "")) for m in assessments]
 
 
-def timeline(user, case, episodes, activity_url=None, *, appointments) -> list[Entry]:
+def timeline(user, case, episodes, activity_url=None, *, appointments, merged) -> list[Entry]:
     """Everything that happened on the case, newest first: one query per kind of record, merged by date.
 
     Besides the case's own records: the client's group sessions and questionnaires, and the appointments. The
     client's questionnaires and medical assessments are those the user may read (a case team member who is not
     the client's clinician does not see the assessments). `appointments`: the case's, as the page has read them
-    (appointments.selectors.of_case)."""
-    ids = _history_case_ids(case)
+    (appointments.selectors.of_case); `merged`: the family cases merged into it (merged_family)."""
+    ids = [case.pk, *(c.pk for c in merged)]
     # The client's sessions are one list of ids from the attendance's person index: an OR across a join to the
     # attendance made PostgreSQL read every group session of every unit.
     attended = Attendance.objects.filter(person=case.client_id).values("activity")

@@ -107,12 +107,15 @@ def _case_file(request, case, status=200, **bound):
     except CasePlan.DoesNotExist:
         plan = None
     writable = can_write(request.user) and case.merged_into_id is None
+    # Read once, by whichever of the case worker's and the team's selects is drawn first.
+    staff = Staff.objects.filter(unit=case.unit_id).order_by("name")
     forms = {
         "plan_form": PlanForm(instance=plan or CasePlan(episode=current, date=timezone.localdate()),
                               initial={"revision": plan.revision if plan else 0}, prefix="plan"),
         "close_form": CloseEpisodeForm(instance=open_episode, prefix="close") if open_episode else None,
         "reopen_form": ReopenForm(prefix="reopen", initial={"opened": timezone.localdate()}),
-        "next_form": NextActionForm(instance=case, prefix="next", may_reassign=_may_reassign(request.user)),
+        "next_form": NextActionForm(instance=case, prefix="next", may_reassign=_may_reassign(request.user),
+                                    staff=staff),
         "involvement_form": InvolvementForm(prefix="inv"),
         "collaboration_form": CollaborationForm(prefix="col"),
         "merge_form": (MergeCaseForm(prefix="merge", psa_cases=_psa_cases(request, case))
@@ -122,11 +125,13 @@ def _case_file(request, case, status=200, **bound):
     approvals = selectors.case_approvals(case, current)
     activity_url = (lambda a: reverse("activities:detail", args=[a.pk])) if _url("activities:detail", 0) else None
     appointments = appointment_selectors.of_case(request.user, case)
+    merged = selectors.merged_family(case)  # read once, shown in its own list and on the timeline
     context = {
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
-        "members": case.members.order_by("name"), "merged_family": case.merged_family_cases.select_related("client"),
-        "timeline": selectors.timeline(request.user, case, episodes, activity_url, appointments=appointments),
-        "writable": writable, "stale": bound.get("stale"), **team_context(request, case),
+        "members": case.members.order_by("name"), "merged_family": merged,
+        "timeline": selectors.timeline(request.user, case, episodes, activity_url, appointments=appointments,
+                                       merged=merged),
+        "writable": writable, "stale": bound.get("stale"), **team_context(request, case, staff),
         "appointments": [a for a in appointments if a.listed],
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),

@@ -85,7 +85,7 @@ def duplicate_candidates(unit, *, name="", name_en="", birth_date=None, phone=""
 def cases_of(user, person) -> QuerySet[Case]:
     """Cases the person is in (as client or member) that the user may open, with their members for family links."""
     return (cases_for(user).filter(Q(client=person) | Q(members=person)).distinct()
-            .select_related("client", "worker", "merged_into").prefetch_related("members", "episodes")
+            .select_related("client", "worker", "merged_into").prefetch_related("members")
             .order_by("-pk"))
 
 

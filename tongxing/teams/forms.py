@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongxing.cases.forms import staff_options
 from tongxing.organisations.models import Staff
 
 from .models import TeamRole
@@ -10,10 +11,13 @@ class TeamMemberForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=Staff.objects.none(), label=_("Staff member"))
     role = forms.ChoiceField(choices=TeamRole.choices, label=_("Role on the case"))
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, staff=None, **kwargs):
+        """`staff`: the unit's staff, by name, as the case page has read them."""
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = (Staff.objects.filter(unit=case.unit).exclude(pk=case.worker_id)
                                          .order_by("name"))
+        if staff is not None:
+            staff_options(self.fields["staff"], staff, leave_out=case.worker_id)
 
 
 class BreakGlassForm(forms.Form):

@@ -112,10 +112,10 @@ def case_team(request, pk):
     return redirect(reverse("case-detail", args=[case.pk]) + "#team")
 
 
-def team_context(request, case) -> dict:
-    """The case page's team section."""
+def team_context(request, case, staff=None) -> dict:
+    """The case page's team section; `staff`: the unit's staff, by name, as the page has read them."""
     lead = leads_case(request.user, case)
-    return {"team": selectors.team_of(case), "team_form": TeamMemberForm(case=case) if lead else None,
+    return {"team": selectors.team_of(case), "team_form": TeamMemberForm(case=case, staff=staff) if lead else None,
             "leads_case": lead}
 
 
