@@ -209,3 +209,35 @@ def test_a_read_releases_the_head_before_its_flush_and_only_its_own_commit_is_as
         change = record(Action.CHANGE, object_type="cases.case", object_id="1")
         assert synchronous_commit() == "on"
     assert change.previous_digest == read.digest and verify_trail()[0] == []
+
+
+def test_a_checkpoint_is_signed_only_once_sqlites_log_is_on_disk(tmp_path, settings, monkeypatch):
+    """With synchronous=NORMAL a commit reaches the OS, not the disk: a checkpoint signed for events a power cut
+    then loses would read as their deletion. The write-ahead log is forced to disk before the checkpoint."""
+    import sqlite3
+
+    database = tmp_path / "centre.sqlite3"
+    db = sqlite3.connect(database)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t (x)")
+    db.execute("INSERT INTO t VALUES (1)")
+    db.commit()
+    synced = []
+    real_fsync = checkpoints.os.fsync
+    monkeypatch.setattr(checkpoints.os, "fsync", lambda fd: synced.append(checkpoints.os.readlink(f"/proc/self/fd/{fd}"))
+                        or real_fsync(fd))
+    monkeypatch.setattr(checkpoints, "connection", type("Sqlite", (), {"vendor": "sqlite"}))
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", str(database))
+    checkpoints.events_on_disk()
+    assert synced == [f"{database}-wal"]
+    db.close()  # the last connection folds the log into the database file and removes it
+    checkpoints.events_on_disk()
+    assert synced == [f"{database}-wal"]
+
+
+def test_take_forces_the_events_to_disk_before_it_signs(db, monkeypatch):
+    order = []
+    monkeypatch.setattr(checkpoints, "events_on_disk", lambda: order.append("synced"))
+    monkeypatch.setattr(checkpoints, "write", lambda checkpoint, key=None: order.append("signed"))
+    checkpoints.take()
+    assert order == ["synced", "signed"]
