@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -89,6 +91,7 @@ class CasePlan(models.Model):
     history = HistoricalRecords()
 
     COMPLETE = ~Q(direction="") & ~Q(timetable="") & ~Q(actions="") & ~Q(goals="")
+    PARTS = ("direction", "timetable", "actions", "goals")
 
     class Meta:
         verbose_name = _("case plan")
@@ -96,6 +99,13 @@ class CasePlan(models.Model):
 
     def __str__(self):
         return f"{self.episode} {self.date}"
+
+    @classmethod
+    def all_parts_written(cls, path: str = "") -> Q:
+        """Each part's trimmed text is not the empty text (blank-only text is not written), as the annual return
+        counts a complete plan; `path` leads from the queried model to the plan. An inequality compares lengths
+        first whatever the collation, where LENGTH would count every part's characters for each rule."""
+        return Q(*(~Q(Exact(Trim(f"{path}{part}"), Value(""))) for part in cls.PARTS))
 
     @property
     def is_complete(self):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Length, Trim
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
@@ -44,10 +43,8 @@ TOTAL = _("Total")
 FLAGGED = _("needs follow-up")
 
 def complete_plans():
-    """Plans with all four parts written (blank-only text is not written), as the annual return counts them."""
-    parts = ("direction", "timetable", "actions", "goals")
-    return CasePlan.objects.annotate(**{f"_{p}": Length(Trim(p)) for p in parts}).filter(
-        **{f"_{p}__gt": 0 for p in parts})
+    """Plans with all four parts written, as the annual return counts them."""
+    return CasePlan.objects.filter(CasePlan.all_parts_written())
 
 
 def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:

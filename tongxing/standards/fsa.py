@@ -28,8 +28,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, RowNumber, Trim
-from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Greatest, Least, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from tongxing.activities.models import (
@@ -44,7 +44,7 @@ from tongxing.activities.models import (
     Training,
 )
 from tongxing.cases.models import Case as CaseFile
-from tongxing.cases.models import CaseType, Collaboration, Episode, Involvement, Party
+from tongxing.cases.models import CasePlan, CaseType, Collaboration, Episode, Involvement, Party
 from tongxing.lib.sql import InList
 from tongxing.organisations.models import (
     Establishment,
@@ -237,12 +237,7 @@ def full_day_units():
     )
 
 
-# A part is written when its trimmed text is not the empty text: an inequality, which compares lengths first
-# whatever the collation, where LENGTH counts the characters of every part for each rule that checks the plan.
-PLAN_COMPLETE = Check(
-    _("case plan lacks one of its four parts"),
-    Q(*(~Q(Exact(Trim(f"plan__{part}"), Value(""))) for part in ("direction", "timetable", "actions", "goals"))),
-)
+PLAN_COMPLETE = Check(_("case plan lacks one of its four parts"), CasePlan.all_parts_written("plan__"))
 NOT_MERGED = Check(_("family case merged into a PSA case"), Q(case__merged_into__isnull=True))
 
 
