@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -450,8 +449,7 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     # Only the people served in the period are numbered (each one's whole history still): one list, each person
     # an index lookup, rather than numbering everyone the unit ever served. PostgreSQL only: SQLite then reads the
     # list's attendance check again for each of the unit's sessions (OS9 query ~23 -> ~109 ms at city scale).
-    if connections[history.db].vendor == "postgresql":
-        history = history.filter(InList(F("person"), s.brief_counselling.values("person")))
+    history = history.filter(PerDatabase(Value(True), postgresql=InList(F("person"), s.brief_counselling.values("person"))))
     first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
