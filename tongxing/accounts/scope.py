@@ -31,8 +31,8 @@ BREAK_GLASS_HOURS = 8
 
 
 def access_of(user) -> Access | None:
-    """The login's Access, read once per user object (as `user.access` would), with `sole_unit`: the one unit its
-    scope names, known from this same row (see `_sole_unit`)."""
+    """The login's Access, read once per user object (as `user.access` would), with the two facts `_sole_unit`
+    needs to name the one unit of its scope without a query: `has_more_units` and `unit_organisation`."""
     if not user.is_authenticated:
         return None
     cache = Access.user.field.remote_field  # where `user.access` keeps the row it read
