@@ -263,6 +263,17 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
+class SubqueryCountDistinct(Subquery):
+    """COUNT(DISTINCT `column`) of a correlated queryset selecting `column`, as an integer expression: a NULL is not
+    counted, so the column is computed once per row rather than again in a filter leaving out its NULLs."""
+
+    template = '(SELECT COUNT(DISTINCT "%(column)s") FROM (%(subquery)s) _count)'
+    output_field = IntegerField()
+
+    def __init__(self, queryset, column):
+        super().__init__(queryset.values(column), column=column)
+
+
 class PerDatabase(Func):
     """One condition written two equivalent ways, each database given the one its planner runs well."""
 
