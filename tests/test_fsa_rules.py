@@ -434,6 +434,19 @@ def test_os8_counselling_group_sessions():
     assert achieved(doc.report(2023), "OS8") == 1
 
 
+def test_os8_small_group_warning_counts_people_over_all_sessions():
+    doc = Doc()
+    people = [doc.person() for _ in range(6)]
+    split = doc.group(gid="g5")                           # at most 3 a session, 6 people in all: not small
+    five = doc.group(gid="g6")                            # 5 every session (no session has a sixth): small
+    for n, day in enumerate(("2024-05-06", "2024-05-13", "2024-05-20", "2024-05-27")):
+        doc.act("group_session", day, 90, group=split, people=people[:3] if n % 2 else people[3:])
+        doc.act("group_session", day, 90, group=five, people=people[:5])
+    rep = doc.report()
+    assert "OS8: group g6 has 5 participants (fewer than 6)" in rep["warnings"]
+    assert not any(w.startswith("OS8: group g5") for w in rep["warnings"])
+
+
 # --- OS9 brief counselling -------------------------------------------------------------------------------
 
 def test_os9_brief_counselling_without_a_case_first_four_sessions():
