@@ -220,8 +220,8 @@ def counted_base(candidates: QuerySet, rules) -> QuerySet:
             return candidates.filter(kind__in=sorted(set().union(*kinds)))
     if connections[candidates.db].vendor == "postgresql" and all(tally.within for tally in tallies):
         either = Q()
-        for tally in tallies:
-            either |= tally.within
+        for within in {tally.within: None for tally in tallies}:  # each condition once: rules repeat their base's
+            either |= within
         return candidates.filter(either)
     return candidates
 

@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -123,7 +124,8 @@ class Scope:
     @base(None)
     def episodes(self) -> QuerySet:
         """The episodes of the unit's cases, reached through the list of its cases (see `of_activities`)."""
-        return Episode.objects.filter(InList(F("case"), CaseFile.objects.filter(unit=self.unit).values("pk")))
+        return with_complete_plan(
+            Episode.objects.filter(InList(F("case"), CaseFile.objects.filter(unit=self.unit).values("pk"))))
 
     def of_activities(self, records: QuerySet, *kinds) -> QuerySet:
         """`records` (rows naming an activity) of the unit's activities in the period, of `kinds` if given.
@@ -246,7 +248,17 @@ def full_day_units():
     )
 
 
-PLAN_COMPLETE = Check(_("case plan lacks one of its four parts"), CasePlan.all_parts_written("plan__"))
+def with_complete_plan(episodes: QuerySet) -> QuerySet:
+    """`episodes` joined to their plan where all four parts are written, as `complete_plan` (see PLAN_COMPLETE).
+
+    The parts are tested once per episode, in the join: as a check, each rule needing a complete plan trimmed
+    the four texts again for every episode (eight rules, a third of the episodes query).
+    """
+    return episodes.annotate(complete_plan=FilteredRelation("plan", condition=CasePlan.all_parts_written("plan__")))
+
+
+# On a base of episodes `with_complete_plan`.
+PLAN_COMPLETE = Check(_("case plan lacks one of its four parts"), Q(complete_plan__isnull=False))
 NOT_MERGED = Check(_("family case merged into a PSA case"), Q(case__merged_into__isnull=True))
 
 
@@ -757,7 +769,7 @@ def _parent_case_feedback(s: Scope, topic) -> Proportion:
     # OS4(b)'s episodes, read from the unit's pregnant/parent PSA cases not merged (conditions OS4(b) checks itself),
     # so the list of clients looks up the episodes of those few cases, not of every case of the unit.
     parent_cases = CaseFile.objects.filter(unit=s.unit, parent_case=True, type=CaseType.PSA, merged_into__isnull=True)
-    episodes = Episode.objects.filter(InList(F("case"), parent_cases.values("pk")))
+    episodes = with_complete_plan(Episode.objects.filter(InList(F("case"), parent_cases.values("pk"))))
     os4b = replace(parent_cases_with_plan(s), candidates=episodes)
     parents = os4b.counted().values("case__client")
     base = _feedback(s, topic)
