@@ -6,9 +6,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from tongxing.activities.models import Activity
 from tongxing.audit.models import Action, Event
+from tongxing.audit.services import data_changed
 from tongxing.standards import drilldown as drilldown_module
 from tongxing.standards.drilldown import drilldown, rule_for
 from tongxing.standards.engine import Period, Proportion, evaluate
@@ -84,3 +89,30 @@ def test_the_whole_list_downloads_as_excel_and_the_export_is_audited(client, sce
     assert sum(1 for r in rows if r[len(whole["columns"])] == "是") == whole["counted"] == 11
     event = Event.objects.get(action=Action.EXPORT, unit_code="U1", summary__startswith="drill-down OS1")
     assert f"{whole['total']} records" in event.summary and "shown" in event.changes
+
+
+def test_paging_counts_the_figure_once_and_reads_the_rows_shown_only(client, scenario_unit, scenario_bob,
+                                                                      small_pages, django_assert_max_num_queries):
+    verified_login(client, scenario_bob)
+    first = client.get("/reports/fsa/U1/2024/OS9/", {"page": 1}).context["data"]
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(14):
+        second = client.get("/reports/fsa/U1/2024/OS9/", {"page": 2}).context["data"]
+    assert (second["counted"], second["total"]) == (first["counted"], first["total"])
+    assert len(second["rows"]) == PER_PAGE
+    # the figure's checks (the first-four numbering) are not run again; one read of the rows shown
+    reads = [q["sql"] for q in queries if "activities_attendance" in q["sql"]]
+    assert len(reads) == 1 and "ROW_NUMBER" not in reads[0].upper()
+    assert all(str(row["pk"]) in reads[0] for row in second["rows"])
+
+
+def test_a_change_to_the_records_is_counted_on_the_next_page(client, scenario_unit, scenario_bob):
+    scope = Scope(scenario_unit, Period.financial_year(2024))
+    before = drilldown("OS9", scope, scenario_bob, page=1)
+    counted = next(row for row in before["rows"] if row["counted"])
+    with transaction.atomic():
+        Activity.objects.filter(pk=counted["activity_id"]).update(minutes=30)
+        data_changed()  # as every audited change does
+    after = drilldown("OS9", Scope(scenario_unit, Period.financial_year(2024)), scenario_bob)
+    row = next(row for row in after["rows"] if row["pk"] == counted["pk"])
+    assert not row["counted"] and row["reasons"] == [gettext("under 1 hour")]
+    assert after["counted"] == before["counted"] - 1 == evaluate({"OS9": rule_for("OS9", scope)})["OS9"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -29,6 +30,7 @@ from tongxing.people.models import Person
 from . import fsa
 from .engine import Proportion, Tally
 from .fsa import OUTSIDE_RETURN, Scope
+from .remembered import remembered
 from .report import OUTCOME_RULES, OUTPUT_RULES
 
 # What identifies a record of each kind on the drill-down list.
@@ -103,13 +105,19 @@ def drilldown(code: str, scope: Scope, viewer, limit=2000, page=None) -> dict:
     status. Every record stays on the list, counted as it was; a person outside the viewer's person scope is
     withheld (identifying columns masked, `withheld` set), so an auditor checks the figure without names.
     `shown` lists the people (or case files) named to the viewer, for the audit trail. With `page`, only that
-    page of the list (see `present`)."""
+    page of the list (see `present`).
+
+    Which records are counted, and why the others are not, is remembered as the annual return's figures are
+    (standards.remembered: until any record changes), so paging through a figure counts it once; what the rows
+    show and whom the viewer may see are read afresh for the rows drawn."""
     if code == "OS11":
         return {**school_drilldown(scope), "withheld": 0, "shown": {}}
     rule = rule_for(code, scope)
     if rule is None:
         raise KeyError(code)
-    return present(rule, COLUMNS[rule.candidates.model], viewer, limit=limit, page=page)
+    listed = remembered("drilldown", scope.unit.pk, scope.period.fy, scope.period.end, code, limit,
+                        compute=lambda: evaluated(rule, limit=limit))
+    return present(rule, COLUMNS[rule.candidates.model], viewer, page=page, listed=listed)
 
 
 def audit_drilldown(request, unit, fy, code, data, via="page", action=Action.VIEW):
@@ -152,14 +160,35 @@ PROJECT_PATHS = {Activity: "project__", ActivityStaff: "activity__project__", At
 PER_PAGE = 100
 
 
-def present(rule, columns, viewer=None, *, limit=2000, links=None, page=None) -> dict:
+@dataclass(frozen=True)
+class Evaluated:
+    """Every candidate record of a rule in the drill-down's order: (key, counted, weight, success, reasons) each,
+    reasons as text. Immutable, so it is remembered and handed out without a copy."""
+
+    rows: tuple
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def evaluated(rule, *, limit=2000) -> Evaluated:
+    """Whether each candidate is counted and why not, in one query reading the records' keys and checks only:
+    counted records first, then in the order of the records' keys, so the pages of a long list part it without
+    overlap."""
+    rows = rule.explain("pk", limit=limit)
+    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True), r["pk"]))
+    return Evaluated(tuple((r["pk"], r["counted"], r["weight"], r.get("success"), tuple(str(x) for x in r["reasons"]))
+                           for r in rows))
+
+
+def present(rule, columns, viewer=None, *, limit=2000, links=None, page=None, listed: Evaluated | None = None) -> dict:
     """One figure's drill-down: every candidate record with the domain's labels (never codes), whether it is
-    counted, the reasons it is not, and a link to the record to open to fix it; counted records come first,
-    then in the order of the records' keys, so the pages of a long list part it without overlap.
+    counted, the reasons it is not, and a link to the record to open to fix it, in the order of `evaluated`
+    (`listed`: the rule's, evaluated earlier).
 
     With `page` (a page number as the request gives it), `rows` is that page of `PER_PAGE` records and `page` the
     Paginator's page; `counted`, `excluded` and `total` are of the whole list either way, `withheld` and `shown`
-    of the rows listed.
+    of the rows listed. A record's columns are read for the rows listed only (a national figure has ~900).
 
     As `viewer` may see it: a person (or case file) outside their person scope stays listed and counted, its
     identifying columns withheld and no link (`withheld`); `shown` lists those named, for the audit trail.
@@ -172,12 +201,19 @@ def present(rule, columns, viewer=None, *, limit=2000, links=None, page=None) ->
     extra = [f"{project_path}code", f"{project_path}title"] if project_path else []
     wanted = list(dict.fromkeys(["pk", *([link_field] if link_field else []), *fields, *extra,
                                  *([key] if key else [])]))
-    rows = rule.explain(*wanted, limit=limit)
-    rows.sort(key=lambda r: (not r["counted"], not r.get("success", True), r["pk"]))
-    total, counted = len(rows), sum(1 for r in rows if r["counted"])
+    statuses = (listed or evaluated(rule, limit=limit)).rows
+    total, counted = len(statuses), sum(1 for s in statuses if s[1])
     if page is not None:
-        page = Paginator(rows, PER_PAGE).get_page(page)
-        rows = list(page.object_list)
+        page = Paginator(statuses, PER_PAGE).get_page(page)
+        statuses = page.object_list
+    proportion = isinstance(rule, Proportion)
+    details = {r["pk"]: r for r in model._base_manager.filter(pk__in=[s[0] for s in statuses]).values(*wanted)}
+    rows = []
+    for pk, is_counted, weight, success, reasons in statuses:
+        row = {**details[pk], "counted": is_counted, "weight": weight, "reasons": list(reasons)}
+        if proportion:
+            row["success"] = success
+        rows.append(row)
     withheld, shown = 0, {}
     if key is not None and viewer is not None:
         ids = {r[key] for r in rows if r[key] is not None}
@@ -196,11 +232,11 @@ def present(rule, columns, viewer=None, *, limit=2000, links=None, page=None) ->
         withheld_row = row.get("withheld", False)
         row["link"] = (reverse(link_name, args=[row[link_field]])
                        if link_name and row.get(link_field) and not withheld_row else None)
-        if project_path and OUTSIDE_RETURN in row["reasons"]:
+        if project_path and str(OUTSIDE_RETURN) in row["reasons"]:
             # DOMAIN.md "Funded projects": the drill-down names the project as the reason.
             named = f"{OUTSIDE_RETURN}: {row[f'{project_path}code']} {row[f'{project_path}title']}"
-            row["reasons"] = [named if r == OUTSIDE_RETURN else r for r in row["reasons"]]
-    return {"columns": columns, "rows": rows, "proportion": isinstance(rule, Proportion), "counted": counted,
+            row["reasons"] = [named if r == str(OUTSIDE_RETURN) else r for r in row["reasons"]]
+    return {"columns": columns, "rows": rows, "proportion": proportion, "counted": counted,
             "excluded": total - counted, "total": total, "page": page, "withheld": withheld, "shown": shown}
 
 
