@@ -12,8 +12,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tongxing.accounts.models import Access
+from tongxing.cases.models import Episode
 from tongxing.cases.services import PLAN_PARTS, open_case, save_plan
+from tongxing.organisations.models import Staff
 from tongxing.reports.views import current_fy
+from tongxing.standards.engine import Period
 
 from .casework import PASSWORD, agreed, case, caseload, contact, person, world
 
@@ -72,6 +75,28 @@ def test_supervisor_sees_workers_status_and_progress(client, w):
     export = client.get(reverse("home"), {"export": "xlsx"})
     ws = load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in ws[2]][:3] == ["Alice", 6, 0]
+
+
+def test_supervisor_chart_counts_cases_closed_since_the_year_began_and_merged_ones(client, w):
+    start = Period.financial_year(current_fy(TODAY)).start
+    before, since = start - dt.timedelta(days=1), start
+    case(w.unit, person(w.unit, 1), w.alice_staff, before - dt.timedelta(days=30), 1, closed=since)  # counted
+    case(w.unit, person(w.unit, 2), w.alice_staff, before - dt.timedelta(days=30), 2, closed=before)  # closed before
+    reopened = case(w.unit, person(w.unit, 3), w.alice_staff, before - dt.timedelta(days=30), 3, closed=since)
+    Episode.objects.create(case=reopened, opened=since)  # open again: not closed
+    twice = case(w.unit, person(w.unit, 4), w.alice_staff, before - dt.timedelta(days=60), 4,
+                 closed=before - dt.timedelta(days=40))
+    Episode.objects.create(case=twice, opened=before - dt.timedelta(days=10), closed=since, plan_achieved=True)  # counted
+    target = case(w.unit, person(w.unit, 5), w.alice_staff, before, 5, type="family")
+    merged = case(w.unit, person(w.unit, 6), w.alice_staff, before - dt.timedelta(days=30), 6, closed=since,
+                  type="family")
+    merged.merged_into = target
+    merged.save()
+    elsewhere = Staff.objects.create(unit=w.other_unit, external_id="s9", name="Carl")
+    case(w.other_unit, person(w.other_unit, 7), elsewhere, before - dt.timedelta(days=30), 7, closed=since)
+    login(client, w.bob)
+    status = client.get(reverse("home")).context["status"]
+    assert (status["closed"], status["merged"]) == (2, 1)
 
 
 def test_charlie_sees_only_his_unit(client, w):

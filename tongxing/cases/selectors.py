@@ -113,13 +113,19 @@ def status_counts(cases: QuerySet[Case], since: dt.date, workers: list[dict]) ->
     """Caseload by status, for the chart: open with/without plan, closed since `since`, family cases merged.
     `workers`: per_worker's rows for the same cases; their open caseload, summed, is the first two figures."""
     without_plan = sum(r["without_plan"] for r in workers)
-    # Separate counts: PostgreSQL cannot aggregate over these subquery annotations in one statement.
-    live = with_status(cases).filter(merged_into__isnull=True)
+    # Closed since `since`: no open episode and the last closure on or after it, that is some closure on or after
+    # it; as EXISTS conditions (not with_status's annotations), so both counts are one statement on both databases.
+    closed_since = Exists(Episode.objects.filter(case=OuterRef("pk"), closed__gte=since))
+    still_open = Exists(Episode.objects.filter(case=OuterRef("pk"), closed__isnull=True))
+    counts = cases.aggregate(
+        closed=Count("pk", filter=Q(closed_since, merged_into__isnull=True) & ~Q(still_open)),
+        merged=Count("pk", filter=Q(merged_into__isnull=False)),
+    )
     return {
         "with_plan": sum(r["open"] for r in workers) - without_plan,
         "without_plan": without_plan,
-        "closed": live.filter(is_open=False, closed__gte=since).count(),
-        "merged": cases.filter(merged_into__isnull=False).count(),
+        "closed": counts["closed"],
+        "merged": counts["merged"],
     }
 
 
