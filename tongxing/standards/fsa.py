@@ -471,7 +471,11 @@ def brief_counselling_sessions(s: Scope) -> Tally:
     # Only the people served in the period are numbered (each one's whole history still): one list, each person
     # an index lookup, rather than numbering everyone the unit ever served. PostgreSQL only: SQLite then reads the
     # list's attendance check again for each of the unit's sessions (OS9 query ~23 -> ~109 ms at city scale).
-    history = history.filter(PerDatabase(Value(True), postgresql=InList(F("person"), s.brief_counselling.values("person"))))
+    # Every participant of the period's sessions, not only each one's first person: a list of more people numbers the
+    # same sessions of each, and is read from the sessions' attendance alone, without the first-person test or the
+    # join to the activity's date.
+    served = Attendance.objects.filter(InList(F("activity"), s.activities(ActivityKind.BRIEF_COUNSELLING).values("pk")))
+    history = history.filter(PerDatabase(Value(True), postgresql=InList(F("person"), served.values("person"))))
     first_four = Tally(history, session).counted().annotate(_nth=Window(
         RowNumber(), partition_by=F("person"), order_by=[F("activity__start").asc(), F("activity_id").asc()],
     )).filter(_nth__lte=BRIEF_SESSIONS_PER_PERSON).values("pk")
