@@ -96,6 +96,22 @@ def test_a_worker_is_not_forced_to_pair(client, people):
     assert client.get("/").status_code == 200
 
 
+def test_the_second_factor_check_reads_no_device_table_of_its_own_yet_sees_a_pairing_at_once(client, people):
+    """Whether a login signed in by password alone has paired an authenticator is read with its Access row (one
+    query every page makes anyway), afresh on every page: pairing one from another browser takes effect at the next
+    page of this session."""
+    post_login(client, "alice", PASSWORD)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    device_queries = [q["sql"] for q in queries if "otp_" in q["sql"]]
+    assert len(device_queries) == 1 and "accounts_access" in device_queries[0]
+    TOTPDevice.objects.create(user=people["alice"], name="phone", confirmed=False)
+    assert client.get("/").status_code == 200  # an unconfirmed pairing is no second factor yet
+    TOTPDevice.objects.filter(user=people["alice"]).update(confirmed=True)
+    assert client.get("/")["Location"].startswith("/login/verify/")
+
+
 def test_an_idle_session_is_signed_out(client, people):
     post_login(client, "alice", PASSWORD)
     assert client.get("/").status_code == 200

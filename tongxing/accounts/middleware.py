@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tongxing.audit.models import Action
 from tongxing.audit.services import record
 
-from .scope import level_of
+from .scope import access_of, level_of
 from .services import has_second_factor
 
 # Pages a signed-in user may reach before the second factor: finishing the login, leaving, switching language.
@@ -60,6 +60,14 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def _paired(user) -> bool:
+    """Whether the login has a second factor, read with its Access row at the start of this request (the row every
+    page reads anyway); a login without one (a superuser) is asked directly."""
+    access = access_of(user)
+    paired = getattr(access, "paired_second_factor", None)
+    return has_second_factor(user) if paired is None else paired
+
+
 class SecondFactorMiddleware:
     """Until the second step of the login is passed (django-otp), a signed-in user reaches nothing but the
     two-factor pages: supervisors and administrators always; anyone else once they have paired an
@@ -81,7 +89,7 @@ class SecondFactorMiddleware:
             except Resolver404:
                 name = None
             if name not in OPEN_BEFORE_SECOND_FACTOR:
-                if has_second_factor(user):
+                if _paired(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
                 if second_factor_required(user):
                     return redirect(f"{reverse('otp-setup')}?next={request.get_full_path()}")

@@ -22,6 +22,7 @@ from tongxing.organisations.models import Unit
 from tongxing.people.models import Person
 from tongxing.teams.models import BreakGlass, MedicalAccess, TeamMember
 
+from .devices import confirmed_device_exists
 from .models import Access, Level
 
 CASE_READERS = {Level.WORKER, Level.SUPERVISOR, Level.COORDINATOR}
@@ -32,13 +33,16 @@ BREAK_GLASS_HOURS = 8
 
 def access_of(user) -> Access | None:
     """The login's Access, read once per user object (as `user.access` would), with the two facts `_sole_unit`
-    needs to name the one unit of its scope without a query: `has_more_units` and `unit_organisation`."""
+    needs to name the one unit of its scope without a query: `has_more_units` and `unit_organisation`; and
+    `paired_second_factor`, whether the login had a confirmed authenticator or recovery codes when the row was read
+    (what SecondFactorMiddleware asks of every page, in this query rather than one query per kind of device)."""
     if not user.is_authenticated:
         return None
     cache = Access.user.field.remote_field  # where `user.access` keeps the row it read
     if not cache.is_cached(user):
         further = Access.more_units.through.objects.filter(access=OuterRef("pk"))
-        access = (Access.objects.annotate(has_more_units=Exists(further), unit_organisation=F("unit__organisation"))
+        access = (Access.objects.annotate(has_more_units=Exists(further), unit_organisation=F("unit__organisation"),
+                                          paired_second_factor=confirmed_device_exists(OuterRef("user")))
                   .filter(user=user).first())
         cache.set_cached_value(user, access)
         if access is not None:
