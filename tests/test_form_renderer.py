@@ -9,6 +9,8 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
+from tongxing.cases.forms import PlainSelect, staff_options
+from tongxing.organisations.models import Staff
 from tongxing.web.form_renderer import FormRenderer
 
 GROUPED = [("", "—"), ("Drugs", [("heroin", "Heroin <H>"), ("ice", 'Ice "glass"')]), ("other", "Other & more")]
@@ -102,3 +104,46 @@ def test_the_kinds_it_draws_need_no_template(monkeypatch):
 
 def test_it_is_the_project_renderer():
     assert isinstance(forms.Form().renderer, FormRenderer)
+
+
+class Member:
+    """A staff member as staff_options reads one: its pk, and its name as the option's label."""
+
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+    def __str__(self):
+        return self.name
+
+
+MEMBERS = [Member(1, "Chan <Tai> Man"), Member(2, 'Lee "Siu" & Co'), Member(13, "黃小明"), Member(4, "Wong")]
+
+
+class StaffSelects(forms.Form):
+    staff = forms.ModelChoiceField(queryset=Staff.objects.none(), label="Staff member")
+    worker = forms.ModelChoiceField(queryset=Staff.objects.none(), required=False, empty_label="— none —")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff_options(self.fields["staff"], MEMBERS, leave_out=2)
+        staff_options(self.fields["worker"], MEMBERS)
+
+
+class SameChoices(forms.Form):
+    staff = forms.ChoiceField(choices=[("", "---------")] + [(m.pk, m.name) for m in MEMBERS if m.pk != 2],
+                              label="Staff member")
+    worker = forms.ChoiceField(choices=[("", "— none —")] + [(m.pk, m.name) for m in MEMBERS], required=False)
+
+
+@pytest.mark.parametrize("initial", [None, {"staff": 13, "worker": 1}, {"staff": "4", "worker": ""},
+                                     {"staff": "", "worker": "2"}, {"staff": 99, "worker": None}])
+def test_staff_selects_drawn_straight_give_the_templates_html(initial):
+    """The case page's staff selects (staff_options: PlainSelect) skip the choice machinery and the renderer: the
+    same HTML as Django's select template, selected option, required attribute and escaping included."""
+    ours = StaffSelects(initial=initial, renderer=FormRenderer())
+    assert isinstance(ours.fields["staff"].widget, PlainSelect)
+    django = SameChoices(initial=initial, renderer=DjangoTemplates())
+    assert [str(ours[name]) for name in ("staff", "worker")] == [str(django[name]) for name in ("staff", "worker")]
+    assert [ours[name].as_field_group() for name in ("staff", "worker")] == [
+        django[name].as_field_group() for name in ("staff", "worker")]
+    assert 'value="2"' not in str(ours["staff"]) and 'value="2"' in str(ours["worker"])

@@ -127,6 +127,23 @@ def test_person_page_shows_history_family_and_children(client, w, django_assert_
         assert text in html, text
 
 
+def test_person_page_lists_the_cases_they_are_client_or_member_of_within_the_users_scope(w):
+    """cases_of: the cases the person is the client of and those they are a member of (read by ids from the
+    membership), never a case they are not in, and only those the user may open."""
+    from tongxing.people.selectors import cases_of
+
+    p, other = person(w.unit, 1), person(w.unit, 2)
+    own = case(w.unit, p, w.alice_staff, dt.date(2024, 5, 1), 1)
+    family = case(w.unit, other, w.alice_staff, dt.date(2024, 5, 1), 2, type="family")
+    family.members.add(p)
+    case(w.unit, other, w.alice_staff, dt.date(2024, 5, 1), 3)  # the other's case: p is not in it
+    bobs = case(w.unit, other, w.bob_staff, dt.date(2024, 5, 1), 4)  # outside alice's caseload
+    bobs.members.add(p)
+    assert list(cases_of(w.alice, p)) == [family, own]  # the worker: her own caseload
+    assert list(cases_of(w.bob, p)) == [bobs, family, own]  # the supervisor: the unit's
+    assert list(cases_of(w.charlie, p)) == []  # another unit's worker
+
+
 def test_add_drug_use_and_child_with_validation(client, w):
     p = person(w.unit, 1)
     login(client, w.bob)

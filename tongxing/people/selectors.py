@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 
 from tongxing.accounts.scope import break_glass_candidates, cases_for, people_for
 from tongxing.cases.models import Case
+from tongxing.lib.sql import InList
 from tongxing.privacy.crypto import lookup_hash
 from tongxing.privacy.models import IdentityNumber
 
@@ -83,8 +84,13 @@ def duplicate_candidates(unit, *, name="", name_en="", birth_date=None, phone=""
 
 
 def cases_of(user, person) -> QuerySet[Case]:
-    """Cases the person is in (as client or member) that the user may open, with their members for family links."""
-    return (cases_for(user).filter(Q(client=person) | Q(members=person)).distinct()
+    """Cases the person is in (as client or member) that the user may open, with their members for family links.
+
+    The cases they are a member of are one list of ids from the membership's person index: an OR across a join to
+    the members made PostgreSQL hash every case of the unit against every membership of every unit (national
+    unit: 18 ms)."""
+    member_of = Case.members.through.objects.filter(person=person).values("case")
+    return (cases_for(user).filter(Q(client=person) | Q(InList(F("pk"), member_of)))
             .select_related("client", "worker", "merged_into").prefetch_related("members")
             .order_by("-pk"))
 

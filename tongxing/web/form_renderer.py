@@ -98,7 +98,7 @@ def _select(context) -> str | None:
     groups = widget["optgroups"]
     if any(option["template_name"] != SELECT_OPTION for _name, options, _index in groups for option in options):
         return None
-    parts = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = []
     for name, options, _index in groups:
         if name:
             parts.append(f'\n  <optgroup label="{_value(name)}">')
@@ -106,8 +106,19 @@ def _select(context) -> str | None:
                      f'{_value(option["label"])}</option>\n' for option in options)
         if name:
             parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
+    return select_html(widget["name"], widget["attrs"], parts)
+
+
+def select_html(name, attrs, options) -> str:
+    """A select named `name` with its attributes around its options' HTML (select_option or _select's)."""
+    return f'<select name="{_value(name)}"{_attrs(attrs)}>' + "".join(options) + "\n</select>"
+
+
+def select_option(value: str, label, selected: bool) -> str:
+    """django/forms/widgets/select_option.html for a plain option; `value` as text. A number needs no escaping."""
+    text = value if value.isdigit() else _as_text(value)
+    label = html.escape(label) if type(label) is str else _value(label)
+    return f'\n  <option value="{text}"{" selected" if selected else ""}>{label}</option>\n'
 
 
 def _option(option) -> str:
