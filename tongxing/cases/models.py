@@ -96,7 +96,6 @@ class CasePlan(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0)
     history = HistoricalRecords()
 
-    COMPLETE = ~Q(direction="") & ~Q(timetable="") & ~Q(actions="") & ~Q(goals="")
     PARTS = ("direction", "timetable", "actions", "goals")
 
     class Meta:
@@ -115,7 +114,7 @@ class CasePlan(models.Model):
 
     @property
     def is_complete(self):
-        return all(s.strip() for s in (self.direction, self.timetable, self.actions, self.goals))
+        return all(getattr(self, part).strip() for part in self.PARTS)
 
 
 class ApprovalKind(models.TextChoices):
