@@ -30,10 +30,16 @@ def require_write(request):
         raise PermissionDenied
 
 
-def unit_for_new_records(user):
-    """A login tied to a unit writes there; one with several units in scope writes to the first."""
+def unit_for_new_records(user, among=None):
+    """A login tied to a unit writes there; one with several units in scope writes to the first. `among`: the
+    units in the user's scope, already read in code order, to choose from without a query."""
     access = access_of(user)
-    if access is not None and access.unit_id:
+    own = access.unit_id if access is not None else None
+    if among:
+        found = next((u for u in among if u.pk == own), None) if own else among[0]
+        if found is not None:
+            return found
+    if own:
         return access.unit
     unit = units_for(user).order_by("code").first()
     if unit is None:

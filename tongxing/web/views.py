@@ -151,13 +151,7 @@ def _chosen_unit(request, units):
     in the user's scope."""
     code = request.GET.get("unit")
     chosen = next((u for u in units if u.code == code), None) if code else None
-    if chosen is None and units:
-        # unit_for_new_records' choice taken from the list already read when it is there (it is, but for an Access
-        # whose own unit lies outside its scope), saving a query for the unit.
-        access = access_of(request.user)
-        unit_id = access.unit_id if access is not None and access.unit_id else units[0].pk
-        chosen = next((u for u in units if u.pk == unit_id), None) or unit_for_new_records(request.user)
-    return chosen
+    return chosen or (unit_for_new_records(request.user, among=units) if units else None)
 
 
 @require_POST
