@@ -47,9 +47,14 @@ def complete_plans():
     return CasePlan.objects.filter(CasePlan.all_parts_written())
 
 
+def _open_episodes() -> QuerySet[Episode]:
+    """The open episodes of the case in the outer query."""
+    return Episode.objects.filter(case=OuterRef("pk"), closed__isnull=True)
+
+
 def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Each case with its open episode's date, whether that episode has a complete plan, and the last contact."""
-    open_episodes = Episode.objects.filter(case=OuterRef("pk"), closed__isnull=True)
+    open_episodes = _open_episodes()
     last_closed = Episode.objects.filter(case=OuterRef("pk"), closed__isnull=False).order_by("-closed")
     return qs.annotate(
         is_open=Exists(open_episodes),
@@ -116,7 +121,7 @@ def status_counts(cases: QuerySet[Case], since: dt.date, workers: list[dict]) ->
     # Closed since `since`: no open episode and the last closure on or after it, that is some closure on or after
     # it; as EXISTS conditions (not with_status's annotations), so both counts are one statement on both databases.
     closed_since = Exists(Episode.objects.filter(case=OuterRef("pk"), closed__gte=since))
-    still_open = Exists(Episode.objects.filter(case=OuterRef("pk"), closed__isnull=True))
+    still_open = Exists(_open_episodes())
     counts = cases.aggregate(
         closed=Count("pk", filter=Q(closed_since, merged_into__isnull=True) & ~Q(still_open)),
         merged=Count("pk", filter=Q(merged_into__isnull=False)),
