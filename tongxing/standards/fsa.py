@@ -212,8 +212,9 @@ def staffed_by(*roles, activity="pk") -> Q:
     """
     staff = ActivityStaff.objects.filter(activity=OuterRef(activity))
     holding = StaffRole.objects.filter(staff=OuterRef("staff"), role__in=roles)
-    first_role = Subquery(holding.values("pk")[:1])
-    first_holder = Subquery(staff.filter(IsNull(first_role, False)).values("pk")[:1])
+    # Each step selects a column of the index it probes ((staff, role), (activity, staff)): an index-only read, no row.
+    first_role = Subquery(holding.values("staff")[:1])
+    first_holder = Subquery(staff.filter(IsNull(first_role, False)).values("staff")[:1])
     return Q(PerDatabase(Exists(staff.filter(Exists(holding))), postgresql=IsNull(first_holder, False)))
 
 

@@ -150,8 +150,9 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     for case_id in closed_without_outcome:
         warnings.append(_("Case %(case)s: episode closed without its closure outcome") % {"case": case_id})
     # The first staff row as a scalar subquery, which no planner turns into a join: one probe of the staff index per
-    # activity, rather than an anti-join that may hash the staff rows of every unit.
-    first_staff = Subquery(ActivityStaff.objects.filter(activity=OuterRef("pk")).values("pk")[:1])
+    # activity, rather than an anti-join that may hash the staff rows of every unit. It selects the activity, so the
+    # probe reads the index alone, not the staff row (national: ~4 -> ~3 buffers an activity).
+    first_staff = Subquery(ActivityStaff.objects.filter(activity=OuterRef("pk")).values("activity")[:1])
     unstaffed = scope.activities().filter(IsNull(first_staff, True)).values_list("external_id", flat=True)
     for activity_id in unstaffed:
         warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
