@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tongxing.activities.models import Activity, ActivityFormat, ActivityKind, Funding
@@ -276,3 +276,15 @@ def test_homemaker_hours_are_summed_per_homemaker(client, world):
     page = client_for(client, world.bob).get(reverse("activities:list"), {"kind": "homemaker_service"})
     assert page.context["homemakers"] == [{"name": world.homemaker.name, "hours": 2.5}]
     assert client.get(reverse("activities:list")).context["homemakers"] is None
+
+
+def test_kind_and_format_labels_are_djangos():
+    """Activity's own get_kind_display/get_format_display (a dict lookup, not Django's per-call dict of every
+    choice) give what Django's would, for every choice, a blank format and an unknown value, in both languages."""
+    for kind in [*ActivityKind.values, "retired-kind"]:
+        for fmt in [*ActivityFormat.values, "", "other"]:
+            a = Activity(kind=kind, format=fmt)
+            for language in ("zh-hant", "en"):
+                with translation.override(language):
+                    assert a.get_kind_display() == a._get_FIELD_display(Activity._meta.get_field("kind"))
+                    assert a.get_format_display() == a._get_FIELD_display(Activity._meta.get_field("format"))
