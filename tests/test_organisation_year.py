@@ -24,7 +24,9 @@ from tongxing.exchange.schema import parse
 from tongxing.exchange.services import import_document
 from tongxing.organisations.models import Organisation, Unit
 from tongxing.people.models import Person
-from tongxing.reports.selectors import KEY_STANDARDS, organisation_year
+from tongxing.reports.selectors import _NO_UNIT, KEY_STANDARDS, _Units, organisation_year
+from tongxing.standards import fsa
+from tongxing.standards.engine import Period
 from tongxing.standards.report import fsa_report
 
 from .conftest import verified_login
@@ -190,3 +192,11 @@ def test_other_organisation_never_counted(world):
     auditor = get_user_model().objects.create_user("zed")
     Access.objects.create(user=auditor, level=Level.AUDITOR, organisation=other)
     assert [r.unit.code for r in organisation_year(auditor, FY, TODAY)] == ["UZ"]
+
+
+def test_a_rule_reading_one_unit_cannot_be_counted_for_several(world):
+    """The several units' scope has no single unit: a rule reading it (OS12 reads the unit's earlier assessments)
+    fails instead of counting other records than each unit's return."""
+    scope = _Units(unit=_NO_UNIT, period=Period.financial_year(FY), units=list(world["units"].values()))
+    with pytest.raises(TypeError):
+        fsa.medical_support_psa(scope)
