@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from tongxing.lib.sql import InList
 
 from . import fsa
 from .codes import OUTCOME_STANDARDS, OUTPUT_STANDARDS
-from .engine import Period, evaluate, round_half_up
+from .engine import PerDatabase, Period, evaluate, round_half_up
 from .fsa import Scope
 from .models import AgreedLevel
 from .remembered import remembered
@@ -153,7 +153,14 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     # activity, rather than an anti-join that may hash the staff rows of every unit. It selects the activity, so the
     # probe reads the index alone, not the staff row (national: ~4 -> ~3 buffers an activity).
     first_staff = Subquery(ActivityStaff.objects.filter(activity=OuterRef("pk")).values("activity")[:1])
-    unstaffed = scope.activities().filter(IsNull(first_staff, True)).values_list("external_id", flat=True)
+    # PostgreSQL: the staff rows of the activities between the year's first and last activity id, one range of the
+    # activity index read in order and hashed once (NOT IN is never made a join), rather than a descent of the index
+    # for each activity (national: 45,310 -> ~400 buffers; case_heavy 54,334 -> ~400).
+    year = scope.activities().order_by().values("unit")
+    in_range = ActivityStaff.objects.filter(activity__gte=Subquery(year.annotate(_first=Min("pk")).values("_first")),
+                                            activity__lte=Subquery(year.annotate(_last=Max("pk")).values("_last")))
+    no_staff = PerDatabase(IsNull(first_staff, True), postgresql=~Q(pk__in=in_range.values("activity")))
+    unstaffed = scope.activities().filter(no_staff).values_list("external_id", flat=True)
     for activity_id in unstaffed:
         warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
     return warnings
