@@ -20,6 +20,8 @@ from django.db.models import (
     FilteredRelation,
     Func,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -134,6 +136,17 @@ class Scope:
         on the unit instead, a planner reads every record of every unit when the unit holds a large share.
         """
         return records.filter(InList(F("activity"), self.activities(*kinds).values("pk")))
+
+    def activity_id_range(self, field_name: str = "activity") -> Q:
+        """Rows whose `field_name` lies between the first and last id of the unit's activities in the period.
+
+        On PostgreSQL, one ordered range of an index on `field_name` holding every row of those activities (and
+        any of other units or periods in between, which the caller's own activities leave out), read once rather
+        than one index descent per activity.
+        """
+        activities = self._activities.order_by().values("unit")
+        return Q(**{f"{field_name}__gte": Subquery(activities.annotate(_first=Min("pk")).values("_first")),
+                    f"{field_name}__lte": Subquery(activities.annotate(_last=Max("pk")).values("_last"))})
 
     @base("activity__date")
     def staff_present(self) -> QuerySet:
@@ -762,7 +775,10 @@ def peer_support_feedback(s: Scope) -> Proportion:
     # looks up: probing each form's activity for its staff and their roles costs a probe per form, and forms are
     # many per activity (dense_feedback: feedback query ~20% less server CPU). SQLite builds that list slower than it
     # probes (big_groups: its feedback query ~12% more steps).
-    with_peer = s.of_activities(ActivityStaff.objects.filter(holds(Role.PEER_SUPPORT_WORKER))).values("activity")
+    # The list is read from the range of the period's activity ids (`activity_id_range`), not a lookup for each
+    # activity: it may hold other activities too, but only the forms' own activities are looked up in it
+    # (feedback query: national unit 154,082 -> 72,918 buffers, case_heavy 173,073 -> 75,584).
+    with_peer = ActivityStaff.objects.filter(s.activity_id_range(), holds(Role.PEER_SUPPORT_WORKER)).values("activity")
     peer_present = staffed_by(Role.PEER_SUPPORT_WORKER, activity="activity")
     base = _feedback(s, FeedbackTopic.DRUG_HARM, FeedbackTopic.RECOVERY)
     base.checks.append(Check(_("no peer worker at the activity"),

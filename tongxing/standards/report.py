@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -155,11 +155,9 @@ def data_quality_warnings(scope: Scope, standards: dict, agreed: dict) -> list[s
     first_staff = Subquery(ActivityStaff.objects.filter(activity=OuterRef("pk")).values("activity")[:1])
     # PostgreSQL: the staff rows of the activities between the year's first and last activity id, one range of the
     # activity index read in order and hashed once (NOT IN is never made a join), rather than a descent of the index
-    # for each activity (national: 45,310 -> ~400 buffers; case_heavy 54,334 -> ~400).
-    year = scope.activities().order_by().values("unit")
-    in_range = ActivityStaff.objects.filter(activity__gte=Subquery(year.annotate(_first=Min("pk")).values("_first")),
-                                            activity__lte=Subquery(year.annotate(_last=Max("pk")).values("_last")))
-    no_staff = PerDatabase(IsNull(first_staff, True), postgresql=~Q(pk__in=in_range.values("activity")))
+    # for each activity (national unit: 45,310 -> 970 buffers; case_heavy 54,334 -> 1,052).
+    in_range = ActivityStaff.objects.filter(scope.activity_id_range()).values("activity")
+    no_staff = PerDatabase(IsNull(first_staff, True), postgresql=~Q(pk__in=in_range))
     unstaffed = scope.activities().filter(no_staff).values_list("external_id", flat=True)
     for activity_id in unstaffed:
         warnings.append(_("Activity %(activity)s has no staff") % {"activity": activity_id})
