@@ -55,6 +55,36 @@ def foreign_keys_checked_at_end(models):
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
 
+@contextlib.contextmanager
+def indexes_built_at_end(models):
+    """The plain (not unique) indexes of `models`' tables dropped for the block and built again when it ends: one
+    sort per index instead of an index entry placed per written row (on PostgreSQL and SQLite alike, the
+    greater part of writing a city's activities, which carry sixteen such indexes).
+
+    Unique indexes stay, so a duplicate still fails where it is written. As for foreign_keys_checked_at_end,
+    the drop and the rebuild are inside the caller's transaction (an error rolls both back; no other session
+    sees the tables without them) and callers use it only where the tables hold nothing yet: rebuilding reads
+    every stored row."""
+    tables = [m._meta.db_table for m in models]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                           "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique ORDER BY 1",
+                           [[quote(t) for t in tables]])
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+                           f"sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({', '.join(['%s'] * len(tables))}) "
+                           "ORDER BY name", tables)
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name if connection.vendor == 'postgresql' else quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
 def insert_rows(model, rows, total: int, progress=None):
     """Insert `rows` (dicts of field name or attname to value) into `model`'s table, unsaved fields given the
     model's defaults: COPY on PostgreSQL, one prepared INSERT run over the rows on SQLite.

@@ -51,7 +51,7 @@ from tongxing.projects.models import Project
 from tongxing.standards.models import AgreedLevel, SchoolConversion
 from tongxing.teams.models import MedicalAccess, TeamMember
 
-from .bulk import foreign_keys_checked_at_end, insert_rows
+from .bulk import foreign_keys_checked_at_end, indexes_built_at_end, insert_rows
 from .coverage import CARRIED
 from .registry import WRITES, Refused, link_agencies
 from .schema import COLLECTIONS, V2_KEYS, WEEKDAYS, Document, record_key
@@ -355,11 +355,12 @@ def _import(document: Document, progress) -> ImportSummary:
     w.pk["projects"] = dict(Project.objects.filter(unit=unit).values_list("code", "pk"))
     for name in ("instruments", "projects"):
         _write_v2(w, name, todo[name], document)
-    # Only into a database holding no activities yet (a centre going live): the one-pass checks keep other
-    # sessions from reading these tables until the import commits, which a database in use must not suffer.
-    checks = (foreign_keys_checked_at_end(ACTIVITY_TABLES)
-              if todo["activities"] and not Activity._base_manager.exists() else contextlib.nullcontext())
-    with checks:
+    # Only into a database holding no activities yet (a centre going live): the one-pass checks and index builds
+    # keep other sessions from reading these tables until the import commits, which a database in use must not
+    # suffer.
+    first = todo["activities"] and not Activity._base_manager.exists()
+    with (foreign_keys_checked_at_end(ACTIVITY_TABLES) if first else contextlib.nullcontext(),
+          indexes_built_at_end(ACTIVITY_TABLES) if first else contextlib.nullcontext()):
         w.write("activities", Activity, todo["activities"], lambda r: _activity_fields(w, r),
                 lambda r, pk: [(ActivityStaff, {"activity_id": pk, "staff_id": w.ref("staff", s)}) for s in r["staff"]]
                 + [(Attendance, {"activity_id": pk, "person_id": w.ref("people", p)}) for p in r["people"]],
