@@ -173,15 +173,32 @@ def _activity_foreign_keys():
                 for c in connection.introspection.get_constraints(cursor, table).values() if c["foreign_key"]}
 
 
+def _activity_indexes():
+    """Every index of the tables a first import writes without their plain indexes, with its definition."""
+    from tongxing.exchange.services import ACTIVITY_TABLES
+
+    tables = [m._meta.db_table for m in ACTIVITY_TABLES]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                           "WHERE indrelid = ANY(%s::regclass[])", [[connection.ops.quote_name(t) for t in tables]])
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
+        return set(cursor.fetchall())
+
+
 def test_a_first_import_keeps_every_foreign_key_and_one_refused_late_writes_nothing(scenario_doc, monkeypatch):
     """A first import has its activities' references checked in one pass (PostgreSQL: the constraints are dropped
-    and added back in its transaction): they are all there afterwards, and after an import refused once its
-    activities were written, which leaves nothing behind."""
+    and added back in its transaction; the plain indexes are dropped and built again at the end): they are all
+    there afterwards, as they were defined, and after an import refused once its activities were written, which
+    leaves nothing behind."""
     from tongxing.exchange import services
     from tongxing.exchange.schema import parse
 
-    before = _activity_foreign_keys()
+    before, indexes = _activity_foreign_keys(), _activity_indexes()
     assert len(before) >= 14
+    assert len(indexes) >= 16
     document, problems = parse(json.loads(json.dumps(scenario_doc)))
     assert problems == []
 
@@ -192,16 +209,18 @@ def test_a_first_import_keeps_every_foreign_key_and_one_refused_late_writes_noth
     with pytest.raises(services.ImportRefused):
         services.import_document(document)
     assert _activity_foreign_keys() == before
+    assert _activity_indexes() == indexes  # the dropped indexes came back with the rollback
     assert _counts() == (0, 0, 0, 0, 0)
     monkeypatch.undo()
     services.import_document(parse(scenario_doc)[0])
     assert _activity_foreign_keys() == before
+    assert _activity_indexes() == indexes  # built again, each as it was defined
     assert Activity.objects.exists()
 
 
 def test_an_import_into_a_database_in_use_checks_row_by_row(scenario_doc, monkeypatch):
-    """Only a database holding no activities yet has its constraints dropped for the one-pass checks: another
-    centre's file imported later must not keep the first centre's staff from reading while it runs."""
+    """Only a database holding no activities yet has its constraints and plain indexes dropped for the one-pass work:
+    another centre's file imported later must not keep the first centre's staff from reading while it runs."""
     from tongxing.exchange import services
     from tongxing.exchange.schema import parse
 
@@ -211,6 +230,7 @@ def test_an_import_into_a_database_in_use_checks_row_by_row(scenario_doc, monkey
         raise AssertionError("constraints dropped in a database in use")
 
     monkeypatch.setattr(services, "foreign_keys_checked_at_end", one_pass)
+    monkeypatch.setattr(services, "indexes_built_at_end", one_pass)
     neighbour = json.loads(json.dumps(scenario_doc))
     neighbour["unit"] = {**neighbour["unit"], "code": "NEXT1"}
     services.import_document(parse(neighbour)[0])
