@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 .venv/bin/ruff check .
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+# One test worker per core (pytest-xdist), each test file on one worker so a module's shared world is built once;
+# TONGXING_TEST_WORKERS=0 runs every test in this one process.
+workers=${TONGXING_TEST_WORKERS:-$(nproc)}
+.venv/bin/python -m pytest -n "$workers" --dist loadfile "$@" || status=$?
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 exit $status

@@ -2,6 +2,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite runs on shared two-core machines, a test worker per core: how fast Hypothesis draws its examples there
+# says nothing of the code under test, so neither its per-example deadline nor its slow-drawing check fails a test.
+settings.register_profile("tongxing", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tongxing")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCENARIO = SHARED / "scenarios" / "centre-small-2024.json"

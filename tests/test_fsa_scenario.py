@@ -105,7 +105,7 @@ def test_generated_documents_engine_equals_oracle(seed, people, activities, year
 
 
 @settings(max_examples=5, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(1, 10**6), people=st.integers(5, 150), activities=st.integers(10, 400))
 def test_generated_documents_property(db, seed, people, activities):
     doc = generate(unit_code=next(_codes), people=people, activities_per_year=activities, years=(2023, 2024),
