@@ -97,10 +97,10 @@ def _named(viewer, keys: QuerySet | None) -> tuple[QuerySet[Person], QuerySet[St
     return people.order_by("name"), staff.order_by("name")
 
 
-def activity_rows(qs: QuerySet[Activity], viewer, keys: QuerySet | None = None) -> QuerySet[Activity]:
+def activity_rows(qs: QuerySet[Activity], viewer) -> QuerySet[Activity]:
     """What a list row shows, in a fixed number of queries however many rows. Of the people served, only those
     the viewer may see are named: a worker sees the unit's outreach, but not a colleague's client met on it."""
-    people, staff = _named(viewer, keys)
+    people, staff = _named(viewer, None)
     return qs.select_related("unit", "case", "group", "school", "workplace", "project").prefetch_related(
         Prefetch("staff", queryset=staff), Prefetch("people", queryset=people),
     ).order_by("-start", "-pk")

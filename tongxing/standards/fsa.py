@@ -137,16 +137,16 @@ class Scope:
         """
         return records.filter(InList(F("activity"), self.activities(*kinds).values("pk")))
 
-    def activity_id_range(self, field_name: str = "activity") -> Q:
-        """Rows whose `field_name` lies between the first and last id of the unit's activities in the period.
+    def activity_id_range(self) -> Q:
+        """Rows whose `activity` lies between the first and last id of the unit's activities in the period.
 
-        On PostgreSQL, one ordered range of an index on `field_name` holding every row of those activities (and
+        On PostgreSQL, one ordered range of an index on `activity` holding every row of those activities (and
         any of other units or periods in between, which the caller's own activities leave out), read once rather
         than one index descent per activity.
         """
         activities = self._activities.order_by().values("unit")
-        return Q(**{f"{field_name}__gte": Subquery(activities.annotate(_first=Min("pk")).values("_first")),
-                    f"{field_name}__lte": Subquery(activities.annotate(_last=Max("pk")).values("_last"))})
+        return Q(activity__gte=Subquery(activities.annotate(_first=Min("pk")).values("_first")),
+                 activity__lte=Subquery(activities.annotate(_last=Max("pk")).values("_last")))
 
     @base("activity__date")
     def staff_present(self) -> QuerySet:
