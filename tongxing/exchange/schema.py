@@ -511,9 +511,87 @@ def shape_max_length(shape, key):
     return max_length(model, renamed.get(key, key)) if model is not None else None
 
 
-@functools.cache  # a shape's keys, specs and column lengths, read for every record: looked up once per process
-def _shape_keys(shape):
-    return tuple((key, spec, shape_max_length(shape, key)) for key, spec in SHAPES[shape].items())
+@functools.cache  # a shape's keys and how to read them, for every record: worked out once per process
+def _shape_plan(shape):
+    """Per key: the key, its spec, its column length, its plain-value check (_plain_check), whether it must be
+    given, whether an empty string counts as not given, and whether its default is left out of the record."""
+    plan = []
+    for key, spec in SHAPES[shape].items():
+        limit = shape_max_length(shape, key)
+        plan.append((key, spec, limit, _plain_check(spec, limit), spec.required,
+                     not spec.required and spec.kind != "text", spec.omit_default))
+    return tuple(plan)
+
+
+@functools.lru_cache(maxsize=4096)
+def _record_plan(shape, given: tuple):
+    """The keys of `shape` Parser.record must visit for a record giving the keys `given`: those given, those
+    required and those whose default is written out. A key neither given nor any of these adds nothing to the
+    record; a collection's records mostly give the same keys, and most shapes have many optional ones (an
+    activity gives about half of its eighteen)."""
+    given = set(given)
+    return tuple(entry for entry in _shape_plan(shape) if entry[0] in given or entry[4] or not entry[6])
+
+
+# What _plain_check's checks answer for a value they leave to Parser.value.
+_ASK = object()
+
+
+def _plain_check(spec: Field, limit: int | None):
+    """A check for the values most files hold (of the right type, valid and already in canonical form): it returns
+    the value unchanged, or _ASK for Parser.value to decide and word any problem; None where every value is
+    asked. At city scale Parser.value's general checks were most of the validation's time.
+
+    A printable string (str.isprintable) holds no NUL, no unpaired surrogate and no whitespace but the ASCII
+    space, so strip() can only change it at its ends."""
+    k = spec.kind
+    limit = INT_MAX if limit is None else limit
+    maximum = spec.maximum
+    if k == "enum":
+        choices = frozenset(spec.choices)
+        return lambda v: v if v.__class__ is str and v in choices else _ASK
+    if k == "bool":
+        return lambda v: v if v is True or v is False else _ASK
+    if k in ("int", "index"):
+        return lambda v: v if v.__class__ is int and 0 <= v <= maximum else _ASK
+    if k == "signed":
+        return lambda v: v if v.__class__ is int and -maximum <= v <= maximum else _ASK
+    if k == "str":
+        return lambda v: (v if v.__class__ is str and len(v) <= limit and v.isprintable() and v[:1] != " "
+                          and v[-1:] != " " else _ASK)
+    if k == "text":
+        return lambda v: v if v.__class__ is str and len(v) <= limit and v.isprintable() else _ASK
+    if k == "ref":
+        return lambda v: v if v.__class__ is str and v.isprintable() else _ASK
+    if k == "refs":
+        return _plain_refs
+    if k in ("date", "datetime", "instant"):
+        form, shape = {"date": (_CANONICAL_DATE, "YYYY-MM-DD"),
+                       "datetime": (_CANONICAL_LOCAL["YYYY-MM-DDTHH:MM"], "YYYY-MM-DDTHH:MM"),
+                       "instant": (_CANONICAL_LOCAL["YYYY-MM-DDTHH:MM:SS"], "YYYY-MM-DDTHH:MM:SS")}[k]
+        read = dt.date.fromisoformat if k == "date" else dt.datetime.fromisoformat
+        return functools.partial(_plain_time, form.fullmatch, read)
+    return None
+
+
+def _plain_refs(v):
+    if v.__class__ is not list:
+        return _ASK
+    try:
+        joined = "".join(v)  # every id a string, and all printable at once
+    except TypeError:
+        return _ASK
+    return list(v) if joined.isprintable() and len(set(v)) == len(v) else _ASK
+
+
+def _plain_time(fullmatch, read, v):
+    if v.__class__ is not str or fullmatch(v) is None:
+        return _ASK
+    try:
+        year = read(v).year
+    except ValueError:
+        return _ASK
+    return v if YEARS[0] <= year <= YEARS[1] else _ASK
 
 
 @functools.cache
@@ -576,6 +654,7 @@ def parse_date(value):
 
 # The canonical forms, in ASCII digits: read by fromisoformat, several times faster than strptime, which stays
 # for the forms it alone accepts (other digits, which it writes back in ASCII).
+_CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CANONICAL_LOCAL = {"YYYY-MM-DDTHH:MM": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"),
                     "YYYY-MM-DDTHH:MM:SS": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")}
 
@@ -754,20 +833,23 @@ class Parser:
             self.problems.add(path, f"must be an object, not {type(raw).__name__}")
             return None
         out = {}
-        for key, spec, limit in _shape_keys(shape_name):
+        plan = _record_plan(shape_name, tuple(raw))
+        for key, spec, limit, plain, required, blank_missing, omit_default in plan:
             given = raw.get(key)
-            if given is None or (given == "" and not spec.required and spec.kind != "text"):
-                if spec.required:
+            if given is None or (blank_missing and given == ""):
+                if required:
                     self.problems.add(f"{path}.{key}", "missing")
                     continue
+                if omit_default:
+                    continue
                 value = spec.default
-            else:
+            elif plain is None or (value := plain(given)) is _ASK:
                 try:
                     value = self.value(path, key, spec, given, limit)
                 except ValueError as e:
                     self.problems.add(f"{path}.{key}", str(e))
                     continue
-            if spec.omit_default and (value is None or value == "" or value == spec.default):
+            if omit_default and (value is None or value == "" or value == spec.default):
                 continue
             out[key] = value
         return out
@@ -780,15 +862,16 @@ class Parser:
         out = []
         seen: dict[str, int] = {}
         prefix = GENERATED_ID_PREFIX.get(name)
+        id_key = ID_KEY.get(name, "id")
         for i, item in enumerate(raw):
             if prefix and isinstance(item, dict) and "id" not in item:
                 item = {"id": f"{prefix}{i + 1}", **item}
             known = len(self.problems)
-            rec = self.record(f"{name}[{i}]", name, item)
+            path = f"{name}[{i}]"
+            rec = self.record(path, name, item)
             if rec is None:
                 continue
-            rec["_path"] = f"{name}[{i}]"
-            id_key = ID_KEY.get(name, "id")
+            rec["_path"] = path
             rid = rec.get(id_key)
             if rid is not None:
                 if rid in seen:
