@@ -3,9 +3,12 @@
 The machine is shared, so wall time under load says little; CPU time per request (process time of this one
 process: the view, the middleware, the templates and the database driver; SQLite's own work included) is what
 decides how many requests two cores can serve. Uses the database bench/load_pages.py prepared (run it once
-first). Prints the median CPU ms and query count per page; `--profile PAGE` prints that page's cProfile.
+first), or with `--database-url` an existing one (the national-scale copy, say), browsed as bench/load_pages.py
+does: as `load-supervisor` of `--unit` (default: the first unit by code). Prints the median CPU ms and query count
+per page; `--profile PAGE` prints that page's cProfile.
 
     .venv/bin/python bench/page_cpu.py [--database sqlite|postgres] [--runs 15] [--profile home]
+    .venv/bin/python bench/page_cpu.py --database-url postgres://postgres@127.0.0.1:5432/tongxing_h8_national [--unit N01]
     TONGXING_CODE=/path/to/other/checkout .venv/bin/python bench/page_cpu.py   # the same for another checkout
 """
 
@@ -29,12 +32,15 @@ from load_pages import PASSWORD, pages  # noqa: E402
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--database-url", help="an existing database, migrated (bench/load_pages.py does it)")
+    parser.add_argument("--unit", help="with --database-url: the unit whose supervisor browses")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--profile", help="a page's name, e.g. home")
     args = parser.parse_args()
     os.environ["TONGXING_REQUIRE_2FA"] = ""
     os.environ.setdefault("TONGXING_SECURE_COOKIES", "")
-    username, urls = pages(database_url(args.database, "load"), None, False)
+    username, urls = pages(args.database_url or database_url(args.database, "load"), args.unit,
+                           bool(args.database_url))
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -53,14 +59,17 @@ def main():
                 client.get(path)
             profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
-        cpu = []
+        cpu, wall = [], []
         for _ in range(args.runs):
             with CaptureQueriesContext(connection) as queries:
-                started = time.process_time()
+                started, clock = time.process_time(), time.perf_counter()
                 client.get(path)
                 cpu.append(time.process_time() - started)
+                wall.append(time.perf_counter() - clock)
+        # Wall time adds what this process waits for: PostgreSQL's work, and other processes' on a shared machine.
         print(f"[{code}] {page:<14} cpu median {statistics.median(cpu) * 1000:6.1f} ms  "
-              f"min {min(cpu) * 1000:6.1f} ms  queries {len(queries)}", flush=True)
+              f"min {min(cpu) * 1000:6.1f} ms  wall median {statistics.median(wall) * 1000:6.1f} ms  "
+              f"queries {len(queries)}", flush=True)
 
 
 if __name__ == "__main__":

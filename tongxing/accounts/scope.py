@@ -231,9 +231,10 @@ def needs_approval(user, unit: Unit) -> bool:
     return unit.approval_required and not decides_approvals(user, unit)
 
 
-def leads_case(user, case: Case) -> bool:
-    """The case's worker, or a supervisor or coordinator over it: who sets the team, closes and reopens."""
-    if not can_write(user) or not cases_for(user).filter(pk=case.pk).exists():
+def leads_case(user, case: Case, in_scope: bool = False) -> bool:
+    """The case's worker, or a supervisor or coordinator over it: who sets the team, closes and reopens.
+    `in_scope`: the caller read `case` through `cases_for(user)` in this request, so that is not asked again."""
+    if not can_write(user) or not (in_scope or cases_for(user).filter(pk=case.pk).exists()):
         return False
     return level_of(user) != Level.WORKER or (case.worker_id is not None and case.worker.user_id == user.pk)
 
@@ -267,14 +268,17 @@ def attachments_for(user, *, with_removed=False) -> QuerySet[Attachment]:
     return qs if with_removed else qs.filter(removed_at__isnull=True)
 
 
-def may_attach(user, record) -> bool:
-    """Who may add a file to a person, case or referral: a writer who may open that record."""
+def may_attach(user, record, in_scope: bool = False) -> bool:
+    """Who may add a file to a person, case or referral: a writer who may open that record. `in_scope`: the caller
+    read the case or person through `cases_for(user)` or `people_for(user)` in this request, so that is not asked
+    again."""
     if not can_write(user):
         return False
     if isinstance(record, Case):
-        return record.merged_into_id is None and cases_for(user).filter(pk=record.pk).exists()
-    person_id = record.person_id if isinstance(record, Referral) else record.pk
-    return people_for(user).filter(pk=person_id).exists()
+        return record.merged_into_id is None and (in_scope or cases_for(user).filter(pk=record.pk).exists())
+    if isinstance(record, Referral):
+        return people_for(user).filter(pk=record.person_id).exists()
+    return in_scope or people_for(user).filter(pk=record.pk).exists()
 
 
 def may_remove_attachment(user, attachment: Attachment) -> bool:

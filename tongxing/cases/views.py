@@ -99,6 +99,7 @@ def _case(request, pk):
 
 
 def _case_file(request, case, status=200, **bound):
+    """The case page; every caller read `case` through `cases_for(request.user)` in this request."""
     episodes = list(Episode.objects.filter(case=case).select_related("plan").order_by("opened", "pk"))
     current = episodes[-1] if episodes else None
     open_episode = current if current and current.closed is None else None
@@ -131,7 +132,7 @@ def _case_file(request, case, status=200, **bound):
         "members": case.members.order_by("name"), "merged_family": merged,
         "timeline": selectors.timeline(request.user, case, episodes, activity_url, appointments=appointments,
                                        merged=merged),
-        "writable": writable, "stale": bound.get("stale"), **team_context(request, case, staff),
+        "writable": writable, "stale": bound.get("stale"), **team_context(request, case, staff, in_scope=True),
         "appointments": [a for a in appointments if a.listed],
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
         "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),

@@ -99,6 +99,7 @@ MEDICAL_ROWS = 10  # the latest assessments in the page's medical section; the t
 
 
 def _detail(request, person, drug_form=None, child_form=None, status=200):
+    """The person page; every caller read `person` through `people_for(request.user)` in this request."""
     cases = list(selectors.cases_of(request.user, person))
     drug_use = person.drug_use.order_by("-last_used", "drug")
     children = person.children.order_by("birth_date")

@@ -12,7 +12,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("attachments/_section.html", takes_context=True)
-def attachments_section(context, record):
+def attachments_section(context, record, in_scope=False):
+    """`in_scope`: the page read `record` (a case or person) through the user's scope in this request."""
     request = context["request"]
     user = request.user
     if isinstance(record, Case):
@@ -32,7 +33,7 @@ def attachments_section(context, record):
     for a in removed:
         a.by_name = names.get(a.removed_by_id, "")
     return {"record": record, "files": files, "removed": removed, "add_url": add,
-            "may_attach": may_attach(user, record), "form": AttachmentForm(), "remove_form": RemoveAttachmentForm(),
+            "may_attach": may_attach(user, record, in_scope=in_scope), "form": AttachmentForm(), "remove_form": RemoveAttachmentForm(),
             "csrf_token": context.get("csrf_token")}
 
 
