@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import operator
 
 from django.db import connection
@@ -87,79 +88,109 @@ def indexes_built_at_end(models):
 
 def insert_rows(model, rows, total: int, progress=None):
     """Insert `rows` (dicts of field name or attname to value) into `model`'s table, unsaved fields given the
-    model's defaults: COPY on PostgreSQL, one prepared INSERT run over the rows on SQLite.
+    model's defaults: COPY on PostgreSQL (one per run of rows sharing their keys, fed as the rows are made, so
+    the server stores them while this process makes the next), one prepared INSERT run over each batch of rows
+    on SQLite.
 
     No model instances and no per-row SQL: at city scale building and compiling instances cost more than the
-    writing (about 1,000 activities a second). Signals and save() are not run, as with bulk_create."""
+    writing (about 1,000 activities a second). Signals and save() are not run, as with bulk_create. Making the
+    rows must not query the database, which may be in a COPY meanwhile."""
     if not total:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    postgres = connection.vendor == "postgresql"
-    adapters = [] if postgres else [(i, adapt) for i, f in enumerate(fields)
-                                    if (adapt := _sqlite_adapter(f, connection.timezone))]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     done = 0
-    values, keys = None, None
     with connection.cursor() as cursor:
-        batch = []
-        for row in rows:
-            if row.keys() != keys:  # the callers' rows share their keys: the row reader is made once per shape
-                keys = row.keys()
-                values = _row_reader(fields, row, adapters)
-            batch.append(values(row))
-            if len(batch) == BATCH:
-                _write_batch(cursor, postgres, table, columns, len(fields), batch)
+        for columns, batches in itertools.groupby(_batches(fields, rows), key=operator.itemgetter(0)):
+            names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for _columns, batch in batches:
+                        for row in batch:
+                            copy.write_row(row)
+                        done += len(batch)
+                        if progress:
+                            progress(done)
+                continue
+            adapters = [(i, adapt) for i, f in enumerate(columns) if (adapt := _sqlite_adapter(f, connection.timezone))]
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+            for _columns, batch in batches:
+                cursor.executemany(sql, _sqlite_adapted(batch, adapters))
                 done += len(batch)
-                batch = []
                 if progress:
                     progress(done)
-        _write_batch(cursor, postgres, table, columns, len(fields), batch)
     if progress:
         progress(total)
 
 
-def _row_reader(fields, row, adapters):
-    """A function from a row with `row`'s keys to the table's column values, in the order of `fields`: the given
-    value (by attname, else by name) or, as bulk_create fills a field not given, the field's default."""
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in row and f.name not in row}
-    renamed = {f.name: f.attname for f in fields if f.attname not in row and f.name in row}
-    pick = operator.itemgetter(*(f.attname for f in fields))
-    single = len(fields) == 1
-
-    def values(row):
-        if renamed:
-            row = {renamed.get(k, k): v for k, v in row.items()}
-        out = pick({**defaults, **row})
-        out = [out] if single else list(out)
-        for i, adapt in adapters:
-            if out[i] is not None:
-                out[i] = adapt(out[i])
-        return out
-
-    return values
+def _batches(fields, rows):
+    """The rows as (columns, batch): a batch is the column values of at most BATCH consecutive rows sharing their
+    keys (the callers' rows all do: one row reader per call), `columns` the fields they give values for."""
+    keys, columns, values, batch = None, None, None, []
+    for row in rows:
+        if row.keys() != keys:
+            if batch:
+                yield columns, batch
+                batch = []
+            keys = row.keys()
+            columns, values = _row_reader(fields, row)
+        batch.append(values(row))
+        if len(batch) == BATCH:
+            yield columns, batch
+            batch = []
+    if batch:
+        yield columns, batch
 
 
-def _write_batch(cursor, postgres, table, columns, width, batch):
-    if not batch:
-        return
-    if postgres:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in batch:
-                copy.write_row(row)
+def _row_reader(fields, row):
+    """The fields a row with `row`'s keys fills, and a function from such a row to their values: first the fields
+    the row gives (by attname, else by name), then, as bulk_create fills a field not given, the others with
+    their defaults. Read straight from the row, without a merged dict per row."""
+    given = {f: f.attname if f.attname in row else f.name for f in fields if f.attname in row or f.name in row}
+    defaulted = [f for f in fields if f not in given]
+    defaults = tuple(f.get_default() for f in defaulted)
+    keys = list(given.values())
+    pick = operator.itemgetter(*keys)
+    if len(keys) == 1:  # an itemgetter of one key gives the value, not a tuple
+
+        def values(row):
+            return (pick(row), *defaults)
+
+    elif defaults:
+
+        def values(row):
+            return pick(row) + defaults
+
     else:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * width)})", batch)
+        values = pick
+    return (*given, *defaulted), values
+
+
+def _sqlite_adapted(batch, adapters):
+    """The batch's rows with the values of the adapted columns as SQLite's backend stores them, one column at a
+    time."""
+    if not adapters:
+        return batch
+    columns = list(zip(*batch, strict=True))
+    for i, adapt in adapters:
+        columns[i] = [value if value is None else adapt(value) for value in columns[i]]
+    return zip(*columns, strict=True)
 
 
 def _sqlite_adapter(field, tz):
-    """How SQLite's backend stores the field's Python value (None: as it is)."""
+    """How SQLite's backend stores the field's Python value (None: as it is). Dates and times repeat down a
+    column (a city's 70,000 activities have 731 dates and 33,000 start and end times): their stored forms are
+    remembered, for the call (a datetime caches its hash, so a repeated object is found at once)."""
     ops = connection.ops
     if isinstance(field, DateTimeField):
-        return functools.partial(_sqlite_datetime, tz)
+        stored = functools.partial(_sqlite_datetime, tz)
+        remembered = functools.cache(stored)
+        # A repeated wall time (fold=1) equals the first one of its zone but is another instant: not remembered.
+        return lambda v: stored(v) if v.fold else remembered(v)
     if isinstance(field, DateField):
-        return str  # what the backend's adapt_datefield_value writes
+        return functools.cache(str)  # what the backend's adapt_datefield_value writes
     if isinstance(field, TimeField):
-        return lambda v: ops.adapt_timefield_value(v) if v.tzinfo is not None else str(v)
+        return functools.cache(lambda v: ops.adapt_timefield_value(v) if v.tzinfo is not None else str(v))
     if isinstance(field, DecimalField):
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     if isinstance(field, CharField | TextField | IntegerField | BooleanField | ForeignKey):
