@@ -235,8 +235,8 @@ def test_list_exports_to_excel_with_what_the_filter_shows(client, world):
 def test_list_query_count_does_not_grow_with_rows(client, world, n, django_assert_num_queries):
     many_activities(world, n)
     c = client_for(client, world.alice)
-    # session, user, access; count, months, staff filter choices, rows, their staff, their people; session save (3)
-    with django_assert_num_queries(13):
+    # session, user with access; count, months, staff filter choices, rows, their staff, their people; session save (3)
+    with django_assert_num_queries(12):
         response = c.get(reverse("activities:list"))
     assert response.status_code == 200
 

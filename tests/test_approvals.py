@@ -214,9 +214,9 @@ def _more_requests(w, n, tag):
                                 requested_by=w.alice, requested_at=timezone.now())
 
 
-# The session, its user, their second-factor device and access level; then the pending requests with their cases
+# The session, its user with their second-factor device and access level; then the pending requests with their cases
 # and clients, their staff names, and the same two for the latest decided ones: whatever the number of rows.
-QUEUE_QUERIES = 8
+QUEUE_QUERIES = 7
 
 
 def test_the_queue_page_reads_a_fixed_number_of_queries(client, w, django_assert_num_queries):

@@ -132,7 +132,7 @@ def test_other_units_sheet_is_not_found(client, world):
 def test_sheet_query_count_does_not_grow_with_members(client, world, n, django_assert_num_queries):
     group, people, first, second = group_with_members(world, n)
     client.force_login(world.alice)
-    # session, user, access; session+group, facilitates the group?, members, marked, participants; session save (3)
-    with django_assert_num_queries(12):
+    # session, user with access; session+group, facilitates the group?, members, marked, participants; session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("activities:attendance", args=[second.pk]))
     assert len(response.context["members"]) == n

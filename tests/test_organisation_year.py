@@ -171,9 +171,9 @@ def test_query_count_is_pinned(client, world, django_assert_num_queries):
     verified_login(client, world["alice"])
     url = reverse("organisation-year", args=[FY])
     client.get(url)
-    # session and user, the access row, units, activities, people served, open cases, risk alerts, agreed levels,
+    # session, user with their access row, units, activities, people served, open cases, risk alerts, agreed levels,
     # and one per base of the key standards (activities, people identified, staff present).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
 
 

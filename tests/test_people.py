@@ -122,7 +122,7 @@ def test_person_page_shows_history_family_and_children(client, w, django_assert_
     # enrolments and the projects to enrol in + the scheduled appointments + the timeline (activities, their staff,
     # questionnaires, appointments, assessments), whatever their number + the attachments (whether one may add one
     # is known from the page's own read of the person) + nursing records and medical assessments
-    with django_assert_max_num_queries(29 if connection.vendor == "postgresql" else 28):
+    with django_assert_max_num_queries(28 if connection.vendor == "postgresql" else 27):
         html = client.get(reverse("person-detail", args=[p.pk])).content.decode()
     for text in ("氯胺酮", "2024-03-01", "祖母", "黃太", "2024-04-02", "外展"):
         assert text in html, text

@@ -135,7 +135,7 @@ def test_project_list_query_count(client, world, django_assert_num_queries, n):
     Project.objects.bulk_create(Project(unit=world["a"], code=f"X{i}", title=f"計劃{i}", start=dt.date(2020, 1, 1),
                                         end=dt.date(2021, 1, 1)) for i in range(n))
     c = client_for(client, world["bob"])
-    with django_assert_num_queries(9):  # the same at 10 and 200 projects
+    with django_assert_num_queries(8):  # the same at 10 and 200 projects
         assert c.get("/projects/").status_code == 200
 
 
@@ -143,5 +143,5 @@ def test_project_list_query_count(client, world, django_assert_num_queries, n):
 def test_dashboard_query_count_does_not_grow_with_records(client, world, django_assert_num_queries, n):
     add_forms(world["a"], n)
     c = client_for(client, world["bob"])
-    with django_assert_num_queries(15):  # per indicator, never per record
+    with django_assert_num_queries(14):  # per indicator, never per record
         assert c.get(f"/projects/{world['project'].pk}/").status_code == 200

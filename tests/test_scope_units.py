@@ -82,3 +82,30 @@ def test_a_unit_added_later_is_reached_on_the_next_request(world):
     # next request reads the access afresh.
     assert reached(sam) == ["c-UA"]
     assert reached(get_user_model().objects.get(pk=sam.pk)) == ["c-UA", "c-UB"]
+
+
+@pytest.mark.parametrize("more", [False, True])
+def test_the_signed_in_user_is_read_with_their_access_in_one_query(world, more, django_assert_num_queries):
+    """AccessBackend.get_user, what every request signs in through: the user, their Access row and access_of's
+    facts in one query, giving the scope the same equality or database question as access_of's own read."""
+    from tongxing.accounts.backends import AccessBackend
+
+    units = world["units"]
+    sam = login("sam", Level.SUPERVISOR, world["org"], units["UA"], more=[units["UB"]] if more else [])
+    with django_assert_num_queries(1):
+        user = AccessBackend().get_user(sam.pk)
+        where = str(cases_for(user).query)
+    assert ("organisations_unit" in where) is more
+    assert reached(user) == (["c-UA", "c-UB"] if more else ["c-UA"])
+    assert user.access.paired_second_factor is False
+
+
+def test_a_signed_in_user_without_access_reaches_nothing_and_an_inactive_one_is_not_signed_in(world):
+    from tongxing.accounts.backends import AccessBackend
+
+    bare = get_user_model().objects.create_user("bare")
+    user = AccessBackend().get_user(bare.pk)
+    assert user.pk == bare.pk and reached(user) == [] and not units_for(user).exists()
+    get_user_model().objects.filter(pk=bare.pk).update(is_active=False)
+    assert AccessBackend().get_user(bare.pk) is None
+    assert AccessBackend().get_user(10**9) is None

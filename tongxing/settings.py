@@ -99,7 +99,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "tongxing.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend's password check, the signed-in user read with their Access row in one query.
+    "tongxing.accounts.backends.AccessBackend",
 ]
 
 ROOT_URLCONF = "tongxing.urls"

@@ -40,10 +40,7 @@ def access_of(user) -> Access | None:
         return None
     cache = Access.user.field.remote_field  # where `user.access` keeps the row it read
     if not cache.is_cached(user):
-        further = Access.more_units.through.objects.filter(access=OuterRef("pk"))
-        access = (Access.objects.annotate(has_more_units=Exists(further), unit_organisation=F("unit__organisation"),
-                                          paired_second_factor=confirmed_device_exists(OuterRef("user")))
-                  .filter(user=user).first())
+        access = Access.objects.annotate(**_access_facts("", "user")).filter(user=user).first()
         cache.set_cached_value(user, access)
         if access is not None:
             cache.field.set_cached_value(access, user)
@@ -51,6 +48,30 @@ def access_of(user) -> Access | None:
         return user.access
     except Access.DoesNotExist:
         return None
+
+
+def _access_facts(to_access: str, to_user: str) -> dict:
+    """`access_of`'s three facts as annotations, for a query on Access (`to_access` "", `to_user` "user") or on
+    users (`to_access` "access__", `to_user` "pk")."""
+    return {"has_more_units": Exists(Access.more_units.through.objects.filter(access=OuterRef(f"{to_access}pk"))),
+            "unit_organisation": F(f"{to_access}unit__organisation"),
+            "paired_second_factor": confirmed_device_exists(OuterRef(to_user))}
+
+
+def user_with_access(users: QuerySet):
+    """The first of `users`, read with its Access row and `access_of`'s facts in the same query (the signed-in user,
+    whom every page asks for both); None if there is none."""
+    facts = _access_facts("access__", "pk")
+    user = users.select_related("access").annotate(**{f"access_{name}": fact for name, fact in facts.items()}).first()
+    if user is None:
+        return None
+    try:
+        access = user.access
+    except Access.DoesNotExist:
+        return user
+    for name in facts:
+        setattr(access, name, getattr(user, f"access_{name}"))
+    return user
 
 
 def _sole_unit(access: Access | None) -> int | None:
