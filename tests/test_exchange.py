@@ -173,3 +173,14 @@ def test_local_times_in_canonical_form_are_read_fast_and_others_as_before(scenar
     for bad in ("2024-10-27T24:00", "2024-10-27T20:60", "2024-02-30T20:00", "2024-10-27 20:00", "2024-10-27T2000"):
         doc["activities"][0]["start"] = bad
         assert "activities[0].start: not a local time (YYYY-MM-DDTHH:MM)" in "\n".join(parse(doc)[1]), bad
+
+
+def test_a_required_key_given_blank_is_missing(scenario_doc):
+    """A blank id or name ("" or spaces) is reported, not left out of the record without a word (the importer
+    then failed with a KeyError)."""
+    doc = copy.deepcopy(scenario_doc)
+    doc["people"][0]["id"] = ""
+    doc["staff"][0]["name"] = "  "
+    document, problems = parse(doc)
+    assert document is None
+    assert "people[0].id: missing" in problems and "staff[0].name: missing" in problems

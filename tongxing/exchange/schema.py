@@ -850,6 +850,8 @@ class Parser:
                     self.problems.add(f"{path}.{key}", str(e))
                     continue
             if omit_default and (value is None or value == "" or value == spec.default):
+                if required and value == "":  # given blank: missing, as the unit's code and name
+                    self.problems.add(f"{path}.{key}", "missing")
                 continue
             out[key] = value
         return out
