@@ -1,5 +1,4 @@
 from axes.backends import AxesStandaloneBackend
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .scope import user_with_access
@@ -23,5 +22,5 @@ class AccessBackend(ModelBackend):
     instead of the user's and then access_of's."""
 
     def get_user(self, user_id):
-        user = user_with_access(get_user_model()._default_manager.filter(pk=user_id))
+        user = user_with_access(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

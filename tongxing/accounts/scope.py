@@ -10,6 +10,7 @@ without being a superuser sees nothing.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -58,11 +59,12 @@ def _access_facts(to_access: str, to_user: str) -> dict:
             "paired_second_factor": confirmed_device_exists(OuterRef(to_user))}
 
 
-def user_with_access(users: QuerySet):
-    """The first of `users`, read with its Access row and `access_of`'s facts in the same query (the signed-in user,
-    whom every page asks for both); None if there is none."""
+def user_with_access(user_id):
+    """The user, read with their Access row and `access_of`'s facts in the same query (the signed-in user, whom
+    every page asks for both); None if there is none."""
     facts = _access_facts("access__", "pk")
-    user = users.select_related("access").annotate(**{f"access_{name}": fact for name, fact in facts.items()}).first()
+    user = (get_user_model()._default_manager.filter(pk=user_id).select_related("access")
+            .annotate(**{f"access_{name}": fact for name, fact in facts.items()}).first())
     if user is None:
         return None
     try:

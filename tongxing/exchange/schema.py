@@ -18,7 +18,9 @@ import json
 import math
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 
@@ -511,15 +513,25 @@ def shape_max_length(shape, key):
     return max_length(model, renamed.get(key, key)) if model is not None else None
 
 
+class _KeyPlan(NamedTuple):
+    """How Parser.record reads one key of a shape."""
+
+    key: str
+    spec: Field
+    limit: int | None  # the column's length
+    plain: Callable | None  # the plain-value check (_plain_check)
+    required: bool
+    blank_missing: bool  # an empty string counts as not given
+    omit_default: bool  # the default is left out of the record
+
+
 @functools.cache  # a shape's keys and how to read them, for every record: worked out once per process
-def _shape_plan(shape):
-    """Per key: the key, its spec, its column length, its plain-value check (_plain_check), whether it must be
-    given, whether an empty string counts as not given, and whether its default is left out of the record."""
+def _shape_plan(shape) -> tuple[_KeyPlan, ...]:
     plan = []
     for key, spec in SHAPES[shape].items():
         limit = shape_max_length(shape, key)
-        plan.append((key, spec, limit, _plain_check(spec, limit), spec.required,
-                     not spec.required and spec.kind != "text", spec.omit_default))
+        plan.append(_KeyPlan(key, spec, limit, _plain_check(spec, limit), spec.required,
+                             not spec.required and spec.kind != "text", spec.omit_default))
     return tuple(plan)
 
 
@@ -530,7 +542,8 @@ def _record_plan(shape, given: tuple):
     record; a collection's records mostly give the same keys, and most shapes have many optional ones (an
     activity gives about half of its eighteen)."""
     given = set(given)
-    return tuple(entry for entry in _shape_plan(shape) if entry[0] in given or entry[4] or not entry[6])
+    return tuple(entry for entry in _shape_plan(shape)
+                 if entry.key in given or entry.required or not entry.omit_default)
 
 
 # What _plain_check's checks answer for a value they leave to Parser.value.
@@ -566,9 +579,8 @@ def _plain_check(spec: Field, limit: int | None):
     if k == "refs":
         return _plain_refs
     if k in ("date", "datetime", "instant"):
-        form, shape = {"date": (_CANONICAL_DATE, "YYYY-MM-DD"),
-                       "datetime": (_CANONICAL_LOCAL["YYYY-MM-DDTHH:MM"], "YYYY-MM-DDTHH:MM"),
-                       "instant": (_CANONICAL_LOCAL["YYYY-MM-DDTHH:MM:SS"], "YYYY-MM-DDTHH:MM:SS")}[k]
+        form = {"date": _CANONICAL_DATE, "datetime": _CANONICAL_LOCAL["YYYY-MM-DDTHH:MM"],
+                "instant": _CANONICAL_LOCAL["YYYY-MM-DDTHH:MM:SS"]}[k]
         read = dt.date.fromisoformat if k == "date" else dt.datetime.fromisoformat
         return functools.partial(_plain_time, form.fullmatch, read)
     return None

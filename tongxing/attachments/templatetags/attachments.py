@@ -33,8 +33,8 @@ def attachments_section(context, record, in_scope=False):
     for a in removed:
         a.by_name = names.get(a.removed_by_id, "")
     return {"record": record, "files": files, "removed": removed, "add_url": add,
-            "may_attach": may_attach(user, record, in_scope=in_scope), "form": AttachmentForm(), "remove_form": RemoveAttachmentForm(),
-            "csrf_token": context.get("csrf_token")}
+            "may_attach": may_attach(user, record, in_scope=in_scope), "form": AttachmentForm(),
+            "remove_form": RemoveAttachmentForm(), "csrf_token": context.get("csrf_token")}
 
 
 def _staff_names(user_ids) -> dict:
