@@ -106,17 +106,8 @@ def test_it_is_the_project_renderer():
     assert isinstance(forms.Form().renderer, FormRenderer)
 
 
-class Member:
-    """A staff member as staff_options reads one: its pk, and its name as the option's label."""
-
-    def __init__(self, pk, name):
-        self.pk, self.name = pk, name
-
-    def __str__(self):
-        return self.name
-
-
-MEMBERS = [Member(1, "Chan <Tai> Man"), Member(2, 'Lee "Siu" & Co'), Member(13, "黃小明"), Member(4, "Wong")]
+# Staff as staff_options reads them (unit_staff_names): (pk, name), the name being the option's label.
+MEMBERS = [(1, "Chan <Tai> Man"), (2, 'Lee "Siu" & Co'), (13, "黃小明"), (4, "Wong")]
 
 
 class StaffSelects(forms.Form):
@@ -130,9 +121,9 @@ class StaffSelects(forms.Form):
 
 
 class SameChoices(forms.Form):
-    staff = forms.ChoiceField(choices=[("", "---------")] + [(m.pk, m.name) for m in MEMBERS if m.pk != 2],
+    staff = forms.ChoiceField(choices=[("", "---------")] + [m for m in MEMBERS if m[0] != 2],
                               label="Staff member")
-    worker = forms.ChoiceField(choices=[("", "— none —")] + [(m.pk, m.name) for m in MEMBERS], required=False)
+    worker = forms.ChoiceField(choices=[("", "— none —"), *MEMBERS], required=False)
 
 
 @pytest.mark.parametrize("initial", [None, {"staff": 13, "worker": 1}, {"staff": "4", "worker": ""},

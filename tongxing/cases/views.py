@@ -17,7 +17,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.models import Staff
-from tongxing.outcomes.selectors import open_risk_alerts
+from tongxing.outcomes.selectors import risk_alerts_shown
 from tongxing.people.selectors import active_people, search
 from tongxing.teams.views import find_or_refuse, team_context
 from tongxing.web.common import paginate, query_without_page, require_write
@@ -33,6 +33,7 @@ from .forms import (
     OpenCaseForm,
     PlanForm,
     ReopenForm,
+    unit_staff_names,
 )
 from .models import ApprovalKind, ApprovalStatus, CasePlan, CaseType, Episode
 
@@ -109,7 +110,7 @@ def _case_file(request, case, status=200, **bound):
         plan = None
     writable = can_write(request.user) and case.merged_into_id is None
     # Read once, by whichever of the case worker's and the team's selects is drawn first.
-    staff = Staff.objects.filter(unit=case.unit_id).order_by("name")
+    staff = unit_staff_names(case.unit_id)
     forms = {
         "plan_form": PlanForm(instance=plan or CasePlan(episode=current, date=timezone.localdate()),
                               initial={"revision": plan.revision if plan else 0}, prefix="plan"),
@@ -125,8 +126,8 @@ def _case_file(request, case, status=200, **bound):
     forms.update(bound)
     approvals = selectors.case_approvals(case, current)
     activity_url = (lambda a: reverse("activities:detail", args=[a.pk])) if _url("activities:detail", 0) else None
-    appointments = appointment_selectors.of_case(request.user, case)
     merged = selectors.merged_family(case)  # read once, shown in its own list and on the timeline
+    appointments = appointment_selectors.of_case(request.user, case, merged)
     context = {
         "case": case, "episodes": episodes, "current": current, "open_episode": open_episode, "plan": plan,
         "members": case.members.order_by("name"), "merged_family": merged,
@@ -135,7 +136,7 @@ def _case_file(request, case, status=200, **bound):
         "writable": writable, "stale": bound.get("stale"), **team_context(request, case, staff, in_scope=True),
         "appointments": [a for a in appointments if a.listed],
         "schedule_query": f"case={case.pk}", "today": timezone.localdate(),
-        "risk_alerts": list(open_risk_alerts(request.user, case=case)), "can_acknowledge": can_write(request.user),
+        "risk_alerts": risk_alerts_shown(request.user, case=case), "can_acknowledge": can_write(request.user),
         "approvals": approvals.history, "plan_approval": approvals.plan,
         "closure_pending": (approvals.closure if open_episode and approvals.closure
                             and approvals.closure.status == ApprovalStatus.PENDING else None),

@@ -14,7 +14,7 @@ from tongxing.audit.models import Action
 from tongxing.audit.services import record
 from tongxing.cases.selectors import PERSON_TIMELINE_ROWS, person_timeline
 from tongxing.lib.xlsx import xlsx_response
-from tongxing.outcomes.selectors import open_risk_alerts
+from tongxing.outcomes.selectors import risk_alerts_shown
 from tongxing.projects.selectors import enrolments_of, open_projects
 from tongxing.teams.views import find_or_refuse
 from tongxing.web.common import paginate, query_without_page, require_write, unit_for_new_records
@@ -115,7 +115,7 @@ def _detail(request, person, drug_form=None, child_form=None, status=200):
         "timeline": person_timeline(request.user, person, lambda a: reverse("activities:detail", args=[a.pk]),
                                     appointments=appointments, assessments=assessments),
         "schedule_query": f"person={person.pk}", "today": timezone.localdate(),
-        "risk_alerts": list(open_risk_alerts(request.user, person=person)), "can_acknowledge": can_write(request.user),
+        "risk_alerts": risk_alerts_shown(request.user, person=person), "can_acknowledge": can_write(request.user),
         "identity_numbers": person.identity_numbers.order_by("kind"),
         "enrolments": enrolments_of(request.user, person), "open_projects": open_projects(request.user, person.unit),
         "nursing": nursing_of(request.user, person), "assessments": assessments[:MEDICAL_ROWS],

@@ -24,7 +24,7 @@ from tongxing.audit.services import record
 from tongxing.cases import selectors as case_selectors
 from tongxing.lib.xlsx import xlsx_response
 from tongxing.organisations.models import Staff
-from tongxing.outcomes.selectors import open_risk_alerts
+from tongxing.outcomes.selectors import risk_alerts_shown
 from tongxing.reports.views import QUARTER_CODES, current_fy
 from tongxing.standards.codes import OUTPUT_STANDARDS
 from tongxing.standards.engine import Period
@@ -64,7 +64,7 @@ def home(request):
 
 
 def _risk_alerts(request) -> dict:
-    return {"risk_alerts": list(open_risk_alerts(request.user)[:ALERT_ROWS]), "can_acknowledge": can_write(request.user)}
+    return {"risk_alerts": risk_alerts_shown(request.user, limit=ALERT_ROWS), "can_acknowledge": can_write(request.user)}
 
 
 def _appointments(request) -> dict:
