@@ -136,3 +136,25 @@ def test_sheet_query_count_does_not_grow_with_members(client, world, n, django_a
     with django_assert_num_queries(11):
         response = client.get(reverse("activities:attendance", args=[second.pk]))
     assert len(response.context["members"]) == n
+
+
+def test_group_list_counts_each_pages_sessions_and_people(client, world, django_assert_max_num_queries):
+    """The list pages the groups alone and counts sessions and people for the page's groups only: each group's
+    own figures on every page, the same on the Excel export, and no more queries for more groups."""
+    group, people, first, second = group_with_members(world, 3)
+    Attendance.objects.create(activity=second, person=people[0])  # a second attendance, not a second person
+    Group.objects.bulk_create([Group(unit=world.unit, external_id=f"empty-{i}", kind=GroupKind.MUTUAL_HELP,
+                                     title=f"空組{i:02d}") for i in range(50)])
+    client.force_login(world.alice)
+    url = reverse("activities:groups")
+    first_page = client.get(url).context["page"]
+    assert first_page.paginator.count == 51 and len(first_page) == 50
+    assert {(g.n_sessions, g.n_people) for g in first_page} == {(0, 0)}
+    assert [g.pk for g in first_page] == sorted((g.pk for g in first_page), reverse=True)
+    with django_assert_max_num_queries(12):
+        last_page = client.get(url, {"page": 2}).context["page"]
+    assert [(g.pk, g.n_sessions, g.n_people) for g in last_page] == [(group.pk, 2, 3)]
+    # The other units' groups are neither counted nor shown, and a filter still applies before paging.
+    assert client.get(url, {"q": "抗逆"}).context["page"].paginator.count == 1
+    client.force_login(world.charlie)
+    assert client.get(url).context["page"].paginator.count == 0
