@@ -17,6 +17,7 @@ from tongxing.activities.models import Activity, ActivityKind, ActivityStaff, At
 from tongxing.lib.sql import InList
 from tongxing.organisations.models import Staff
 from tongxing.outcomes.selectors import administrations_for
+from tongxing.people.models import Person
 
 from .models import (
     Approval,
@@ -149,7 +150,11 @@ def case_list(user, *, q="", status="open", type="", worker="") -> QuerySet[Case
     if q:
         qs = qs.filter(Q(external_id__icontains=q) | Q(client__name__icontains=q) | Q(client__name_en__icontains=q)
                        | Q(client__reference__istartswith=q))
-    return qs.order_by("-is_open", "client__name", "pk")
+    # By the client's name read per case through its key, and the clients of the page's cases read apart: joined
+    # for the sort, every person of the database was read (a national unit's list of all its cases, 16 ms).
+    client_name = Subquery(Person.objects.filter(pk=OuterRef("client_id")).values("name")[:1])
+    return (qs.select_related(None).select_related("worker").prefetch_related("client")
+            .order_by("-is_open", client_name.asc(), "pk"))
 
 
 # --- the case file --------------------------------------------------------------------------
