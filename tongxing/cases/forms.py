@@ -21,11 +21,6 @@ def _not_future(value):
     return value
 
 
-def unit_staff_names(unit_id):
-    """A unit's staff as (id, name) pairs by name, for staff_options: read when first drawn, once for all forms."""
-    return Staff.objects.filter(unit=unit_id).order_by("name").values_list("pk", "name")
-
-
 class StaffChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -57,7 +52,8 @@ class PlainSelect(forms.Select):
 
 def staff_options(field: forms.ModelChoiceField, staff, *, leave_out=None):
     """The field's options drawn from `staff`, the unit's staff as (id, name) pairs the case page reads once for
-    all its forms (unit_staff_names), when they are drawn; the field's own queryset decides what may be posted."""
+    all its forms (selectors.unit_staff_names), when they are drawn; the field's own queryset decides what may
+    be posted."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
 
     @functools.cache  # asked for by the required attribute and by the drawing, built once per form
@@ -166,7 +162,8 @@ class NextActionForm(EditGuard, forms.ModelForm):
         widgets = {"next_action_due": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, may_reassign=False, staff=None, **kwargs):
-        """`staff`: the unit's staff as (id, name) pairs by name (unit_staff_names), as the page has read them."""
+        """`staff`: the unit's staff as (id, name) pairs by name (selectors.unit_staff_names), as the page has
+        read them."""
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = Staff.objects.filter(unit=self.instance.unit_id).order_by("name")
         if staff is not None:

@@ -70,11 +70,12 @@ def with_status(qs: QuerySet[Case]) -> QuerySet[Case]:
         # Sessions planned ahead are not contact yet.
         last_contact=Subquery(Activity.objects.filter(case=OuterRef("pk"), date__lte=timezone.localdate())
                               .order_by("-date").values("date")[:1]),
-    ).select_related("client", "worker")
+    )
 
 
 def open_cases(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return with_status(qs.filter(merged_into__isnull=True)).filter(is_open=True)
+    """The open cases with their status (with_status), client and worker."""
+    return with_status(qs.filter(merged_into__isnull=True)).filter(is_open=True).select_related("client", "worker")
 
 
 @dataclass
@@ -153,8 +154,13 @@ def case_list(user, *, q="", status="open", type="", worker="") -> QuerySet[Case
     # By the client's name read per case through its key, and the clients of the page's cases read apart: joined
     # for the sort, every person of the database was read (a national unit's list of all its cases, 16 ms).
     client_name = Subquery(Person.objects.filter(pk=OuterRef("client_id")).values("name")[:1])
-    return (qs.select_related(None).select_related("worker").prefetch_related("client")
-            .order_by("-is_open", client_name.asc(), "pk"))
+    return qs.select_related("worker").prefetch_related("client").order_by("-is_open", client_name.asc(), "pk")
+
+
+def unit_staff_names(unit_id):
+    """A unit's staff as (id, name) pairs by name, for the case page's staff selects (forms.staff_options): read
+    when first drawn, once for all its forms."""
+    return Staff.objects.filter(unit=unit_id).order_by("name").values_list("pk", "name")
 
 
 # --- the case file --------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from .forms import (
     OpenCaseForm,
     PlanForm,
     ReopenForm,
-    unit_staff_names,
 )
 from .models import ApprovalKind, ApprovalStatus, CasePlan, CaseType, Episode
 
@@ -110,7 +109,7 @@ def _case_file(request, case, status=200, **bound):
         plan = None
     writable = can_write(request.user) and case.merged_into_id is None
     # Read once, by whichever of the case worker's and the team's selects is drawn first.
-    staff = unit_staff_names(case.unit_id)
+    staff = selectors.unit_staff_names(case.unit_id)
     forms = {
         "plan_form": PlanForm(instance=plan or CasePlan(episode=current, date=timezone.localdate()),
                               initial={"revision": plan.revision if plan else 0}, prefix="plan"),

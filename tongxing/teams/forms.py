@@ -12,7 +12,8 @@ class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(choices=TeamRole.choices, label=_("Role on the case"))
 
     def __init__(self, *args, case, staff=None, **kwargs):
-        """`staff`: the unit's staff as (id, name) pairs (unit_staff_names), as the case page has read them."""
+        """`staff`: the unit's staff as (id, name) pairs (cases.selectors.unit_staff_names), as the case page
+        has read them."""
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = (Staff.objects.filter(unit=case.unit).exclude(pk=case.worker_id)
                                          .order_by("name"))

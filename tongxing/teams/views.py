@@ -113,7 +113,7 @@ def case_team(request, pk):
 
 
 def team_context(request, case, staff=None, in_scope=False) -> dict:
-    """The case page's team section; `staff`: the unit's staff as (id, name) pairs (cases.forms.unit_staff_names),
+    """The case page's team section; `staff`: the unit's staff as (id, name) pairs (cases.selectors.unit_staff_names),
     as the page has read them; `in_scope`: the page read `case` through `cases_for(request.user)`."""
     lead = leads_case(request.user, case, in_scope=in_scope)
     return {"team": selectors.team_of(case), "team_form": TeamMemberForm(case=case, staff=staff) if lead else None,
